@@ -1,0 +1,45 @@
+// Starts dynalite (an in-memory DynamoDB) on 127.0.0.1 with a random port, for tests.
+
+import type { Server } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+
+// dynalite ships no type declarations; this is the slice of its API the helper uses.
+type DynaliteFactory = (options: {
+  createTableMs: number;
+  deleteTableMs: number;
+  updateTableMs: number;
+}) => Server;
+
+const require = createRequire(import.meta.url);
+const dynalite = require("dynalite") as DynaliteFactory;
+
+export interface RunningDynalite {
+  /** `http://127.0.0.1:<port>`, for `AWS_ENDPOINT_URL_DYNAMODB` or a client's `endpoint`. */
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function startDynalite(): Promise<RunningDynalite> {
+  // Tables become ACTIVE at once: tests should not wait out the default 500 ms CREATING state.
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop() {
+      stopped ??= new Promise<void>((resolve, reject) => {
+        server.closeAllConnections?.();
+        server.close((err) => (err ? reject(err) : resolve()));
+      });
+      return stopped;
+    },
+  };
+}
