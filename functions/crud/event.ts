@@ -1,0 +1,39 @@
+// API Gateway REST proxy events (payload v1) to and from the core's HTTP shapes.
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { HttpRequest, HttpResponse } from "./http.js";
+
+export function requestFromEvent(event: APIGatewayProxyEvent, requestId: string): HttpRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  const body =
+    event.body === null || event.body === undefined
+      ? undefined
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, "base64").toString("utf8")
+        : event.body;
+  return {
+    method: event.httpMethod.toUpperCase(),
+    resource: event.resource,
+    // requestContext.path includes the stage (`/prod/items`), which a Location header needs.
+    path: event.requestContext?.path ?? event.path,
+    pathParameters: definedOnly(event.pathParameters),
+    query: definedOnly(event.queryStringParameters),
+    headers,
+    body,
+    requestId: event.requestContext?.requestId ?? requestId,
+  };
+}
+
+export function resultFromResponse(response: HttpResponse): APIGatewayProxyResult {
+  return { statusCode: response.status, headers: response.headers, body: response.body ?? "" };
+}
+
+function definedOnly(values: Record<string, string | undefined> | null | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values ?? {})) {
+    if (value !== undefined) result[name] = value;
+  }
+  return result;
+}
