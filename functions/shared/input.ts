@@ -1,0 +1,202 @@
+// The tuning input: one schema, a superset of AWS Lambda Power Tuning's input with the same names and meanings.
+import { z } from "zod";
+import { type InputProblem, InvalidTuningInputError } from "./errors.js";
+
+export const MIN_POWER_MB = 128;
+export const MAX_POWER_MB = 10240;
+
+/** "ALL" means 128 MB to 3008 MB in 64 MB steps, as in the original tool (46 values). */
+export const ALL_POWER_VALUES: readonly number[] = Array.from({ length: 46 }, (_, i) => 128 + 64 * i);
+
+const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$/;
+const FUNCTION_ARN_QUALIFIED =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
+const ALIAS_NAME = /^(?!^[0-9]+$)[A-Za-z0-9_-]{1,128}$/;
+
+const bool = (field: string) => z.boolean({ error: `${field} must be true or false` });
+
+const powerValue = z
+  .number({ error: "each power value must be a number of MB" })
+  .int({ error: "each power value must be a whole number of MB" })
+  .min(MIN_POWER_MB, { error: `each power value must be at least ${MIN_POWER_MB} MB` })
+  .max(MAX_POWER_MB, { error: `each power value must be at most ${MAX_POWER_MB} MB` });
+
+const powerValueList = z.array(powerValue).min(1, { error: "powerValues must not be empty" });
+
+function checkPowerValues(raw: unknown, problems: InputProblem[]): number[] | "ALL" | undefined {
+  if (raw === undefined || raw === "ALL") return raw;
+  if (!Array.isArray(raw)) {
+    problems.push({
+      field: "powerValues",
+      problem: `powerValues must be "ALL" or a list of MB values between ${MIN_POWER_MB} and ${MAX_POWER_MB}`,
+    });
+    return undefined;
+  }
+  const parsed = powerValueList.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    problems.push({ field: fieldName(["powerValues", ...issue.path]), problem: issue.message });
+  }
+  return undefined;
+}
+
+const weightedPayload = z.strictObject({
+  payload: z.unknown(),
+  weight: z
+    .number({ error: "weight must be a positive number" })
+    .positive({ error: "weight must be a positive number" }),
+});
+
+/** A payload list is weighted when every item is an object with both `payload` and `weight` (original rule). */
+export function isWeightedPayloadList(payload: unknown): payload is { payload: unknown; weight: number }[] {
+  return (
+    Array.isArray(payload) &&
+    payload.length > 0 &&
+    payload.every((p) => typeof p === "object" && p !== null && "payload" in p && "weight" in p)
+  );
+}
+
+const schema = z.strictObject({
+  lambdaARN: z
+    .string({ error: "lambdaARN is required: the unqualified ARN of the function to tune" })
+    .regex(FUNCTION_ARN, {
+      error: "lambdaARN must be an unqualified function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
+    }),
+  num: z
+    .number({ error: "num is required: the number of invocations per power value (5 to 1000)" })
+    .int({ error: "num must be a whole number of invocations (5 to 1000)" })
+    .min(5, { error: "num must be at least 5 invocations" })
+    .max(1000, { error: "num must be at most 1000 invocations" }),
+  // Checked on its own below (a union would hide which list item is wrong).
+  powerValues: z.unknown().optional(),
+  payload: z.unknown().optional(),
+  parallelInvocation: bool("parallelInvocation").default(false),
+  strategy: z
+    .enum(["cost", "speed", "balanced"], { error: 'strategy must be "cost", "speed" or "balanced"' })
+    .default("cost"),
+  balancedWeight: z
+    .number({ error: "balancedWeight must be a number between 0 and 1" })
+    .min(0, { error: "balancedWeight must be between 0 and 1" })
+    .max(1, { error: "balancedWeight must be between 0 and 1" })
+    .default(0.5),
+  autoOptimize: bool("autoOptimize").default(false),
+  autoOptimizeAlias: z
+    .string({ error: "autoOptimizeAlias must be an alias name" })
+    .regex(ALIAS_NAME, { error: "autoOptimizeAlias must be a valid alias name (letters, digits, - and _)" })
+    .optional(),
+  dryRun: bool("dryRun").default(false),
+  preProcessorARN: z
+    .string({ error: "preProcessorARN must be a function ARN" })
+    .regex(FUNCTION_ARN_QUALIFIED, { error: "preProcessorARN must be a function ARN" })
+    .optional(),
+  postProcessorARN: z
+    .string({ error: "postProcessorARN must be a function ARN" })
+    .regex(FUNCTION_ARN_QUALIFIED, { error: "postProcessorARN must be a function ARN" })
+    .optional(),
+  discardTopBottom: z
+    .number({ error: "discardTopBottom must be a fraction between 0 and 0.4" })
+    .min(0, { error: "discardTopBottom must be between 0 and 0.4" })
+    .max(0.4, { error: "discardTopBottom must be between 0 and 0.4" })
+    .default(0.2),
+  sleepBetweenRunsMs: z
+    .number({ error: "sleepBetweenRunsMs must be a number of ms" })
+    .int({ error: "sleepBetweenRunsMs must be a whole number of ms" })
+    .min(0, { error: "sleepBetweenRunsMs must be 0 ms or more" })
+    .max(60_000, { error: "sleepBetweenRunsMs must be at most 60000 ms" })
+    .default(0),
+  disablePayloadLogs: bool("disablePayloadLogs").default(false),
+  includeOutputResults: bool("includeOutputResults").default(false),
+  onlyColdStarts: bool("onlyColdStarts").default(false),
+  allowedExceptions: z
+    .array(z.string({ error: "each allowed exception must be an error type name" }), {
+      error: "allowedExceptions must be a list of error type names",
+    })
+    .default([]),
+  approval: z.enum(["auto", "manual"], { error: 'approval must be "auto" or "manual"' }).default("auto"),
+  minImprovement: z
+    .number({ error: "minImprovement must be a fraction between 0 and 1" })
+    .min(0, { error: "minImprovement must be between 0 and 1" })
+    .max(1, { error: "minImprovement must be between 0 and 1" })
+    .default(0),
+  monthlyInvocations: z
+    .number({ error: "monthlyInvocations must be a number of invocations per month" })
+    .int({ error: "monthlyInvocations must be a whole number of invocations per month" })
+    .min(0, { error: "monthlyInvocations must be 0 or more invocations per month" })
+    .default(1_000_000),
+});
+
+type ParsedInput = z.output<typeof schema>;
+
+/** The validated, normalized input every later state works from. */
+export interface TuningInput extends Omit<ParsedInput, "powerValues"> {
+  /** Sorted, without duplicates, in MB. */
+  powerValues: number[];
+}
+
+function fieldName(path: readonly PropertyKey[]): string {
+  let name = "";
+  for (const part of path) {
+    name += typeof part === "number" ? `[${part}]` : `${name ? "." : ""}${String(part)}`;
+  }
+  return name || "(input)";
+}
+
+/**
+ * Validates a raw execution input. Throws one InvalidTuningInputError naming every bad field.
+ * @param defaultPowerValues used when the input has no powerValues (from the stack's props).
+ */
+export function validateTuningInput(raw: unknown, defaultPowerValues: readonly number[]): TuningInput {
+  const problems: InputProblem[] = [];
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new InvalidTuningInputError([
+      { field: "(input)", problem: "the input must be a JSON object with at least lambdaARN and num" },
+    ]);
+  }
+  const checkedPowerValues = checkPowerValues((raw as { powerValues?: unknown }).powerValues, problems);
+  const result = schema.safeParse(raw);
+  if (!result.success || problems.length > 0) {
+    for (const issue of result.error?.issues ?? []) {
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          problems.push({
+            field: fieldName([...issue.path, key]),
+            problem: "unknown field; check its spelling",
+          });
+        }
+      } else {
+        problems.push({ field: fieldName(issue.path), problem: issue.message });
+      }
+    }
+    throw new InvalidTuningInputError(problems);
+  }
+  const input = result.data;
+  const powerValues =
+    checkedPowerValues === "ALL" ? [...ALL_POWER_VALUES] : (checkedPowerValues ?? [...defaultPowerValues]);
+  if (checkedPowerValues === undefined && defaultPowerValues.length === 0) {
+    problems.push({ field: "powerValues", problem: "powerValues is required (no default is configured)" });
+  }
+  if (input.autoOptimizeAlias !== undefined && !input.autoOptimize) {
+    problems.push({
+      field: "autoOptimizeAlias",
+      problem: "autoOptimizeAlias needs autoOptimize: true (or remove autoOptimizeAlias)",
+    });
+  }
+  if (isWeightedPayloadList(input.payload)) {
+    input.payload.forEach((item, i) => {
+      const parsed = weightedPayload.safeParse(item);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          problems.push({ field: fieldName(["payload", i, ...issue.path]), problem: issue.message });
+        }
+      }
+    });
+    if (problems.length === 0 && input.payload.length > input.num) {
+      problems.push({
+        field: "payload",
+        problem: `a weighted payload list of ${input.payload.length} items needs num of at least ${input.payload.length}`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new InvalidTuningInputError(problems);
+  return { ...input, powerValues: [...new Set(powerValues)].sort((a, b) => a - b) };
+}

@@ -1,0 +1,257 @@
+import { describe, expect, it } from "vitest";
+import { InvalidTuningInputError } from "../../../functions/shared/errors.js";
+import { ALL_POWER_VALUES, validateTuningInput } from "../../../functions/shared/input.js";
+import { spreadPayloads } from "../../../functions/shared/payloads.js";
+
+const ARN = "arn:aws:lambda:us-east-1:000000000000:function:crud";
+const DEFAULTS = [128, 256, 512, 1024, 1536, 3008];
+const valid = { lambdaARN: ARN, num: 10 };
+
+function problemsOf(raw: unknown): InvalidTuningInputError["problems"] {
+  try {
+    validateTuningInput(raw, DEFAULTS);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidTuningInputError);
+    expect((error as Error).name).toBe("InvalidTuningInputError");
+    return (error as InvalidTuningInputError).problems;
+  }
+  throw new Error("expected the input to be rejected");
+}
+
+describe("validateTuningInput: accepted input", () => {
+  it("fills the documented defaults", () => {
+    const input = validateTuningInput(valid, DEFAULTS);
+    expect(input).toMatchObject({
+      lambdaARN: ARN,
+      num: 10,
+      powerValues: DEFAULTS,
+      parallelInvocation: false,
+      strategy: "cost",
+      balancedWeight: 0.5,
+      autoOptimize: false,
+      dryRun: false,
+      discardTopBottom: 0.2,
+      sleepBetweenRunsMs: 0,
+      allowedExceptions: [],
+      approval: "auto",
+      minImprovement: 0,
+      monthlyInvocations: 1_000_000,
+      onlyColdStarts: false,
+      includeOutputResults: false,
+      disablePayloadLogs: false,
+    });
+  });
+
+  it('expands "ALL" to 128–3008 MB in 64 MB steps', () => {
+    const input = validateTuningInput({ ...valid, powerValues: "ALL" }, DEFAULTS);
+    expect(input.powerValues).toEqual(ALL_POWER_VALUES);
+    expect(input.powerValues[0]).toBe(128);
+    expect(input.powerValues.at(-1)).toBe(3008);
+  });
+
+  it("sorts and de-duplicates power values", () => {
+    expect(validateTuningInput({ ...valid, powerValues: [1024, 128, 1024] }, DEFAULTS).powerValues).toEqual([
+      128, 1024,
+    ]);
+  });
+
+  it("accepts every documented field together", () => {
+    const input = validateTuningInput(
+      {
+        ...valid,
+        powerValues: [128, 10240],
+        payload: { id: "1" },
+        parallelInvocation: true,
+        strategy: "balanced",
+        balancedWeight: 0.3,
+        autoOptimize: true,
+        autoOptimizeAlias: "live",
+        dryRun: false,
+        preProcessorARN: `${ARN}-pre`,
+        postProcessorARN: `${ARN}-post:prod`,
+        discardTopBottom: 0.4,
+        sleepBetweenRunsMs: 10,
+        disablePayloadLogs: true,
+        includeOutputResults: true,
+        onlyColdStarts: true,
+        allowedExceptions: ["HandledError"],
+        approval: "manual",
+        minImprovement: 0.05,
+        monthlyInvocations: 5000,
+      },
+      DEFAULTS,
+    );
+    expect(input.strategy).toBe("balanced");
+    expect(input.approval).toBe("manual");
+  });
+
+  it("accepts string and weighted payloads", () => {
+    expect(validateTuningInput({ ...valid, payload: "hello" }, DEFAULTS).payload).toBe("hello");
+    const weighted = [
+      { payload: { a: 1 }, weight: 3 },
+      { payload: { a: 2 }, weight: 1 },
+    ];
+    expect(validateTuningInput({ ...valid, payload: weighted }, DEFAULTS).payload).toEqual(weighted);
+  });
+});
+
+// Each case: the input, and the field the error must name.
+const INVALID: [string, unknown, string][] = [
+  ["missing lambdaARN", { num: 10 }, "lambdaARN"],
+  ["lambdaARN not a string", { lambdaARN: 5, num: 10 }, "lambdaARN"],
+  ["lambdaARN not an ARN", { lambdaARN: "crud", num: 10 }, "lambdaARN"],
+  ["lambdaARN qualified", { lambdaARN: `${ARN}:prod`, num: 10 }, "lambdaARN"],
+  ["lambdaARN of another service", { lambdaARN: "arn:aws:s3:::bucket", num: 10 }, "lambdaARN"],
+  ["missing num", { lambdaARN: ARN }, "num"],
+  ["num too small", { ...valid, num: 4 }, "num"],
+  ["num too large", { ...valid, num: 1001 }, "num"],
+  ["num fractional", { ...valid, num: 10.5 }, "num"],
+  ["num as string", { ...valid, num: "10" }, "num"],
+  ["powerValues below 128", { ...valid, powerValues: [64] }, "powerValues[0]"],
+  ["powerValues above 10240", { ...valid, powerValues: [128, 10241] }, "powerValues[1]"],
+  ["powerValues fractional", { ...valid, powerValues: [128.5] }, "powerValues[0]"],
+  ["powerValues empty", { ...valid, powerValues: [] }, "powerValues"],
+  ["powerValues other word", { ...valid, powerValues: "SOME" }, "powerValues"],
+  ["powerValues of strings", { ...valid, powerValues: ["128"] }, "powerValues[0]"],
+  ["parallelInvocation not boolean", { ...valid, parallelInvocation: "yes" }, "parallelInvocation"],
+  ["unknown strategy", { ...valid, strategy: "cheapest" }, "strategy"],
+  ["balancedWeight above 1", { ...valid, balancedWeight: 1.5 }, "balancedWeight"],
+  ["balancedWeight negative", { ...valid, balancedWeight: -0.1 }, "balancedWeight"],
+  ["autoOptimize not boolean", { ...valid, autoOptimize: 1 }, "autoOptimize"],
+  [
+    "autoOptimizeAlias invalid",
+    { ...valid, autoOptimize: true, autoOptimizeAlias: "bad alias!" },
+    "autoOptimizeAlias",
+  ],
+  [
+    "autoOptimizeAlias numeric",
+    { ...valid, autoOptimize: true, autoOptimizeAlias: "12" },
+    "autoOptimizeAlias",
+  ],
+  ["autoOptimizeAlias without autoOptimize", { ...valid, autoOptimizeAlias: "live" }, "autoOptimizeAlias"],
+  ["dryRun not boolean", { ...valid, dryRun: "true" }, "dryRun"],
+  ["preProcessorARN not an ARN", { ...valid, preProcessorARN: "pre" }, "preProcessorARN"],
+  ["postProcessorARN not an ARN", { ...valid, postProcessorARN: 3 }, "postProcessorARN"],
+  ["discardTopBottom above 0.4", { ...valid, discardTopBottom: 0.5 }, "discardTopBottom"],
+  ["discardTopBottom negative", { ...valid, discardTopBottom: -0.1 }, "discardTopBottom"],
+  ["sleepBetweenRunsMs negative", { ...valid, sleepBetweenRunsMs: -1 }, "sleepBetweenRunsMs"],
+  ["sleepBetweenRunsMs fractional", { ...valid, sleepBetweenRunsMs: 1.5 }, "sleepBetweenRunsMs"],
+  ["sleepBetweenRunsMs huge", { ...valid, sleepBetweenRunsMs: 3_600_000 }, "sleepBetweenRunsMs"],
+  ["disablePayloadLogs not boolean", { ...valid, disablePayloadLogs: null }, "disablePayloadLogs"],
+  ["includeOutputResults not boolean", { ...valid, includeOutputResults: "no" }, "includeOutputResults"],
+  ["onlyColdStarts not boolean", { ...valid, onlyColdStarts: 0 }, "onlyColdStarts"],
+  ["allowedExceptions not a list", { ...valid, allowedExceptions: "Error" }, "allowedExceptions"],
+  ["allowedExceptions of numbers", { ...valid, allowedExceptions: [1] }, "allowedExceptions[0]"],
+  ["unknown approval", { ...valid, approval: "later" }, "approval"],
+  ["minImprovement above 1", { ...valid, minImprovement: 2 }, "minImprovement"],
+  ["monthlyInvocations negative", { ...valid, monthlyInvocations: -5 }, "monthlyInvocations"],
+  ["monthlyInvocations fractional", { ...valid, monthlyInvocations: 1.5 }, "monthlyInvocations"],
+  ["misspelled field", { ...valid, powerValue: [128] }, "powerValue"],
+  [
+    "weighted payload with a zero weight",
+    {
+      ...valid,
+      payload: [
+        { payload: 1, weight: 0 },
+        { payload: 2, weight: 1 },
+      ],
+    },
+    "payload[0].weight",
+  ],
+  [
+    "weighted payload with a string weight",
+    {
+      ...valid,
+      payload: [
+        { payload: 1, weight: "1" },
+        { payload: 2, weight: 1 },
+      ],
+    },
+    "payload[0].weight",
+  ],
+  [
+    "weighted payload with more items than num",
+    { ...valid, num: 5, payload: Array.from({ length: 6 }, (_, i) => ({ payload: i, weight: 1 })) },
+    "payload",
+  ],
+  ["input not an object", "lambdaARN", "(input)"],
+  ["input is a list", [valid], "(input)"],
+];
+
+describe("validateTuningInput: rejected input names the field", () => {
+  it(`has at least 30 cases (${INVALID.length})`, () => {
+    expect(INVALID.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(INVALID)("%s", (_name, raw, field) => {
+    const problems = problemsOf(raw);
+    expect(problems.map((p) => p.field)).toContain(field);
+    for (const p of problems) expect(p.problem.length).toBeGreaterThan(10);
+  });
+
+  it("names every bad field at once, and the message lists them", () => {
+    const problems = problemsOf({ lambdaARN: "x", num: 1, strategy: "fast" });
+    expect(problems.map((p) => p.field).sort()).toEqual(["lambdaARN", "num", "strategy"]);
+    try {
+      validateTuningInput({ lambdaARN: "x", num: 1 }, DEFAULTS);
+    } catch (error) {
+      expect((error as Error).message).toMatch(/lambdaARN: .*; num: /);
+    }
+  });
+
+  it("requires powerValues when no default is configured", () => {
+    expect(() => validateTuningInput(valid, [])).toThrow(/powerValues: powerValues is required/);
+  });
+});
+
+describe("spreadPayloads", () => {
+  it("repeats a plain payload num times", () => {
+    expect(spreadPayloads({ a: 1 }, 3)).toEqual([{ a: 1 }, { a: 1 }, { a: 1 }]);
+    expect(spreadPayloads(undefined, 2)).toEqual([undefined, undefined]);
+  });
+
+  it("sends a plain list (not weighted) as one payload", () => {
+    expect(spreadPayloads([1, 2], 2)).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
+  });
+
+  it("spreads weights proportionally, remainder to the first item", () => {
+    const spread = spreadPayloads(
+      [
+        { payload: "a", weight: 1 },
+        { payload: "b", weight: 1 },
+        { payload: "c", weight: 1 },
+      ],
+      10,
+    );
+    expect(spread).toEqual(["a", "a", "a", "b", "b", "b", "c", "c", "c", "a"]);
+  });
+
+  it("is deterministic and exactly num long", () => {
+    const weighted = [
+      { payload: 1, weight: 5 },
+      { payload: 2, weight: 3 },
+      { payload: 3, weight: 2 },
+    ];
+    const a = spreadPayloads(weighted, 50);
+    expect(a).toEqual(spreadPayloads(weighted, 50));
+    expect(a.length).toBe(50);
+    expect(a.filter((p) => p === 1).length).toBe(25);
+    expect(a.filter((p) => p === 2).length).toBe(15);
+    expect(a.filter((p) => p === 3).length).toBe(10);
+  });
+
+  it("refuses a weight too small for num, naming the item", () => {
+    expect(() =>
+      spreadPayloads(
+        [
+          { payload: 1, weight: 100 },
+          { payload: 2, weight: 1 },
+        ],
+        10,
+      ),
+    ).toThrow(/payload\[1\]\.weight/);
+  });
+});
