@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-// CDK app entry: `cdk synth` runs this through tsx (see cdk.json).
+// CDK app entry: `cdk synth` runs this through tsx (see cdk.json). No lookups: synth works offline.
 import { App } from "aws-cdk-lib";
+import { parseStage } from "./config.js";
+import { CrudServiceStack } from "./crud-service-stack.js";
 
 const app = new App();
+const env = {
+  account: process.env.CDK_DEFAULT_ACCOUNT ?? "000000000000",
+  region: process.env.CDK_DEFAULT_REGION ?? "us-east-1",
+};
+const stage = parseStage(app.node.tryGetContext("stage"));
+
+new CrudServiceStack(app, "CrudService", { env, stage });
+
 app.synth();
