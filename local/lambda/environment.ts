@@ -1,0 +1,289 @@
+// One execution environment: a child Node.js process running runtime/bootstrap.mjs, joined to its own
+// cgroup before it runs anything, initialised unthrottled, then held to the memory→CPU law while it serves.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type CgroupLayout, EnvironmentCgroup } from "./cgroup.js";
+import { cpuShareCores, MB_PER_VCPU } from "./cpu-law.js";
+
+const BOOTSTRAP = fileURLToPath(new URL("./runtime/bootstrap.mjs", import.meta.url));
+
+/** Lambda caps the init phase at 10 s. */
+export const INIT_TIMEOUT_MS = 10_000;
+
+export interface EnvironmentSpec {
+  id: string;
+  functionName: string;
+  version: string;
+  memoryMb: number;
+  timeoutS: number;
+  codeDir: string;
+  env: Record<string, string>;
+  cores: number;
+  cgroups: CgroupLayout | undefined;
+  /** Receives every chunk of the function's own output (stdout, stderr, console). */
+  onOutput: (text: string) => void;
+}
+
+export interface FunctionErrorPayload {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}
+
+export interface InvocationOutcome {
+  /** JSON text returned by the handler, or the error payload's JSON on failure. */
+  payload: string;
+  functionError: FunctionErrorPayload | undefined;
+  durationMs: number;
+  maxMemoryUsedMb: number;
+  status: "timeout" | "error" | undefined;
+  /** The environment can no longer be used (crash, timeout, out of memory). */
+  environmentLost: boolean;
+}
+
+export interface InvokeContext {
+  functionName: string;
+  functionVersion: string;
+  invokedFunctionArn: string;
+  memoryLimitInMB: number;
+  logGroupName: string;
+  logStreamName: string;
+  clientContext: unknown;
+}
+
+type ChildMessage =
+  | { type: "ready"; initDurationMs: number; maxMemoryUsedMb: number }
+  | { type: "init-error"; error: FunctionErrorPayload; initDurationMs: number }
+  | { type: "log"; stream: string; text: string }
+  | {
+      type: "result";
+      requestId: string;
+      ok: boolean;
+      payload?: string;
+      error?: FunctionErrorPayload;
+      durationMs: number;
+      maxMemoryUsedMb: number;
+    };
+
+export type InitResult =
+  | { ok: true; initDurationMs: number }
+  | { ok: false; initDurationMs: number; error: FunctionErrorPayload };
+
+export class ExecutionEnvironment {
+  state: "initializing" | "idle" | "busy" | "dead" = "initializing";
+  lastUsed = Date.now();
+  /** Set when the function's configuration or code changed: the environment retires after its invocation. */
+  stale = false;
+  readonly shareCores: number;
+  private child: ChildProcess | undefined;
+  private cgroup: EnvironmentCgroup | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private onMessage: ((m: ChildMessage) => void) | undefined;
+  private onExit: (() => void) | undefined;
+  private stderrTail = "";
+
+  constructor(readonly spec: EnvironmentSpec) {
+    this.shareCores = cpuShareCores(spec.memoryMb, spec.cores);
+  }
+
+  get emulated(): boolean {
+    return this.cgroup === undefined;
+  }
+
+  /** Starts the process and runs the init phase (module load), unthrottled and capped at 10 s. */
+  async init(): Promise<InitResult> {
+    const { spec } = this;
+    const env: Record<string, string> = { ...spec.env };
+    if (spec.cgroups) {
+      this.cgroup = new EnvironmentCgroup(spec.cgroups, spec.id);
+      // Lambda runs init with unthrottled CPU at every memory size; the quota drops after init.
+      this.cgroup.setCpuShare(spec.cores);
+      this.cgroup.setMemoryLimitMb(spec.memoryMb);
+      env.PT_CGROUP_PROCS = this.cgroup.procsFiles().join(" ");
+    } else if (spec.memoryMb < MB_PER_VCPU) {
+      env.POWERTUNE_FALLBACK_CPU_SCALE = String(1 / this.shareCores - 1);
+    }
+    // The heap limit leaves room for code, stacks and buffers inside M, as Lambda's own runtime does.
+    const nodeArgs = [`--max-old-space-size=${Math.max(16, Math.floor(spec.memoryMb * 0.9))}`, BOOTSTRAP];
+    const child = spec.cgroups
+      ? spawn(
+          "/bin/sh",
+          [
+            "-c",
+            // Join the cgroup(s) first, then become node: the function never runs outside its quota.
+            'for f in $PT_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; unset PT_CGROUP_PROCS; exec "$@"',
+            "sh",
+            process.execPath,
+            ...nodeArgs,
+          ],
+          { cwd: spec.codeDir, env, stdio: ["ignore", "pipe", "pipe", "ipc"] },
+        )
+      : spawn(process.execPath, nodeArgs, {
+          cwd: spec.codeDir,
+          env,
+          stdio: ["ignore", "pipe", "pipe", "ipc"],
+        });
+    this.child = child;
+    child.stdout?.setEncoding("utf8").on("data", (text: string) => spec.onOutput(text));
+    child.stderr?.setEncoding("utf8").on("data", (text: string) => {
+      this.stderrTail = (this.stderrTail + text).slice(-2048);
+      spec.onOutput(text);
+    });
+    child.on("message", (m: ChildMessage) => {
+      if (m.type === "log") spec.onOutput(m.text);
+      else this.onMessage?.(m);
+    });
+    this.exited = new Promise((resolve) => {
+      child.once("exit", (code, signal) => {
+        this.exitInfo = { code, signal };
+        this.state = "dead";
+        this.onExit?.();
+        resolve();
+      });
+    });
+    child.once("error", () => {
+      this.state = "dead";
+      this.onExit?.();
+    });
+
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const result = await new Promise<InitResult>((resolve) => {
+      timer = setTimeout(() => {
+        resolve({
+          ok: false,
+          initDurationMs: INIT_TIMEOUT_MS,
+          error: {
+            errorType: "Runtime.InitTimeout",
+            errorMessage: "Init phase timed out after 10.00 seconds",
+          },
+        });
+      }, INIT_TIMEOUT_MS);
+      this.onMessage = (m) => {
+        if (m.type === "ready") resolve({ ok: true, initDurationMs: performance.now() - started });
+        else if (m.type === "init-error")
+          resolve({ ok: false, initDurationMs: m.initDurationMs, error: m.error });
+      };
+      this.onExit = () =>
+        resolve({
+          ok: false,
+          initDurationMs: performance.now() - started,
+          error: {
+            errorType: "Runtime.ExitError",
+            errorMessage: `Runtime exited with error: ${this.exitText()}`,
+          },
+        });
+    });
+    clearTimeout(timer);
+    this.onMessage = undefined;
+    this.onExit = undefined;
+    if (!result.ok) {
+      await this.kill();
+      return result;
+    }
+    this.cgroup?.setCpuShare(this.shareCores);
+    this.state = "idle";
+    return result;
+  }
+
+  private exitText(): string {
+    const info = this.exitInfo;
+    if (!info) return "unknown";
+    if (info.signal)
+      return `signal: ${info.signal === "SIGKILL" ? "killed" : info.signal.replace(/^SIG/, "").toLowerCase()}`;
+    return `exit status ${info.code}`;
+  }
+
+  private outOfMemory(): boolean {
+    if (/heap out of memory|Allocation failed/i.test(this.stderrTail)) return true;
+    const dir = this.cgroup?.memoryDir;
+    if (!dir) return false;
+    try {
+      if (this.cgroup?.layout.flavour === "v1") {
+        return Number(readFileSync(join(dir, "memory.failcnt"), "utf8")) > 0;
+      }
+      return /oom_kill [1-9]/.test(readFileSync(join(dir, "memory.events"), "utf8"));
+    } catch {
+      return false;
+    }
+  }
+
+  /** Runs one invocation; the caller has marked the environment busy. */
+  async invoke(requestId: string, event: unknown, context: InvokeContext): Promise<InvocationOutcome> {
+    const child = this.child;
+    const timeoutMs = this.spec.timeoutS * 1000;
+    if (!child || this.state === "dead") throw new Error("environment is not running");
+    const started = performance.now();
+    const outcome = await new Promise<InvocationOutcome>((resolve) => {
+      const timer = setTimeout(() => {
+        const error = {
+          errorType: "Sandbox.Timedout",
+          errorMessage: `RequestId: ${requestId} Error: Task timed out after ${this.spec.timeoutS.toFixed(2)} seconds`,
+        };
+        resolve({
+          payload: JSON.stringify(error),
+          functionError: error,
+          durationMs: performance.now() - started,
+          maxMemoryUsedMb: 0,
+          status: "timeout",
+          environmentLost: true,
+        });
+      }, timeoutMs);
+      this.onMessage = (m) => {
+        if (m.type !== "result" || m.requestId !== requestId) return;
+        clearTimeout(timer);
+        resolve({
+          payload: m.ok ? (m.payload ?? "null") : JSON.stringify(m.error),
+          functionError: m.ok ? undefined : m.error,
+          durationMs: m.durationMs,
+          maxMemoryUsedMb: m.maxMemoryUsedMb,
+          status: undefined,
+          environmentLost: false,
+        });
+      };
+      this.onExit = () => {
+        clearTimeout(timer);
+        const oom = this.outOfMemory();
+        const error = {
+          errorType: oom ? "Runtime.OutOfMemory" : "Runtime.ExitError",
+          errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${this.exitText()}`,
+        };
+        resolve({
+          payload: JSON.stringify(error),
+          functionError: error,
+          durationMs: performance.now() - started,
+          maxMemoryUsedMb: oom ? this.spec.memoryMb : 0,
+          status: "error",
+          environmentLost: true,
+        });
+      };
+      child.send({
+        type: "invoke",
+        requestId,
+        event,
+        context: { ...context, remainingMs: timeoutMs },
+      });
+    });
+    this.onMessage = undefined;
+    this.onExit = undefined;
+    if (outcome.environmentLost) await this.kill();
+    return outcome;
+  }
+
+  /** Stops the process and removes its cgroup(s). */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (child && this.exitInfo === undefined && child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGKILL");
+      await this.exited;
+    }
+    this.state = "dead";
+    const cgroup = this.cgroup;
+    this.cgroup = undefined;
+    await cgroup?.remove();
+  }
+}
