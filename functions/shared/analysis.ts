@@ -65,10 +65,21 @@ export interface TuningOutput {
   warnings: string[];
 }
 
+/** The analyzer's result: the output plus the statistics the optimizer publishes as metrics. */
+export interface Analysis extends TuningOutput {
+  stats: PowerStats[];
+}
+
 export interface AnalyzeOptions {
   seed?: number;
   /** The analyzer's own compute, added to lambdaCost. */
   analyzerCompute?: TunerCompute;
+}
+
+/** The execution's output: stats only when the input asked for them (includeOutputResults). */
+export function finalOutput(analysis: Analysis, includeOutputResults: boolean): TuningOutput {
+  const { stats, ...rest } = analysis;
+  return includeOutputResults ? { ...rest, stats } : rest;
 }
 
 function nullableMean(values: number[]): number | null {
@@ -79,7 +90,7 @@ export function analyze(
   context: TuningContext,
   measurements: readonly Measurements[],
   options: AnalyzeOptions = {},
-): TuningOutput {
+): Analysis {
   const { input, target } = context;
   const seed = options.seed ?? 42;
   const { prices, warning } = pricesForRegion(target.region);
@@ -189,7 +200,7 @@ export function analyze(
   if (options.analyzerCompute) compute.push(options.analyzerCompute);
   const winnerStats = stats.find((s) => s.power === winner.power) as PowerStats;
 
-  const output: TuningOutput = {
+  return {
     power: winner.power,
     cost: winnerStats.costUsd,
     duration: winnerStats.averageMs,
@@ -212,7 +223,6 @@ export function analyze(
     prices: { region: target.region, architecture: target.architecture, takenOn: PRICES_TAKEN_ON },
     dryRun: input.dryRun,
     warnings,
+    stats,
   };
-  if (input.includeOutputResults) output.stats = stats;
-  return output;
 }

@@ -1,0 +1,127 @@
+// Initializer: validate the input, take the lock, snapshot $LATEST, create one version + alias per power value.
+import { randomUUID } from "node:crypto";
+import { cleanupRun, undoChanges } from "../shared/aws/cleanup.js";
+import type { TunerConfig } from "../shared/aws/config.js";
+import { acquireLock, type DocumentClient, recordCreated, writeLock } from "../shared/aws/history.js";
+import {
+  DEFAULT_RETRY,
+  type LambdaApi,
+  publishAndAlias,
+  type RetryPolicy,
+  readTargetConfig,
+  updateTarget,
+  versionMarker,
+} from "../shared/aws/lambda-ops.js";
+import { validateTuningInput } from "../shared/input.js";
+import { spreadPayloads } from "../shared/payloads.js";
+import type { ExecutorTask, TuningContext } from "../shared/types.js";
+
+export interface InitializerDeps {
+  lambda: LambdaApi;
+  ddb: DocumentClient;
+  config: TunerConfig;
+  retry?: RetryPolicy;
+  newRunId?: () => string;
+}
+
+/** Environment variable that makes each onlyColdStarts version distinct, so each alias starts cold. */
+export const COLD_START_VARIABLE = "POWERTUNE_COLD_START";
+
+export const aliasName = (power: number, index?: number) =>
+  index === undefined ? `RAM${power}` : `RAM${power}-${index}`;
+
+export function createInitializer(deps: InitializerDeps) {
+  const retry = deps.retry ?? DEFAULT_RETRY;
+  return async function initializer(event: unknown): Promise<TuningContext> {
+    const started = Date.now();
+    const input = validateTuningInput(event, deps.config.defaultPowerValues);
+    const invocations = input.dryRun ? 1 : input.num;
+    spreadPayloads(input.payload, invocations); // fails here, in the first state, if a weight is too small
+    const functionArn = input.lambdaARN;
+    const region = functionArn.split(":")[3] ?? "us-east-1";
+    const target = await readTargetConfig(deps.lambda, functionArn);
+    const runId = deps.newRunId?.() ?? randomUUID();
+    const table = deps.config.historyTable;
+    const lock = {
+      functionArn,
+      owner: runId,
+      expiresAt: Math.floor(Date.now() / 1000) + deps.config.lockTtlSeconds,
+      originalMemoryMb: target.memoryMb,
+      originalEnvironment: target.environment,
+    };
+    const { stale } = await acquireLock(deps.ddb, table, lock);
+    if (stale) await undoChanges(deps, functionArn, stale, { restore: true }); // left by a killed run
+    await writeLock(deps.ddb, table, lock);
+
+    const executorTasks: ExecutorTask[] = [];
+    try {
+      for (const power of input.powerValues) {
+        const qualifiers: string[] = [];
+        const count = input.onlyColdStarts ? invocations : 1;
+        for (let i = 0; i < count; i++) {
+          const alias = aliasName(power, input.onlyColdStarts ? i : undefined);
+          await updateTarget(
+            deps.lambda,
+            functionArn,
+            input.onlyColdStarts
+              ? {
+                  memoryMb: power,
+                  environment: { ...(target.environment ?? {}), [COLD_START_VARIABLE]: alias },
+                }
+              : { memoryMb: power },
+            retry,
+          );
+          const published = await publishAndAlias(
+            deps.lambda,
+            functionArn,
+            alias,
+            versionMarker(runId),
+            retry,
+          );
+          await recordCreated(deps.ddb, table, functionArn, runId, {
+            alias,
+            version: published.createdByUs ? published.version : "",
+          });
+          qualifiers.push(alias);
+        }
+        executorTasks.push({
+          lambdaARN: functionArn,
+          power,
+          qualifiers,
+          num: invocations,
+          payload: input.payload,
+          parallelInvocation: input.parallelInvocation,
+          sleepBetweenRunsMs: input.sleepBetweenRunsMs,
+          ...(input.preProcessorARN ? { preProcessorARN: input.preProcessorARN } : {}),
+          ...(input.postProcessorARN ? { postProcessorARN: input.postProcessorARN } : {}),
+          allowedExceptions: input.allowedExceptions,
+          disablePayloadLogs: input.disablePayloadLogs,
+        });
+      }
+      // $LATEST goes back to the user's configuration at once; the aliases carry the power values.
+      await updateTarget(
+        deps.lambda,
+        functionArn,
+        { memoryMb: target.memoryMb, ...(input.onlyColdStarts ? { environment: target.environment } : {}) },
+        retry,
+      );
+    } catch (error) {
+      await cleanupRun(deps, functionArn, runId, { restore: true });
+      throw error;
+    }
+    return {
+      runId,
+      startedAt: new Date(started).toISOString(),
+      input,
+      target: {
+        functionArn,
+        functionName: target.functionName,
+        region,
+        architecture: target.architecture,
+        originalMemoryMb: target.memoryMb,
+      },
+      executorTasks,
+      compute: { elapsedMs: Date.now() - started, memoryMb: deps.config.memoryMb },
+    };
+  };
+}

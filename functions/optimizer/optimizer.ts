@@ -1,0 +1,198 @@
+// Optimizer: remove the run's aliases/versions, apply or record the winner, restore $LATEST, release the lock,
+// append the run to TuningHistory and publish per-power metrics. In cleanup mode it undoes a failed run.
+import { type CloudWatchClient, PutMetricDataCommand, StandardUnit } from "@aws-sdk/client-cloudwatch";
+import { type Analysis, finalOutput, type TuningOutput } from "../shared/analysis.js";
+import { type CleanupSummary, cleanupRun, restoreTarget } from "../shared/aws/cleanup.js";
+import type { TunerConfig } from "../shared/aws/config.js";
+import {
+  appendHistory,
+  type DocumentClient,
+  putPendingRecommendation,
+  readLock,
+  releaseLock,
+} from "../shared/aws/history.js";
+import {
+  DEFAULT_RETRY,
+  deleteCreated,
+  type LambdaApi,
+  publishAndAlias,
+  type RetryPolicy,
+  updateTarget,
+} from "../shared/aws/lambda-ops.js";
+import type { TuningContext } from "../shared/types.js";
+
+export interface OptimizerDeps {
+  lambda: LambdaApi;
+  ddb: DocumentClient;
+  cloudwatch: Pick<CloudWatchClient, "send">;
+  config: TunerConfig;
+  retry?: RetryPolicy;
+}
+
+export interface FinishEvent {
+  mode: "finish";
+  tuning: TuningContext;
+  analysis: Analysis;
+}
+
+/** The whole execution state at the point of failure, as the cleanup state receives it. */
+export interface CleanupEvent {
+  mode: "cleanup";
+  state: {
+    lambdaARN?: unknown;
+    tuning?: Pick<TuningContext, "runId" | "target" | "input">;
+    error?: { Error?: string; Cause?: string };
+  };
+}
+
+export interface CleanupResult extends CleanupSummary {
+  runId: string | null;
+  note: string;
+}
+
+export function createOptimizer(deps: OptimizerDeps) {
+  const retry = deps.retry ?? DEFAULT_RETRY;
+  const table = deps.config.historyTable;
+
+  async function publishMetrics(context: TuningContext, analysis: Analysis): Promise<string | undefined> {
+    const dimensions = (power: number) => [
+      { Name: "FunctionName", Value: context.target.functionName },
+      { Name: "MemoryMB", Value: String(power) },
+    ];
+    const timestamp = new Date();
+    try {
+      await deps.cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: deps.config.metricsNamespace,
+          MetricData: analysis.stats.flatMap((s) => [
+            {
+              MetricName: "DurationAverage",
+              Dimensions: dimensions(s.power),
+              Value: s.averageMs,
+              Unit: StandardUnit.Milliseconds,
+              Timestamp: timestamp,
+            },
+            {
+              MetricName: "DurationP90",
+              Dimensions: dimensions(s.power),
+              Value: s.p90Ms,
+              Unit: StandardUnit.Milliseconds,
+              Timestamp: timestamp,
+            },
+            // CloudWatch has no currency unit: the metric name carries it.
+            {
+              MetricName: "CostPerMillionInvocationsUSD",
+              Dimensions: dimensions(s.power),
+              Value: s.costUsd * 1_000_000,
+              Unit: StandardUnit.None,
+              Timestamp: timestamp,
+            },
+          ]),
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      return `CloudWatch metrics were not published: ${(error as Error).message}`;
+    }
+  }
+
+  async function finish(event: FinishEvent): Promise<TuningOutput> {
+    const { tuning, analysis } = event;
+    const functionArn = tuning.target.functionArn;
+    const lock = await readLock(deps.ddb, table, functionArn);
+    const held = lock?.owner === tuning.runId;
+    const recommendation = { ...analysis.recommendation };
+    if (held && lock) {
+      // Temporary aliases and versions go first, so publishing the winner below cannot return one of them.
+      await deleteCreated(deps.lambda, functionArn, lock.created ?? [], retry);
+      const winner = recommendation.winnerPower;
+      const original = { memoryMb: lock.originalMemoryMb, environment: lock.originalEnvironment };
+      if (recommendation.decision === "apply" && tuning.input.autoOptimizeAlias) {
+        const alias = tuning.input.autoOptimizeAlias;
+        await updateTarget(
+          deps.lambda,
+          functionArn,
+          { memoryMb: winner, environment: original.environment },
+          retry,
+        );
+        await publishAndAlias(
+          deps.lambda,
+          functionArn,
+          alias,
+          `powertune: ${winner} MB (run ${tuning.runId})`,
+          retry,
+        );
+        await updateTarget(deps.lambda, functionArn, original, retry);
+        recommendation.applied = "yes";
+        recommendation.appliedTo = `${functionArn}:${alias}`;
+      } else if (recommendation.decision === "apply") {
+        await updateTarget(
+          deps.lambda,
+          functionArn,
+          { memoryMb: winner, environment: original.environment },
+          retry,
+        );
+        recommendation.applied = "yes";
+        recommendation.appliedTo = `${functionArn}:$LATEST`;
+      } else {
+        await restoreTarget({ ...deps }, functionArn, lock);
+        if (recommendation.decision === "pending") {
+          await putPendingRecommendation(deps.ddb, table, {
+            functionArn,
+            runId: tuning.runId,
+            timestamp: new Date().toISOString(),
+            recommendation,
+            applyTo: tuning.input.autoOptimizeAlias ?? "$LATEST",
+          });
+          recommendation.applied = "pending";
+        }
+      }
+      await releaseLock(deps.ddb, table, functionArn, tuning.runId);
+    }
+    const warnings = [...analysis.warnings];
+    if (!held)
+      warnings.push("the run's lock was gone before the optimizer ran (expired?); nothing was applied");
+    const metricsWarning = await publishMetrics(tuning, analysis);
+    if (metricsWarning) warnings.push(metricsWarning);
+    const output = finalOutput({ ...analysis, recommendation, warnings }, tuning.input.includeOutputResults);
+    await appendHistory(deps.ddb, table, {
+      functionArn,
+      runId: tuning.runId,
+      timestamp: new Date().toISOString(),
+      status: "succeeded",
+      input: tuning.input,
+      output: finalOutput({ ...analysis, recommendation, warnings }, true),
+    });
+    return output;
+  }
+
+  async function cleanup(event: CleanupEvent): Promise<CleanupResult> {
+    const runId = event.state.tuning?.runId;
+    const functionArn = event.state.tuning?.target.functionArn;
+    if (!runId || !functionArn) {
+      // The initializer failed: it undoes its own changes before failing, and took no lock if it failed early.
+      return {
+        runId: null,
+        lockHeld: false,
+        deletedAliases: 0,
+        deletedVersions: 0,
+        restoredMemoryMb: null,
+        note: "the run failed in the initializer, which undoes its own changes",
+      };
+    }
+    const summary = await cleanupRun(deps, functionArn, runId, { restore: true });
+    await appendHistory(deps.ddb, table, {
+      functionArn,
+      runId,
+      timestamp: new Date().toISOString(),
+      status: "failed",
+      input: event.state.tuning?.input ?? null,
+      output: { error: event.state.error ?? null, cleanup: summary },
+    });
+    return { runId, ...summary, note: summary.lockHeld ? "run undone" : "the lock was not held by this run" };
+  }
+
+  return async function optimizer(event: FinishEvent | CleanupEvent): Promise<TuningOutput | CleanupResult> {
+    return event.mode === "cleanup" ? cleanup(event) : finish(event);
+  };
+}

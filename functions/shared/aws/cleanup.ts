@@ -1,0 +1,83 @@
+// Undoing a run: delete its aliases/versions, put $LATEST back as it was, release the lock.
+import type { TunerConfig } from "./config.js";
+import { type DocumentClient, type LockItem, readLock, releaseLock } from "./history.js";
+import {
+  DEFAULT_RETRY,
+  deleteCreated,
+  type LambdaApi,
+  type RetryPolicy,
+  readTargetConfig,
+  updateTarget,
+} from "./lambda-ops.js";
+
+export interface CleanupDeps {
+  lambda: LambdaApi;
+  ddb: DocumentClient;
+  config: TunerConfig;
+  retry?: RetryPolicy;
+}
+
+export interface CleanupSummary {
+  lockHeld: boolean;
+  deletedAliases: number;
+  deletedVersions: number;
+  /** MB now on $LATEST when it was put back, else null. */
+  restoredMemoryMb: number | null;
+}
+
+const sameEnvironment = (a: Record<string, string> | null, b: Record<string, string> | null) =>
+  JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());
+
+/** Puts $LATEST's memory and environment back to the snapshot, only if they differ (so it is idempotent). */
+export async function restoreTarget(
+  deps: CleanupDeps,
+  functionArn: string,
+  snapshot: Pick<LockItem, "originalMemoryMb" | "originalEnvironment">,
+): Promise<number | null> {
+  const current = await readTargetConfig(deps.lambda, functionArn);
+  const envDiffers = !sameEnvironment(current.environment, snapshot.originalEnvironment);
+  if (current.memoryMb === snapshot.originalMemoryMb && !envDiffers) return null;
+  await updateTarget(
+    deps.lambda,
+    functionArn,
+    {
+      memoryMb: snapshot.originalMemoryMb,
+      ...(envDiffers ? { environment: snapshot.originalEnvironment } : {}),
+    },
+    deps.retry ?? DEFAULT_RETRY,
+  );
+  return snapshot.originalMemoryMb;
+}
+
+/** Undoes what the lock records (aliases, versions, $LATEST changes); does not touch the lock. */
+export async function undoChanges(
+  deps: CleanupDeps,
+  functionArn: string,
+  lock: LockItem,
+  options: { restore: boolean },
+): Promise<Omit<CleanupSummary, "lockHeld">> {
+  const deleted = await deleteCreated(
+    deps.lambda,
+    functionArn,
+    lock.created ?? [],
+    deps.retry ?? DEFAULT_RETRY,
+  );
+  const restoredMemoryMb = options.restore ? await restoreTarget(deps, functionArn, lock) : null;
+  return { deletedAliases: deleted.aliases, deletedVersions: deleted.versions, restoredMemoryMb };
+}
+
+/** The cleanup path: undo the run's changes and release its lock, if this run holds the lock. */
+export async function cleanupRun(
+  deps: CleanupDeps,
+  functionArn: string,
+  runId: string,
+  options: { restore: boolean } = { restore: true },
+): Promise<CleanupSummary> {
+  const lock = await readLock(deps.ddb, deps.config.historyTable, functionArn);
+  if (!lock || lock.owner !== runId) {
+    return { lockHeld: false, deletedAliases: 0, deletedVersions: 0, restoredMemoryMb: null };
+  }
+  const summary = await undoChanges(deps, functionArn, lock, options);
+  await releaseLock(deps.ddb, deps.config.historyTable, functionArn, runId);
+  return { lockHeld: true, ...summary };
+}

@@ -1,0 +1,13 @@
+// SDK clients for the handlers, created once per execution environment. Endpoints and credentials come from the
+// SDK's standard configuration (AWS_ENDPOINT_URL_*, AWS_REGION, …), the same in every cloud.
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+
+// Throttling (TooManyRequestsException) is retried by the SDK with backoff; a few more attempts than the
+// default 3 ride out a burst of parallel invocations.
+export const lambdaClient = () => new LambdaClient({ maxAttempts: 6, retryMode: "adaptive" });
+export const documentClient = () =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+export const cloudWatchClient = () => new CloudWatchClient({});

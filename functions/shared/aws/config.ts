@@ -1,0 +1,44 @@
+// Configuration of the tuner's functions, read once from the environment at cold start.
+import { ConfigurationError } from "../errors.js";
+
+export interface TunerConfig {
+  /** DynamoDB table for run history, pending recommendations and the per-function lock. */
+  historyTable: string;
+  /** MB values used when the input has no powerValues. */
+  defaultPowerValues: number[];
+  /** How long a lock outlives a run that never released it (a killed execution), seconds. */
+  lockTtlSeconds: number;
+  /** This function's own memory, MB (for the run's lambdaCost). */
+  memoryMb: number;
+  /** CloudWatch namespace of the per-power metrics. */
+  metricsNamespace: string;
+}
+
+export function readTunerConfig(env: NodeJS.ProcessEnv = process.env): TunerConfig {
+  const historyTable = env.HISTORY_TABLE;
+  if (!historyTable)
+    throw new ConfigurationError("HISTORY_TABLE", "is required (the TuningHistory table name)");
+  let defaultPowerValues: unknown;
+  try {
+    defaultPowerValues = JSON.parse(env.DEFAULT_POWER_VALUES ?? "[128,256,512,1024,1536,3008]");
+  } catch {
+    throw new ConfigurationError("DEFAULT_POWER_VALUES", "must be a JSON list of MB values, e.g. [128,256]");
+  }
+  if (!Array.isArray(defaultPowerValues) || !defaultPowerValues.every((v) => Number.isInteger(v))) {
+    throw new ConfigurationError(
+      "DEFAULT_POWER_VALUES",
+      "must be a JSON list of whole MB values, e.g. [128,256]",
+    );
+  }
+  const lockTtlSeconds = Number(env.LOCK_TTL_SECONDS ?? 7200);
+  if (!Number.isFinite(lockTtlSeconds) || lockTtlSeconds <= 0) {
+    throw new ConfigurationError("LOCK_TTL_SECONDS", "must be a positive number of seconds");
+  }
+  return {
+    historyTable,
+    defaultPowerValues: defaultPowerValues as number[],
+    lockTtlSeconds,
+    memoryMb: Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 128),
+    metricsNamespace: env.METRICS_NAMESPACE ?? "PowerTuning",
+  };
+}
