@@ -111,6 +111,8 @@ export class CrudServiceStack extends Stack {
       );
     }
 
+    // RestApi adds an `Endpoint` output of its own; ApiUrl below is the one users copy.
+    this.api.node.tryRemoveChild("Endpoint");
     new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "Base URL of the REST API" });
     new CfnOutput(this, "TableName", {
       value: this.table.tableName,
