@@ -176,7 +176,8 @@ function planPatch(id: string, request: HttpRequest, config: CrudConfig): Plan {
     );
   }
   const precondition = parseIfMatch(request.headers["if-match"]);
-  const names: Record<string, string> = { "#id": "id", "#version": "version" };
+  // Only placeholders the expressions use: DynamoDB refuses unused ExpressionAttributeNames.
+  const names: Record<string, string> = { "#version": "version" };
   const values: Attributes = { ":zero": 0, ":one": 1 };
   const sets: string[] = [];
   const removes: string[] = [];
