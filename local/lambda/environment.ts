@@ -202,14 +202,24 @@ export class ExecutionEnvironment {
     if (/heap out of memory|Allocation failed/i.test(this.stderrTail)) return true;
     const dir = this.cgroup?.memoryDir;
     if (!dir) return false;
-    try {
-      if (this.cgroup?.layout.flavour === "v1") {
-        return Number(readFileSync(join(dir, "memory.failcnt"), "utf8")) > 0;
+    // Nothing here sends SIGKILL to a running invocation except the kernel's OOM killer (timeouts are
+    // handled before the kill), but the cgroup's own counters say so more precisely when they can.
+    if (this.exitInfo?.signal === "SIGKILL") return true;
+    const read = (file: string) => {
+      try {
+        return readFileSync(join(dir, file), "utf8");
+      } catch {
+        return "";
       }
-      return /oom_kill [1-9]/.test(readFileSync(join(dir, "memory.events"), "utf8"));
-    } catch {
-      return false;
+    };
+    if (this.cgroup?.layout.flavour === "v1") {
+      return (
+        Number(read("memory.failcnt") || 0) > 0 ||
+        Number(read("memory.memsw.failcnt") || 0) > 0 ||
+        /oom_kill [1-9]/.test(read("memory.oom_control"))
+      );
     }
+    return /oom_kill [1-9]/.test(read("memory.events"));
   }
 
   /** Runs one invocation; the caller has marked the environment busy. */
