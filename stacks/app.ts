@@ -3,6 +3,7 @@
 import { App } from "aws-cdk-lib";
 import { parseStage } from "./config.js";
 import { CrudServiceStack } from "./crud-service-stack.js";
+import { PowerTunerStack } from "./power-tuner-stack.js";
 
 const app = new App();
 const env = {
@@ -11,6 +12,7 @@ const env = {
 };
 const stage = parseStage(app.node.tryGetContext("stage"));
 
-new CrudServiceStack(app, "CrudService", { env, stage });
+const crud = new CrudServiceStack(app, "CrudService", { env, stage });
+new PowerTunerStack(app, "PowerTuner", { env, stage, defaultTarget: crud.crudFunction });
 
 app.synth();

@@ -1,0 +1,80 @@
+// One of the tuner's Lambda functions: arm64, small memory, bundled locally, its own log group and role.
+import { fileURLToPath } from "node:url";
+import { Duration, type RemovalPolicy, Tags } from "aws-cdk-lib";
+import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Architecture, type Runtime } from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+
+/** The tag the local Lambda service reads: the tuner's functions wait on invocations they make. */
+export const CPU_ADMISSION_TAG = { key: "powertune:cpu-admission", value: "exempt" } as const;
+
+export interface TunerFunctionProps {
+  /** Folder under functions/ holding handler.ts. */
+  name: "initializer" | "executor" | "analyzer" | "optimizer";
+  description: string;
+  runtime: Runtime;
+  environment: Record<string, string>;
+  /** Permissions beyond writing its own logs. */
+  statements: PolicyStatement[];
+  /** @default 256 */
+  memorySize?: number;
+  /** @default Duration.minutes(15) */
+  timeout?: Duration;
+  removalPolicy: RemovalPolicy;
+}
+
+export class TunerFunction extends Construct {
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: TunerFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, "Logs", {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy,
+    });
+    const role = new Role(this, "Role", {
+      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
+      description: `powertune ${props.name}: its own logs and what the state needs`,
+      inlinePolicies: {
+        Tuner: new PolicyDocument({
+          statements: [
+            new PolicyStatement({
+              effect: Effect.ALLOW,
+              actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+              resources: [logGroup.logGroupArn],
+            }),
+            ...props.statements,
+          ],
+        }),
+      },
+    });
+    this.function = new NodejsFunction(this, "Function", {
+      entry: fileURLToPath(new URL(`../../functions/${props.name}/handler.ts`, import.meta.url)),
+      handler: "handler",
+      description: props.description,
+      runtime: props.runtime,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      // Executors wait on num invocations; the initializer on one configuration update per power value.
+      timeout: props.timeout ?? Duration.minutes(15),
+      role,
+      logGroup,
+      environment: props.environment,
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: false,
+        format: OutputFormat.ESM,
+        target: "node20",
+        mainFields: ["module", "main"],
+        banner:
+          "import{createRequire as __tunerRequire}from'module';const require=__tunerRequire(import.meta.url);",
+        // Provided by Lambda's Node.js runtimes (and by package-lock.json in the local cloud).
+        externalModules: ["@aws-sdk/*"],
+      },
+    });
+    Tags.of(this.function).add(CPU_ADMISSION_TAG.key, CPU_ADMISSION_TAG.value);
+  }
+}

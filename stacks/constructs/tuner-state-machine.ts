@@ -1,0 +1,114 @@
+// The tuning workflow: Initializer → Map(Executor) → Analyzer → Optimizer, and a cleanup path from every state.
+import { Duration, type RemovalPolicy } from "aws-cdk-lib";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import {
+  DefinitionBody,
+  Fail,
+  JsonPath,
+  LogLevel,
+  Map as MapState,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+} from "aws-cdk-lib/aws-stepfunctions";
+import { LambdaInvoke } from "aws-cdk-lib/aws-stepfunctions-tasks";
+import { Construct } from "constructs";
+
+/** Lambda-side errors worth retrying: throttling and a configuration update still in progress. */
+export const RETRYABLE_ERRORS = [
+  "Lambda.TooManyRequestsException",
+  "TooManyRequestsException",
+  "ResourceConflictException",
+  "Lambda.ServiceException",
+  "Lambda.AWSLambdaException",
+  "Lambda.SdkClientException",
+];
+
+export interface TunerStateMachineProps {
+  initializer: IFunction;
+  executor: IFunction;
+  analyzer: IFunction;
+  optimizer: IFunction;
+  /** Power values measured at once; 0 = all. @default 0 */
+  maxConcurrency?: number;
+  /** @default Duration.hours(2) */
+  timeout?: Duration;
+  removalPolicy: RemovalPolicy;
+}
+
+export class TunerStateMachine extends Construct {
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: TunerStateMachineProps) {
+    super(scope, id);
+    // Every task: the Resource is the function ARN (payloadResponseOnly), which both Step Functions and the
+    // local runner invoke directly; retries are ours, with backoff.
+    const invoke = (stateId: string, fn: IFunction, extra: { payload?: TaskInput; resultPath?: string }) => {
+      const task = new LambdaInvoke(this, stateId, {
+        lambdaFunction: fn,
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        ...(extra.payload ? { payload: extra.payload } : {}),
+        ...(extra.resultPath ? { resultPath: extra.resultPath } : {}),
+      });
+      task.addRetry({
+        errors: RETRYABLE_ERRORS,
+        interval: Duration.seconds(2),
+        backoffRate: 2,
+        maxAttempts: 5,
+      });
+      return task;
+    };
+
+    const failed = new Fail(this, "TuningFailed", { errorPath: "$.error.Error", causePath: "$.error.Cause" });
+    const cleanup = invoke("Cleanup", props.optimizer, {
+      payload: TaskInput.fromObject({ mode: "cleanup", state: JsonPath.entirePayload }),
+      resultPath: "$.cleanup",
+    }).next(failed);
+    const catchAll = { resultPath: "$.error" };
+
+    const initializer = invoke("Initializer", props.initializer, { resultPath: "$.tuning" });
+    const executor = invoke("Executor", props.executor, {});
+    const powerValues = new MapState(this, "PowerValues", {
+      itemsPath: "$.tuning.executorTasks",
+      maxConcurrency: props.maxConcurrency ?? 0,
+      resultPath: "$.measurements",
+    }).itemProcessor(executor);
+    const analyzer = invoke("Analyzer", props.analyzer, {
+      payload: TaskInput.fromObject({
+        tuning: JsonPath.objectAt("$.tuning"),
+        measurements: JsonPath.listAt("$.measurements"),
+      }),
+      resultPath: "$.analysis",
+    });
+    const optimizer = invoke("Optimizer", props.optimizer, {
+      payload: TaskInput.fromObject({
+        mode: "finish",
+        tuning: JsonPath.objectAt("$.tuning"),
+        analysis: JsonPath.objectAt("$.analysis"),
+      }),
+    });
+    for (const state of [initializer, powerValues, analyzer, optimizer]) state.addCatch(cleanup, catchAll);
+
+    const definition = initializer
+      .next(powerValues)
+      .next(analyzer)
+      .next(optimizer)
+      .next(new Succeed(this, "TuningDone"));
+
+    const logGroup = new LogGroup(this, "Logs", {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy,
+    });
+    this.stateMachine = new StateMachine(this, "StateMachine", {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(definition),
+      timeout: props.timeout ?? Duration.hours(2),
+      tracingEnabled: true,
+      // Payloads may be private (disablePayloadLogs); state data stays out of the logs.
+      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
+    });
+  }
+}

@@ -1,0 +1,206 @@
+// PowerTunerStack: the tuner's functions, TuningHistory, the state machine, the weekly rule, a dashboard.
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { Dashboard, GraphWidget, MathExpression } from "aws-cdk-lib/aws-cloudwatch";
+import { AttributeType, BillingMode, Table } from "aws-cdk-lib/aws-dynamodb";
+import { Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
+import { SfnStateMachine } from "aws-cdk-lib/aws-events-targets";
+import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { type IFunction, Runtime } from "aws-cdk-lib/aws-lambda";
+import type { StateMachine } from "aws-cdk-lib/aws-stepfunctions";
+import type { Construct } from "constructs";
+import { removalPolicyFor, type Stage } from "./config.js";
+import { TunerFunction } from "./constructs/tuner-function.js";
+import { TunerStateMachine } from "./constructs/tuner-state-machine.js";
+
+export const DEFAULT_POWER_VALUES = [128, 256, 512, 1024, 1536, 3008];
+export const METRICS_NAMESPACE = "PowerTuning";
+
+/** What the tuner may do to a target: read and change its configuration, version it, alias it, invoke it. */
+export const TARGET_ACTIONS = [
+  "lambda:GetFunction",
+  "lambda:GetFunctionConfiguration",
+  "lambda:UpdateFunctionConfiguration",
+  "lambda:PublishVersion",
+  "lambda:CreateAlias",
+  "lambda:UpdateAlias",
+  "lambda:DeleteAlias",
+  "lambda:DeleteFunction",
+] as const;
+
+export interface PowerTunerStackProps extends StackProps {
+  /** The function the weekly rule tunes (the CRUD function). */
+  defaultTarget: IFunction;
+  /** Functions the tuner may change and invoke. @default [defaultTarget] */
+  targetFunctionArns?: string[];
+  /** Pre/post-processor functions the executor may invoke. @default [] */
+  processorFunctionArns?: string[];
+  /** @default [128, 256, 512, 1024, 1536, 3008] */
+  defaultPowerValues?: number[];
+  /** Power values measured at once; 0 = all. @default 0 */
+  maxConcurrency?: number;
+  /** Turns the weekly retuning rule on. @default false */
+  weeklyTuning?: boolean;
+  /** @default "dev" */
+  stage?: Stage;
+  /** @default Runtime.NODEJS_22_X */
+  runtime?: Runtime;
+}
+
+export class PowerTunerStack extends Stack {
+  readonly historyTable: Table;
+  readonly stateMachine: StateMachine;
+  readonly weeklyRule: Rule;
+  readonly functions: Record<"initializer" | "executor" | "analyzer" | "optimizer", TunerFunction>;
+
+  constructor(scope: Construct, id: string, props: PowerTunerStackProps) {
+    super(scope, id, props);
+    const removalPolicy = removalPolicyFor(props.stage ?? "dev");
+    const runtime = props.runtime ?? Runtime.NODEJS_22_X;
+    const powerValues = props.defaultPowerValues ?? DEFAULT_POWER_VALUES;
+    const targets = props.targetFunctionArns ?? [props.defaultTarget.functionArn];
+    // Versions and aliases are qualified ARNs (NAME:QUALIFIER): the grants cover both forms.
+    const targetResources = targets.flatMap((arn) => [arn, `${arn}:*`]);
+    const timeout = Duration.hours(2);
+
+    this.historyTable = new Table(this, "TuningHistory", {
+      partitionKey: { name: "pk", type: AttributeType.STRING },
+      sortKey: { name: "sk", type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: "expiresAt",
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy,
+    });
+
+    const environment = {
+      HISTORY_TABLE: this.historyTable.tableName,
+      DEFAULT_POWER_VALUES: JSON.stringify(powerValues),
+      // The lock outlives the longest possible run, so only a killed run's lock ever expires.
+      LOCK_TTL_SECONDS: String(timeout.toSeconds() + 600),
+      METRICS_NAMESPACE,
+    };
+    const tableStatement = new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+      resources: [this.historyTable.tableArn],
+    });
+    const changeTarget = new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: [...TARGET_ACTIONS],
+      resources: targetResources,
+    });
+    const invokeTarget = new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["lambda:InvokeFunction"],
+      resources: [...targetResources, ...(props.processorFunctionArns ?? []).flatMap((a) => [a, `${a}:*`])],
+    });
+    const putMetrics = new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["cloudwatch:PutMetricData"],
+      // PutMetricData has no resource-level permissions; the namespace condition scopes it.
+      resources: ["*"],
+      conditions: { StringEquals: { "cloudwatch:namespace": METRICS_NAMESPACE } },
+    });
+
+    const make = (name: TunerFunctionProps["name"], description: string, statements: PolicyStatement[]) =>
+      new TunerFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}`, {
+        name,
+        description,
+        runtime,
+        environment,
+        statements,
+        removalPolicy,
+      });
+    this.functions = {
+      initializer: make(
+        "initializer",
+        "powertune: validate input, lock, create a version and alias per power",
+        [tableStatement, changeTarget],
+      ),
+      executor: make("executor", "powertune: invoke one power value num times and parse REPORT lines", [
+        invokeTarget,
+      ]),
+      analyzer: make("analyzer", "powertune: statistics, costs, strategy and recommendation", []),
+      optimizer: make(
+        "optimizer",
+        "powertune: apply or record the winner, restore, clean up, record history",
+        [tableStatement, changeTarget, putMetrics],
+      ),
+    };
+
+    this.stateMachine = new TunerStateMachine(this, "Tuner", {
+      initializer: this.functions.initializer.function,
+      executor: this.functions.executor.function,
+      analyzer: this.functions.analyzer.function,
+      optimizer: this.functions.optimizer.function,
+      maxConcurrency: props.maxConcurrency ?? 0,
+      timeout,
+      removalPolicy,
+    }).stateMachine;
+
+    this.weeklyRule = new Rule(this, "WeeklyTuning", {
+      description: "Retunes the CRUD function every 7 days",
+      schedule: Schedule.rate(Duration.days(7)),
+      enabled: props.weeklyTuning ?? false,
+      targets: [
+        new SfnStateMachine(this.stateMachine, {
+          input: RuleTargetInput.fromObject({
+            lambdaARN: props.defaultTarget.functionArn,
+            powerValues,
+            num: 50,
+            strategy: "balanced",
+          }),
+        }),
+      ],
+    });
+
+    const search = (metric: string, label: string) =>
+      new MathExpression({
+        expression: `SEARCH('{${METRICS_NAMESPACE},FunctionName,MemoryMB} MetricName="${metric}"', 'Average', 604800)`,
+        label,
+        period: Duration.days(7),
+      });
+    new Dashboard(this, "Dashboard", {
+      widgets: [
+        [
+          new GraphWidget({
+            title: "Average duration by memory (ms)",
+            left: [search("DurationAverage", "ms")],
+            width: 12,
+          }),
+          new GraphWidget({
+            title: "Cost per million invocations by memory (USD)",
+            left: [search("CostPerMillionInvocationsUSD", "USD")],
+            width: 12,
+          }),
+        ],
+      ],
+    });
+
+    // cdk-nag AwsSolutions findings this design accepts, each with its reason.
+    for (const fn of Object.values(this.functions)) {
+      Validations.of(fn).acknowledge(
+        {
+          id: "AwsSolutions-L1",
+          reason:
+            "nodejs22.x is a supported LTS runtime; the bundle targets node20 so the local cloud runs the same code.",
+        },
+        {
+          id: "AwsSolutions-IAM5",
+          reason:
+            "Versions and aliases the tuner creates are qualified ARNs (FUNCTION:QUALIFIER) of the listed targets only; " +
+            "PutMetricData has no resource-level permissions and is limited to the PowerTuning namespace.",
+        },
+      );
+    }
+    Validations.of(this.stateMachine).acknowledge({
+      id: "AwsSolutions-IAM5",
+      reason:
+        "CDK's LambdaInvoke grant covers the tuner's own four functions and their qualified ARNs; X-Ray trace writes have no resource-level permissions.",
+    });
+
+    new CfnOutput(this, "StateMachineArn", { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, "HistoryTableName", { value: this.historyTable.tableName });
+  }
+}
+
+type TunerFunctionProps = ConstructorParameters<typeof TunerFunction>[2];

@@ -1,0 +1,197 @@
+import { createRequire } from "node:module";
+import { App } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { describe, expect, it } from "vitest";
+import { CPU_ADMISSION_TAG } from "../../stacks/constructs/tuner-function.js";
+import { CrudServiceStack } from "../../stacks/crud-service-stack.js";
+import { DEFAULT_POWER_VALUES, PowerTunerStack, TARGET_ACTIONS } from "../../stacks/power-tuner-stack.js";
+
+// asl-validator ships no types; this is the slice used here.
+type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
+const aslValidator = createRequire(import.meta.url)("asl-validator") as AslValidator;
+
+const env = { account: "000000000000", region: "us-east-1" };
+const app = new App();
+const crud = new CrudServiceStack(app, "CrudService", { env });
+const stack = new PowerTunerStack(app, "PowerTuner", {
+  env,
+  defaultTarget: crud.crudFunction,
+  weeklyTuning: true,
+});
+const template = Template.fromStack(stack);
+
+interface AslState {
+  Type: string;
+  Resource?: unknown;
+  Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
+  Retry?: { ErrorEquals: string[]; BackoffRate?: number; MaxAttempts?: number }[];
+  ItemsPath?: string;
+  ItemProcessor?: { StartAt: string; States: Record<string, AslState> };
+  Next?: string;
+  ErrorPath?: string;
+  CausePath?: string;
+  Parameters?: Record<string, unknown>;
+}
+interface Asl {
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+
+/** The definition with the CloudFormation tokens (function ARNs) replaced by placeholder ARNs. */
+function definition(): Asl {
+  const [resource] = Object.values(template.findResources("AWS::StepFunctions::StateMachine"));
+  const body = (resource as { Properties: { DefinitionString: unknown } }).Properties.DefinitionString;
+  const join = (body as { "Fn::Join": [string, unknown[]] })["Fn::Join"];
+  const text = join[1]
+    .map((part) => (typeof part === "string" ? part : "arn:aws:lambda:us-east-1:000000000000:function:tuner"))
+    .join(join[0]);
+  return JSON.parse(text) as Asl;
+}
+
+const asl = definition();
+const taskStates = Object.entries(asl.States).filter(([, s]) => s.Type === "Task");
+
+describe("PowerTunerStack state machine", () => {
+  it("starts with the initializer, maps the executor over the power values, then analyzer and optimizer", () => {
+    expect(asl.StartAt).toBe("Initializer");
+    expect(asl.States.Initializer?.Next).toBe("PowerValues");
+    const map = asl.States.PowerValues;
+    expect(map?.Type).toBe("Map");
+    expect(map?.ItemsPath).toBe("$.tuning.executorTasks");
+    expect(map?.ItemProcessor?.StartAt).toBe("Executor");
+    expect(map?.ItemProcessor?.States.Executor?.Type).toBe("Task");
+    expect(map?.Next).toBe("Analyzer");
+    expect(asl.States.Analyzer?.Next).toBe("Optimizer");
+    expect(asl.States.Optimizer?.Next).toBe("TuningDone");
+  });
+
+  it("invokes each function by its ARN (the Resource is the function, not the SDK integration)", () => {
+    for (const [, state] of taskStates) expect(state.Resource).toMatch(/^arn:aws:lambda:/);
+    expect(asl.States.PowerValues?.ItemProcessor?.States.Executor?.Resource).toMatch(/^arn:aws:lambda:/);
+  });
+
+  it("routes every failure of every working state to Cleanup, then fails with the original error", () => {
+    for (const name of ["Initializer", "PowerValues", "Analyzer", "Optimizer"]) {
+      expect(asl.States[name]?.Catch).toEqual([
+        { ErrorEquals: ["States.ALL"], Next: "Cleanup", ResultPath: "$.error" },
+      ]);
+    }
+    expect(asl.States.Cleanup?.Next).toBe("TuningFailed");
+    expect(asl.States.Cleanup?.Parameters).toEqual({ mode: "cleanup", "state.$": "$" });
+    expect(asl.States.TuningFailed).toMatchObject({
+      Type: "Fail",
+      ErrorPath: "$.error.Error",
+      CausePath: "$.error.Cause",
+    });
+  });
+
+  it("retries throttling and update-in-progress with backoff on every task", () => {
+    const tasks = [...taskStates.map(([, s]) => s), asl.States.PowerValues?.ItemProcessor?.States.Executor];
+    for (const state of tasks) {
+      const retry = state?.Retry?.[0];
+      expect(retry?.ErrorEquals).toEqual(
+        expect.arrayContaining(["Lambda.TooManyRequestsException", "ResourceConflictException"]),
+      );
+      expect(retry?.BackoffRate).toBe(2);
+    }
+  });
+
+  it("is valid ASL according to asl-validator", () => {
+    const result = aslValidator(asl);
+    expect(result.errorsText()).toBe("");
+    expect(result.isValid).toBe(true);
+  });
+
+  it("is a standard workflow with logging and tracing", () => {
+    template.hasResourceProperties("AWS::StepFunctions::StateMachine", {
+      StateMachineType: "STANDARD",
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: "ALL", IncludeExecutionData: false }),
+    });
+  });
+});
+
+describe("PowerTunerStack resources", () => {
+  it("runs the weekly rule with the CRUD function's tuning input", () => {
+    template.hasResourceProperties("AWS::Events::Rule", {
+      ScheduleExpression: "rate(7 days)",
+      State: "ENABLED",
+    });
+    const [rule] = Object.values(template.findResources("AWS::Events::Rule"));
+    const target = (rule as { Properties: { Targets: { Input: unknown }[] } }).Properties.Targets[0];
+    const input = JSON.stringify(target?.Input);
+    expect(input).toContain('\\"powerValues\\":[128,256,512,1024,1536,3008]');
+    expect(input).toContain('\\"num\\":50');
+    expect(input).toContain('\\"strategy\\":\\"balanced\\"');
+    expect(input).toContain("lambdaARN");
+    expect(DEFAULT_POWER_VALUES).toEqual([128, 256, 512, 1024, 1536, 3008]);
+  });
+
+  it("leaves the weekly rule disabled unless asked", () => {
+    const other = new App();
+    const c = new CrudServiceStack(other, "CrudService", { env });
+    const t = Template.fromStack(
+      new PowerTunerStack(other, "PowerTuner", { env, defaultTarget: c.crudFunction }),
+    );
+    t.hasResourceProperties("AWS::Events::Rule", { State: "DISABLED" });
+  });
+
+  it("has four arm64 functions tagged exempt from CPU admission, and a TuningHistory table with TTL", () => {
+    const functions = template.findResources("AWS::Lambda::Function");
+    expect(Object.keys(functions)).toHaveLength(4);
+    for (const fn of Object.values(functions) as { Properties: Record<string, unknown> }[]) {
+      expect(fn.Properties.Architectures).toEqual(["arm64"]);
+      expect(fn.Properties.MemorySize).toBe(256);
+      expect(fn.Properties.Tags).toEqual(
+        expect.arrayContaining([{ Key: CPU_ADMISSION_TAG.key, Value: CPU_ADMISSION_TAG.value }]),
+      );
+    }
+    template.hasResourceProperties("AWS::DynamoDB::Table", {
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+    });
+  });
+
+  it("scopes lambda actions to the target function and its qualified ARNs only", () => {
+    const policies = Object.values(template.findResources("AWS::IAM::Role")).flatMap(
+      (r) =>
+        (
+          (r as { Properties: { Policies?: { PolicyDocument: { Statement: unknown[] } }[] } }).Properties
+            .Policies ?? []
+        ).flatMap((p) => p.PolicyDocument.Statement) as { Action: string | string[]; Resource: unknown }[],
+    );
+    const lambdaStatements = policies.filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith("lambda:") && a !== "lambda:InvokeFunction"),
+    );
+    expect(lambdaStatements.length).toBe(2); // initializer and optimizer
+    for (const s of lambdaStatements) {
+      expect([s.Action].flat().sort()).toEqual([...TARGET_ACTIONS].sort());
+      const resources = JSON.stringify(s.Resource);
+      expect(resources).not.toContain('"*"');
+      expect(resources).toContain("Fn::ImportValue");
+      expect(resources).toContain(":*");
+    }
+    for (const s of policies) {
+      if (JSON.stringify(s.Resource) === '"*"') expect(s.Action).toBe("cloudwatch:PutMetricData");
+    }
+  });
+
+  it("outputs the state machine ARN and the history table name", () => {
+    template.hasOutput("StateMachineArn", {});
+    template.hasOutput("HistoryTableName", {});
+  });
+
+  it("passes cdk-nag AwsSolutions except IAM5 wildcards on qualified ARNs and PutMetricData/X-Ray", () => {
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    const findings = report.violations.map((v) => v.ruleName);
+    // Known gap: Validations.acknowledge does not cover IAM5's per-resource finding ids; every remaining
+    // finding is a wildcard that is FUNCTION:* (versions/aliases of one named function) or "*" for
+    // cloudwatch:PutMetricData (namespace-conditioned) and X-Ray.
+    for (const finding of findings)
+      expect(finding).toMatch(/^AwsSolutions-IAM5\[Resource::(\*|.*Arn.*:\*)\]$/);
+  });
+});
