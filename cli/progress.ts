@@ -1,0 +1,69 @@
+// Live progress of a tuning execution, reduced from its Step Functions history (the same on AWS and locally).
+import type { HistoryEvent } from "@aws-sdk/client-sfn";
+
+export type IterationStatus = "running" | "succeeded" | "failed";
+
+export interface ExecutionProgress {
+  /** States entered so far, in order, without repeats of the iteration states inside the Map. */
+  statesEntered: string[];
+  /** Map iteration index → status; iteration i measures the i-th power value. */
+  iterations: Map<number, IterationStatus>;
+  finished: "succeeded" | "failed" | "aborted" | "timed-out" | undefined;
+  failure?: { error: string; cause: string };
+}
+
+export function emptyProgress(): ExecutionProgress {
+  return { statesEntered: [], iterations: new Map(), finished: undefined };
+}
+
+/** Folds history events (oldest first) into the progress; events already seen must not be passed twice. */
+export function applyHistoryEvents(progress: ExecutionProgress, events: HistoryEvent[]): ExecutionProgress {
+  for (const event of events) {
+    const entered = event.stateEnteredEventDetails?.name;
+    if (entered !== undefined && event.type?.endsWith("StateEntered")) {
+      if (!progress.statesEntered.includes(entered)) progress.statesEntered.push(entered);
+    }
+    const index =
+      event.mapIterationStartedEventDetails?.index ??
+      event.mapIterationSucceededEventDetails?.index ??
+      event.mapIterationFailedEventDetails?.index;
+    if (index !== undefined) {
+      if (event.type === "MapIterationStarted") progress.iterations.set(index, "running");
+      if (event.type === "MapIterationSucceeded") progress.iterations.set(index, "succeeded");
+      if (event.type === "MapIterationFailed") progress.iterations.set(index, "failed");
+    }
+    switch (event.type) {
+      case "ExecutionSucceeded":
+        progress.finished = "succeeded";
+        break;
+      case "ExecutionFailed":
+        progress.finished = "failed";
+        progress.failure = {
+          error: event.executionFailedEventDetails?.error ?? "States.TaskFailed",
+          cause: event.executionFailedEventDetails?.cause ?? "",
+        };
+        break;
+      case "ExecutionAborted":
+        progress.finished = "aborted";
+        break;
+      case "ExecutionTimedOut":
+        progress.finished = "timed-out";
+        break;
+    }
+  }
+  return progress;
+}
+
+/** One status line: "12.3 s  Executor  powers 3/6 done (128 MB ✓ 256 MB ✓ 512 MB …)". */
+export function renderProgressLine(progress: ExecutionProgress, powers: number[], elapsedMs: number): string {
+  const elapsed = `${(elapsedMs / 1000).toFixed(1)} s`;
+  const state = progress.statesEntered.at(-1) ?? "starting";
+  if (progress.iterations.size === 0) return `${elapsed.padStart(8)}  ${state}`;
+  const done = [...progress.iterations.values()].filter((status) => status === "succeeded").length;
+  const marks = powers.map((power, i) => {
+    const status = progress.iterations.get(i);
+    const mark = status === "succeeded" ? "✓" : status === "failed" ? "✗" : status === "running" ? "…" : "·";
+    return `${power} MB ${mark}`;
+  });
+  return `${elapsed.padStart(8)}  ${state}  powers ${done}/${powers.length} done (${marks.join("  ")})`;
+}

@@ -1,0 +1,93 @@
+// A dependency-free SVG line chart with two y axes, so report.html renders with no network at all.
+
+export interface DualAxisSeries {
+  /** Memory sizes, MB: one x position each, evenly spaced (like the category axis of the chart URL). */
+  powers: number[];
+  /** Left axis: duration, ms. */
+  durationsMs: number[];
+  /** Right axis: cost per invocation, USD. */
+  costsUsd: number[];
+  /** Highlighted x value (the chosen power), if any. */
+  chosenPower?: number;
+}
+
+const WIDTH = 720;
+const HEIGHT = 360;
+const MARGIN = { top: 24, right: 96, bottom: 48, left: 72 };
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Round an axis maximum up to a readable number (1, 2 or 5 times a power of ten). */
+export function niceCeiling(value: number): number {
+  if (!(value > 0) || !Number.isFinite(value)) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 5, 10]) {
+    if (value <= step * magnitude) return step * magnitude;
+  }
+  return 10 * magnitude;
+}
+
+function formatTick(value: number): string {
+  if (value === 0) return "0";
+  if (Math.abs(value) >= 1) return Number(value.toPrecision(3)).toString();
+  return value.toExponential(1);
+}
+
+export function renderDualAxisChartSvg(series: DualAxisSeries): string {
+  const { powers, durationsMs, costsUsd } = series;
+  if (powers.length !== durationsMs.length || powers.length !== costsUsd.length) {
+    throw new Error("chart series must have one duration and one cost per power value");
+  }
+  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
+  const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const maxDuration = niceCeiling(Math.max(0, ...durationsMs));
+  const maxCost = niceCeiling(Math.max(0, ...costsUsd));
+  const xAt = (i: number) =>
+    MARGIN.left + (powers.length === 1 ? plotWidth / 2 : (i * plotWidth) / (powers.length - 1));
+  const yAt = (value: number, max: number) => MARGIN.top + plotHeight - (value / max) * plotHeight;
+
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="Duration and cost per memory size">`,
+    `<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
+  );
+  for (let tick = 0; tick <= 4; tick++) {
+    const y = MARGIN.top + plotHeight - (tick * plotHeight) / 4;
+    parts.push(
+      `<line x1="${MARGIN.left}" y1="${y}" x2="${MARGIN.left + plotWidth}" y2="${y}" stroke="#e5e7eb"/>`,
+      `<text x="${MARGIN.left - 8}" y="${y + 4}" text-anchor="end" font-size="11" fill="#1d4ed8">${formatTick((maxDuration * tick) / 4)}</text>`,
+      `<text x="${MARGIN.left + plotWidth + 8}" y="${y + 4}" font-size="11" fill="#b91c1c">${formatTick((maxCost * tick) / 4)}</text>`,
+    );
+  }
+  powers.forEach((power, i) => {
+    const x = xAt(i);
+    const chosen = power === series.chosenPower;
+    parts.push(
+      `<text x="${x}" y="${MARGIN.top + plotHeight + 18}" text-anchor="middle" font-size="11"${chosen ? ' font-weight="bold"' : ""}>${power}</text>`,
+    );
+    if (chosen) {
+      parts.push(
+        `<line x1="${x}" y1="${MARGIN.top}" x2="${x}" y2="${MARGIN.top + plotHeight}" stroke="#16a34a" stroke-dasharray="4 3"/>`,
+      );
+    }
+  });
+  const polyline = (values: number[], max: number, color: string) => {
+    const points = values.map((v, i) => `${xAt(i).toFixed(1)},${yAt(v, max).toFixed(1)}`).join(" ");
+    const dots = values
+      .map(
+        (v, i) => `<circle cx="${xAt(i).toFixed(1)}" cy="${yAt(v, max).toFixed(1)}" r="3" fill="${color}"/>`,
+      )
+      .join("");
+    return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${points}"/>${dots}`;
+  };
+  parts.push(polyline(durationsMs, maxDuration, "#1d4ed8"), polyline(costsUsd, maxCost, "#b91c1c"));
+  parts.push(
+    `<text x="${MARGIN.left + plotWidth / 2}" y="${HEIGHT - 8}" text-anchor="middle" font-size="12">${escapeXml("memory (MB)")}</text>`,
+    `<text transform="translate(16 ${MARGIN.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" font-size="12" fill="#1d4ed8">duration (ms)</text>`,
+    `<text transform="translate(${WIDTH - 14} ${MARGIN.top + plotHeight / 2}) rotate(90)" text-anchor="middle" font-size="12" fill="#b91c1c">cost per invocation (USD)</text>`,
+    "</svg>",
+  );
+  return parts.join("\n");
+}

@@ -1,0 +1,13 @@
+/** Bad usage or bad input: the CLI prints the message and exits with status 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** The tuning execution failed: the CLI prints the cause and exits with status 1. */
+export class ExecutionFailedError extends Error {
+  override readonly name = "ExecutionFailedError";
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;

@@ -1,0 +1,68 @@
+import type { HistoryEvent } from "@aws-sdk/client-sfn";
+import { describe, expect, it } from "vitest";
+import { applyHistoryEvents, emptyProgress, renderProgressLine } from "../../../cli/progress.js";
+
+const at = new Date(0);
+const events: HistoryEvent[] = [
+  { id: 1, timestamp: at, type: "ExecutionStarted" },
+  { id: 2, timestamp: at, type: "TaskStateEntered", stateEnteredEventDetails: { name: "Initializer" } },
+  { id: 3, timestamp: at, type: "MapStateEntered", stateEnteredEventDetails: { name: "Measure each power" } },
+  {
+    id: 4,
+    timestamp: at,
+    type: "MapIterationStarted",
+    mapIterationStartedEventDetails: { name: "m", index: 0 },
+  },
+  {
+    id: 5,
+    timestamp: at,
+    type: "MapIterationStarted",
+    mapIterationStartedEventDetails: { name: "m", index: 1 },
+  },
+  { id: 6, timestamp: at, type: "TaskStateEntered", stateEnteredEventDetails: { name: "Executor" } },
+  {
+    id: 7,
+    timestamp: at,
+    type: "MapIterationSucceeded",
+    mapIterationSucceededEventDetails: { name: "m", index: 1 },
+  },
+];
+
+describe("execution progress", () => {
+  it("tracks the states entered once each and the status of every Map iteration", () => {
+    const progress = applyHistoryEvents(emptyProgress(), events);
+    expect(progress.statesEntered).toEqual(["Initializer", "Measure each power", "Executor"]);
+    expect([...progress.iterations.entries()]).toEqual([
+      [0, "running"],
+      [1, "succeeded"],
+    ]);
+    expect(progress.finished).toBeUndefined();
+  });
+
+  it("renders elapsed seconds, the current state and per-power marks", () => {
+    const progress = applyHistoryEvents(emptyProgress(), events);
+    expect(renderProgressLine(progress, [128, 256, 512], 12_345)).toBe(
+      "  12.3 s  Executor  powers 1/3 done (128 MB …  256 MB ✓  512 MB ·)",
+    );
+    expect(renderProgressLine(emptyProgress(), [128], 0)).toBe("   0.0 s  starting");
+  });
+
+  it("records how an execution ended, with the error and cause of a failure", () => {
+    const failed = applyHistoryEvents(emptyProgress(), [
+      {
+        id: 9,
+        timestamp: at,
+        type: "ExecutionFailed",
+        executionFailedEventDetails: { error: "InvalidTuningInputError", cause: "num: must be at least 5" },
+      },
+    ]);
+    expect(failed.finished).toBe("failed");
+    expect(failed.failure).toEqual({ error: "InvalidTuningInputError", cause: "num: must be at least 5" });
+    expect(
+      applyHistoryEvents(emptyProgress(), [{ id: 1, timestamp: at, type: "ExecutionSucceeded" }]).finished,
+    ).toBe("succeeded");
+    expect(
+      applyHistoryEvents(emptyProgress(), [{ id: 1, timestamp: at, type: "ExecutionAborted" }]).finished,
+    ).toBe("aborted");
+  });
+});

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { niceCeiling, renderDualAxisChartSvg } from "../../../cli/report/svg-chart.js";
+import { renderMarkdownTable, renderTextTable } from "../../../cli/report/text-table.js";
+import {
+  markRows,
+  renderReportHtml,
+  renderSummaryMarkdown,
+  renderTerminalSummary,
+} from "../../../cli/report/tuning-report.js";
+import { reportFolderName } from "../../../cli/report/write-report.js";
+import type { PowerStats, TuningOutput } from "../../../functions/shared/analysis.js";
+
+function stats(power: number, averageMs: number, costUsd: number): PowerStats {
+  return {
+    power,
+    invocations: 10,
+    averageMs,
+    p50Ms: averageMs,
+    p90Ms: averageMs * 1.1,
+    p99Ms: averageMs * 1.2,
+    stdDevMs: 1,
+    ci95Ms: { low: averageMs - 1, high: averageMs + 1 } as PowerStats["ci95Ms"],
+    costUsd,
+    monthlyCostUsd: costUsd * 1_000_000,
+    cold: { count: 1, averageMs, averageInitMs: 100 },
+    warm: { count: 9, averageMs },
+    maxMemoryUsedMb: 70,
+    allowedErrors: 0,
+  };
+}
+
+const output: TuningOutput = {
+  power: 512,
+  cost: 0.0000021,
+  duration: 20,
+  stateMachine: {
+    executionCost: 0.00025,
+    lambdaCost: 0.00003,
+    visualization: "https://quickchart.io/chart?c=x",
+  },
+  recommendation: {
+    currentPower: 128,
+    winnerPower: 512,
+    strategy: "balanced",
+    savingPercent: 41.5,
+    monthlySavingUsd: 1.2,
+    significant: true,
+    decision: "apply",
+    reason: "winner is significantly better",
+    applied: "yes",
+    appliedTo: "arn:aws:lambda:us-east-1:000000000000:function:crud:$LATEST",
+  },
+  stats: [stats(128, 80, 0.0000017), stats(512, 20, 0.0000021), stats(1024, 19, 0.0000034)],
+  prices: { region: "us-east-1", architecture: "arm64", takenOn: "2025-10-01" },
+  dryRun: false,
+  warnings: ["a <warning> & more"],
+};
+
+const meta = {
+  functionArn: "arn:aws:lambda:us-east-1:000000000000:function:crud",
+  executionArn: "arn:aws:states:us-east-1:000000000000:execution:tuner:run-1",
+  startedAt: new Date("2026-11-22T10:04:05.123Z"),
+  finishedAt: new Date("2026-11-22T10:04:35.623Z"),
+};
+
+describe("the tuning report", () => {
+  it("marks the cheapest, the fastest, the chosen and the current power", () => {
+    const marks = Object.fromEntries(markRows(output).map((row) => [row.stats.power, row.marks]));
+    expect(marks).toEqual({ 128: ["cheapest", "current"], 512: ["chosen"], 1024: ["fastest"] });
+  });
+
+  it("prints a table with units, the outcome, the run cost and the chart URL", () => {
+    const text = renderTerminalSummary(output, "reports/history/x");
+    expect(text).toContain("512 MB");
+    expect(text).toMatch(/20\.00 ms/);
+    expect(text).toContain("0.00000210 USD");
+    expect(text).toContain(
+      "applied: 512 MB to arn:aws:lambda:us-east-1:000000000000:function:crud:$LATEST, was 128 MB",
+    );
+    expect(text).toContain("chart: https://quickchart.io/chart?c=x");
+    expect(text).toContain("report: reports/history/x");
+  });
+
+  it("writes Markdown with one table row per power", () => {
+    const markdown = renderSummaryMarkdown(output, meta);
+    expect(
+      markdown.split("\n").filter((line) => /^\| +\d+ MB/.test(line) || /^\| \d+ MB/.test(line)),
+    ).toHaveLength(3);
+    expect(markdown).toContain("took 30.5 s");
+  });
+
+  it("renders a self-contained page: inline SVG chart, escaped text, no script and no remote resource", () => {
+    const html = renderReportHtml(output, meta);
+    expect(html).toContain("<svg");
+    expect(html).not.toMatch(/<script|<link|<img|src=/i);
+    expect(html).toContain("a &#60;warning&#62; &#38; more");
+    // Only the one explicit link to quickchart, for those who have network.
+    expect(html.match(/https?:\/\//g)).toHaveLength(2); // the SVG namespace and the quickchart link
+  });
+
+  it("names report folders by start time and function, safely", () => {
+    expect(reportFolderName(meta.startedAt, meta.functionArn)).toBe("2026-11-22T10-04-05Z-crud");
+    expect(reportFolderName(meta.startedAt, "arn:aws:lambda:r:1:function:a.b:alias")).toBe(
+      "2026-11-22T10-04-05Z-a_b",
+    );
+  });
+});
+
+describe("tables and charts", () => {
+  const columns = [
+    { header: "name", align: "left" as const, cell: (r: { n: string; v: number }) => r.n },
+    { header: "value", align: "right" as const, cell: (r: { n: string; v: number }) => `${r.v}` },
+  ];
+  it("aligns text columns and escapes Markdown pipes", () => {
+    expect(
+      renderTextTable(columns, [
+        { n: "a", v: 10 },
+        { n: "bbb", v: 2 },
+      ]),
+    ).toBe(["name  value", "----  -----", "a        10", "bbb       2"].join("\n"));
+    expect(renderMarkdownTable(columns, [{ n: "a|b", v: 1 }])).toContain("a\\|b");
+  });
+
+  it("rounds axis maxima to 1, 2 or 5 times a power of ten and rejects ragged series", () => {
+    expect([0.7, 1, 1.5, 3, 7, 42, 0.00031].map(niceCeiling)).toEqual([1, 1, 2, 5, 10, 50, 0.0005]);
+    expect(() => renderDualAxisChartSvg({ powers: [1, 2], durationsMs: [1], costsUsd: [1, 2] })).toThrow(
+      /one duration/,
+    );
+    const svg = renderDualAxisChartSvg({
+      powers: [128, 256],
+      durationsMs: [10, 5],
+      costsUsd: [1e-6, 1e-6],
+      chosenPower: 256,
+    });
+    expect(svg.match(/<polyline/g)).toHaveLength(2);
+    expect(svg).toContain('font-weight="bold">256<');
+  });
+});
