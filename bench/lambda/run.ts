@@ -1,0 +1,184 @@
+// npm run bench:lambda — fidelity of the local Lambda service: the memory→CPU law, side-by-side vs alone,
+// invoke overhead and cold starts. Prints a table and rewrites the "## Local Lambda service" section of
+// docs/benchmarks.md with the machine and date.
+
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { createLambdaService } from "../../local/lambda/index.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+const FIXTURES = join(ROOT, "test/fixtures/functions");
+const DOC = join(ROOT, "docs/benchmarks.md");
+const SECTION = "## Local Lambda service";
+const MEMORIES = [128, 256, 512, 1024, 1769, 3008];
+const SIDE_BY_SIDE = [128, 256, 512, 1024, 1769];
+const REPORT = /Duration: ([\d.]+) ms\t/;
+const INIT = /Init Duration: ([\d.]+) ms/;
+
+// The SDK-using handler needs the endpoint and dummy role credentials, as the local cloud injects them.
+const functionEnvironment: Record<string, string> = {
+  AWS_ACCESS_KEY_ID: "local",
+  AWS_SECRET_ACCESS_KEY: "local",
+  AWS_SESSION_TOKEN: "local",
+};
+const lambda = createLambdaService({ idleTimeoutMs: 600_000, functionEnvironment });
+const { url } = await lambda.listen();
+functionEnvironment.AWS_ENDPOINT_URL = url;
+const client = new LambdaClient({
+  endpoint: url,
+  region: "us-east-1",
+  credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
+});
+
+function create(name: string, fixture: string, memoryMb: number): void {
+  lambda.createFunctionFromDirectory({
+    FunctionName: name,
+    Handler: "index.handler",
+    Runtime: "nodejs20.x",
+    MemorySize: memoryMb,
+    Timeout: 120,
+    codeDir: join(FIXTURES, fixture),
+  });
+}
+
+async function invoke(
+  name: string,
+  payload: unknown,
+): Promise<{ durationMs: number; initMs?: number; rtMs: number }> {
+  const start = performance.now();
+  const out = await client.send(
+    new InvokeCommand({ FunctionName: name, LogType: "Tail", Payload: JSON.stringify(payload) }),
+  );
+  const rtMs = performance.now() - start;
+  if (out.FunctionError) throw new Error(`${name} failed: ${Buffer.from(out.Payload ?? []).toString()}`);
+  const log = Buffer.from(out.LogResult ?? "", "base64").toString();
+  const match = REPORT.exec(log.slice(log.lastIndexOf("REPORT ")));
+  if (!match) throw new Error(`no REPORT line for ${name}`);
+  const result: { durationMs: number; initMs?: number; rtMs: number } = {
+    durationMs: Number(match[1]),
+    rtMs,
+  };
+  if (match[2]) result.initMs = Number(match[2]);
+  return result;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
+};
+const fmt = (n: number) => n.toFixed(2);
+
+// Calibrate the reference work to about 100 ms at 1769 MB (one full core).
+create("bench-cpu-calibrate", "cpu", 1769);
+await invoke("bench-cpu-calibrate", { rounds: 1000 });
+const probe = await invoke("bench-cpu-calibrate", { rounds: 50_000 });
+const rounds = Math.max(1000, Math.round((50_000 * 100) / probe.durationMs));
+const work = { rounds };
+
+// 1. CPU-law fidelity.
+const alone = new Map<number, number[]>();
+for (const memoryMb of MEMORIES) {
+  const name = `bench-cpu-${memoryMb}`;
+  create(name, "cpu", memoryMb);
+  await invoke(name, work); // cold start, excluded
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) samples.push((await invoke(name, work)).durationMs);
+  alone.set(memoryMb, samples);
+}
+const t1769 = median(alone.get(1769) ?? []);
+const fidelityRows = MEMORIES.map((memoryMb) => {
+  const measured = median(alone.get(memoryMb) ?? []);
+  const ideal = memoryMb <= 1769 ? (t1769 * 1769) / memoryMb : t1769;
+  const ratio = measured / ideal;
+  return `| ${memoryMb} MB | ${fmt(measured)} ms | ${fmt(ideal)} ms | ${ratio.toFixed(3)} | ${Math.abs(ratio - 1) <= 0.1 ? "yes" : "no"} |`;
+});
+
+// 2. Side by side vs alone: all sizes invoked together, three rounds.
+const together = new Map<number, number[]>(SIDE_BY_SIDE.map((m) => [m, []]));
+for (let round = 0; round < 3; round++) {
+  const results = await Promise.all(SIDE_BY_SIDE.map((m) => invoke(`bench-cpu-${m}`, work)));
+  results.forEach((r, i) => together.get(SIDE_BY_SIDE[i] ?? 0)?.push(r.durationMs));
+}
+const sideRows = SIDE_BY_SIDE.map((memoryMb) => {
+  const a = mean(alone.get(memoryMb) ?? []);
+  const t = mean(together.get(memoryMb) ?? []);
+  const ratio = t / a;
+  return `| ${memoryMb} MB | ${fmt(a)} ms | ${fmt(t)} ms | ${ratio.toFixed(3)} | ${Math.abs(ratio - 1) <= 0.1 ? "yes" : "no"} |`;
+});
+
+// 3. Invoke overhead: warm round trip through the SDK minus the function's own Duration.
+create("bench-noop", "cpu", 1769);
+await invoke("bench-noop", { rounds: 0 });
+const overheads: number[] = [];
+for (let i = 0; i < 300; i++) {
+  const r = await invoke("bench-noop", { rounds: 0 });
+  overheads.push(r.rtMs - r.durationMs);
+}
+
+// 4. Cold starts (Init Duration), three fresh environments each.
+const coldRows: string[] = [];
+for (const [label, fixture] of [
+  ["minimal handler", "sleep"],
+  ["AWS SDK v3 handler", "sdk"],
+] as const) {
+  for (const memoryMb of [128, 1024]) {
+    const inits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const name = `bench-cold-${fixture}-${memoryMb}-${i}`;
+      create(name, fixture, memoryMb);
+      const r = await invoke(name, { ms: 0 });
+      if (r.initMs !== undefined) inits.push(r.initMs);
+    }
+    coldRows.push(`| ${label} | ${memoryMb} MB | ${fmt(median(inits))} ms | ${fmt(Math.max(...inits))} ms |`);
+  }
+}
+
+client.destroy();
+await lambda.close();
+
+const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
+const section = `${SECTION}
+
+Run: ${new Date().toISOString().slice(0, 10)} · ${cpuModel} · ${availableParallelism()} cores · Node ${process.version} ·
+CPU law enforced by: ${lambda.cpuLawEnforcement}. Reference work: ${rounds} SHA-256 rounds (about 100 ms at 1769 MB).
+
+CPU-law fidelity (median of 5 warm invocations; ideal t(M) = t(1769 MB)·1769/M up to 1769 MB, flat above; target ±10 %):
+
+| Memory | Measured | Ideal | Ratio | Within ±10 % |
+| --- | --- | --- | --- | --- |
+${fidelityRows.join("\n")}
+
+Side by side vs alone (${SIDE_BY_SIDE.join(", ")} MB invoked together, 3 rounds; admission control queues what does not fit; target ±10 %):
+
+| Memory | Alone (mean) | Side by side (mean) | Ratio | Within ±10 % |
+| --- | --- | --- | --- | --- |
+${sideRows.join("\n")}
+
+Invoke overhead (SDK round trip − Duration, ${overheads.length} warm invocations at 1769 MB; target p50 ≤ 2 ms):
+p50 ${fmt(pct(overheads, 50))} ms · p99 ${fmt(pct(overheads, 99))} ms.
+
+Cold start (Init Duration, median and max of 3 fresh environments; init runs unthrottled):
+
+| Handler | Memory | Init Duration (median) | Init Duration (max) |
+| --- | --- | --- | --- |
+${coldRows.join("\n")}
+`;
+
+console.log(section);
+
+let doc = existsSync(DOC) ? readFileSync(DOC, "utf8") : "# Benchmarks\n";
+const start = doc.indexOf(`${SECTION}\n`);
+if (start >= 0) {
+  const next = doc.indexOf("\n## ", start + SECTION.length);
+  doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : "");
+} else {
+  doc = `${doc.trimEnd()}\n\n${section}`;
+}
+writeFileSync(DOC, doc);
