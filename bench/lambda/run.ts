@@ -54,13 +54,15 @@ async function invoke(
   const rtMs = performance.now() - start;
   if (out.FunctionError) throw new Error(`${name} failed: ${Buffer.from(out.Payload ?? []).toString()}`);
   const log = Buffer.from(out.LogResult ?? "", "base64").toString();
-  const match = REPORT.exec(log.slice(log.lastIndexOf("REPORT ")));
+  const report = log.slice(log.lastIndexOf("REPORT "));
+  const match = REPORT.exec(report);
   if (!match) throw new Error(`no REPORT line for ${name}`);
   const result: { durationMs: number; initMs?: number; rtMs: number } = {
     durationMs: Number(match[1]),
     rtMs,
   };
-  if (match[2]) result.initMs = Number(match[2]);
+  const init = INIT.exec(report);
+  if (init) result.initMs = Number(init[1]);
   return result;
 }
 
