@@ -87,7 +87,7 @@ describe("local API Gateway", () => {
       headers: { "content-type": "application/json" },
     });
     expect(response.status).toBe(201);
-    expect((await response.json()).body).toBe('{"id":"a"}');
+    expect(((await response.json()) as { body: string }).body).toBe('{"id":"a"}');
   });
 
   it("answers 403 Missing Authentication Token for unknown routes, methods, APIs and stages", async () => {
