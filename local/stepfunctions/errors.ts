@@ -1,0 +1,56 @@
+// Step Functions' error codes: @aws-sdk/client-sfn raises the exception class of the same name.
+import { AwsServiceError } from "../shared/http.js";
+
+export class StateMachineDoesNotExistError extends AwsServiceError {
+  constructor(arn: string) {
+    super("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
+  }
+}
+
+export class StateMachineAlreadyExistsError extends AwsServiceError {
+  constructor(arn: string) {
+    super("StateMachineAlreadyExists", `State Machine Already Exists with a different definition: '${arn}'`);
+  }
+}
+
+export class ExecutionDoesNotExistError extends AwsServiceError {
+  constructor(arn: string) {
+    super("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
+  }
+}
+
+export class ExecutionAlreadyExistsError extends AwsServiceError {
+  constructor(arn: string) {
+    super("ExecutionAlreadyExists", `Execution Already Exists: '${arn}' (choose another name, or omit name)`);
+  }
+}
+
+export class InvalidDefinitionError extends AwsServiceError {
+  constructor(detail: string) {
+    super("InvalidDefinition", `Invalid State Machine Definition: ${detail}`);
+  }
+}
+
+export class InvalidExecutionInputError extends AwsServiceError {
+  constructor(detail: string) {
+    super(
+      "InvalidExecutionInput",
+      `Invalid execution input: ${detail}. The input must be a JSON text, e.g. "{}"`,
+    );
+  }
+}
+
+export class InvalidArnError extends AwsServiceError {
+  constructor(field: string, value: unknown) {
+    super("InvalidArn", `Invalid Arn in ${field}: ${JSON.stringify(value)}`);
+  }
+}
+
+export class InvalidNameError extends AwsServiceError {
+  constructor(field: string, value: unknown) {
+    super(
+      "InvalidName",
+      `Invalid ${field} ${JSON.stringify(value)}: use 1-80 characters without spaces, brackets, wildcards or control characters`,
+    );
+  }
+}
