@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LambdaClient, PutFunctionConcurrencyCommand } from "@aws-sdk/client-lambda";
 import {
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
@@ -157,6 +158,38 @@ describe("local Step Functions through @aws-sdk/client-sfn", () => {
     const badDone = await waitForEnd(bad.executionArn as string);
     expect(badDone.status).toBe("SUCCEEDED");
     expect(JSON.parse(badDone.output ?? "{}").caught.Error).toBe("DoublingFailedError");
+  });
+
+  it("names a throttled invoke Lambda.TooManyRequestsException so Retry and Catch match it", async () => {
+    const throttledArn = cloud.addFunction("throttled", join(LOCAL_FIXTURES, "double"));
+    const lambda = new LambdaClient({ endpoint: cloud.url, region: REGION, credentials: CREDENTIALS });
+    await lambda.send(
+      new PutFunctionConcurrencyCommand({ FunctionName: "throttled", ReservedConcurrentExecutions: 0 }),
+    );
+    lambda.destroy();
+    const definition = JSON.stringify({
+      StartAt: "Call",
+      States: {
+        Call: {
+          Type: "Task",
+          Resource: throttledArn,
+          Retry: [{ ErrorEquals: ["Lambda.TooManyRequestsException"], IntervalSeconds: 1, MaxAttempts: 1 }],
+          Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.caught", Next: "GaveUp" }],
+          End: true,
+        },
+        GaveUp: { Type: "Pass", End: true },
+      },
+    });
+    const machineArn = await createMachine("throttled-caller", definition);
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: machineArn, input: JSON.stringify({ value: 1 }) }),
+    );
+    const done = await waitForEnd(started.executionArn as string);
+    expect(done.status).toBe("SUCCEEDED");
+    expect(JSON.parse(done.output ?? "{}").caught.Error).toBe("Lambda.TooManyRequestsException");
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn }));
+    // One attempt plus one retry, each a failed task.
+    expect(history.events?.filter((e) => e.type === "TaskFailed")).toHaveLength(2);
   });
 
   it("stops a running execution and records the abort with its cause", async () => {
