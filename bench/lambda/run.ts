@@ -106,7 +106,7 @@ const fidelityRows = MEMORIES.map((memoryMb) => {
 const together = new Map<number, number[]>(SIDE_BY_SIDE.map((m) => [m, []]));
 for (let round = 0; round < 3; round++) {
   const results = await Promise.all(SIDE_BY_SIDE.map((m) => invoke(`bench-cpu-${m}`, work)));
-  results.forEach((r, i) => together.get(SIDE_BY_SIDE[i] ?? 0)?.push(r.durationMs));
+  for (const [i, r] of results.entries()) together.get(SIDE_BY_SIDE[i] ?? 0)?.push(r.durationMs);
 }
 const sideRows = SIDE_BY_SIDE.map((memoryMb) => {
   const a = mean(alone.get(memoryMb) ?? []);

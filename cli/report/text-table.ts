@@ -22,9 +22,9 @@ export function renderTextTable<Row>(columns: Column<Row>[], rows: Row[]): strin
 }
 
 export function renderMarkdownTable<Row>(columns: Column<Row>[], rows: Row[]): string {
-  const escape = (text: string) => text.replace(/\|/g, "\\|");
-  const header = `| ${columns.map((c) => escape(c.header)).join(" | ")} |`;
+  const escapePipes = (text: string) => text.replace(/\|/g, "\\|");
+  const header = `| ${columns.map((c) => escapePipes(c.header)).join(" | ")} |`;
   const rule = `| ${columns.map((c) => (c.align === "right" ? "---:" : ":---")).join(" | ")} |`;
-  const body = rows.map((row) => `| ${columns.map((c) => escape(c.cell(row))).join(" | ")} |`);
+  const body = rows.map((row) => `| ${columns.map((c) => escapePipes(c.cell(row))).join(" | ")} |`);
   return [header, rule, ...body].join("\n");
 }

@@ -21,7 +21,10 @@ const TEXT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded|javasc
 
 function multiValue(source: Iterable<[string, string]>): Record<string, string[]> | null {
   const result: Record<string, string[]> = {};
-  for (const [key, value] of source) (result[key] ??= []).push(value);
+  for (const [key, value] of source) {
+    result[key] ??= [];
+    result[key].push(value);
+  }
   return Object.keys(result).length > 0 ? result : null;
 }
 
