@@ -2,6 +2,13 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { HttpRequest, HttpResponse } from "./http.js";
 
+/** A direct invoke with something else (`{}`, a string) must get a 400, not a TypeError. */
+export function isProxyEvent(event: unknown): event is APIGatewayProxyEvent {
+  if (typeof event !== "object" || event === null) return false;
+  const { httpMethod, resource, path } = event as Record<string, unknown>;
+  return typeof httpMethod === "string" && typeof resource === "string" && typeof path === "string";
+}
+
 export function requestFromEvent(event: APIGatewayProxyEvent, requestId: string): HttpRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) {

@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { readCrudConfig } from "./config.js";
-import { requestFromEvent, resultFromResponse } from "./event.js";
+import { isProxyEvent, requestFromEvent, resultFromResponse } from "./event.js";
 import { errorResponse } from "./http.js";
 import { type DbCommand, type DbOutput, runPlan } from "./plan.js";
 import { planRequest } from "./router.js";
@@ -50,6 +50,16 @@ async function send(command: DbCommand): Promise<DbOutput> {
 }
 
 export async function handler(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
+  if (!isProxyEvent(event)) {
+    logger.warn("not an API Gateway proxy event", { lambdaRequestId: context.awsRequestId });
+    return resultFromResponse(
+      errorResponse(
+        400,
+        "NOT_AN_API_EVENT",
+        "The crud function takes API Gateway REST proxy events (httpMethod, resource, path, …): call it through the API, or invoke it with such an event",
+      ),
+    );
+  }
   const started = performance.now();
   const request = requestFromEvent(event, context.awsRequestId);
   logger.appendKeys({ requestId: request.requestId, lambdaRequestId: context.awsRequestId });

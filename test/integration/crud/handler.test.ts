@@ -675,3 +675,19 @@ describe("bad input never yields a 5xx", () => {
     expect(response.json.error.message).not.toMatch(/\n\s+at /);
   });
 });
+
+describe("direct invocations that are not API Gateway events", () => {
+  it.each([
+    ["an empty object", {}],
+    ["null", null],
+    ["a string", "hello"],
+    ["an event without httpMethod", { resource: "/items", path: "/items" }],
+  ])("%s → 400 NOT_AN_API_EVENT, never a thrown TypeError", async (_what, event) => {
+    const result = await handler(
+      event as unknown as APIGatewayProxyEvent,
+      { awsRequestId: "direct" } as Context,
+    );
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body).error.code).toBe("NOT_AN_API_EVENT");
+  });
+});
