@@ -12,6 +12,7 @@ import {
   TooManyRequestsError,
   UnsupportedOperationError,
 } from "./errors.js";
+import { provideRuntimeSdk } from "./runtime-sdk.js";
 import { type CreateFunctionInput, defaultCodeRoot, FALLBACK_EMULATION, LambdaService } from "./service.js";
 
 export { billedDurationMs, formatJsonReport, formatReportLine } from "./report-line.js";
@@ -58,6 +59,7 @@ const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
 export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambdaService {
   const cgroups = detectCgroups(opts.cgroup ?? "auto");
   const { codeRoot, temporary } = defaultCodeRoot(opts.dataDir);
+  provideRuntimeSdk(codeRoot);
   const service = new LambdaService({
     region: opts.region ?? "us-east-1",
     accountId: opts.accountId ?? "000000000000",
