@@ -1,12 +1,78 @@
-// The `powertune` command. Subcommands arrive as the local cloud is built.
-const [command] = process.argv.slice(2);
+// The `powertune` command: dispatches to one module per subcommand.
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExecutionFailedError, UsageError } from "./usage-error.js";
 
-if (command === "demo") {
-  process.stderr.write(
-    "powertune demo: boots the local cloud, deploys the synthesized app, seeds the table and tunes the crud\n" +
-      "function. The local cloud is not built yet, so there is nothing to run; see README.md.\n",
-  );
-  process.exit(1);
+interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
 }
-process.stderr.write("usage: powertune demo\n");
-process.exit(2);
+
+const commands: Record<string, Command> = {
+  up: {
+    summary: "run the local cloud in the foreground with the app deployed",
+    run: async (argv) => (await import("./commands/up.js")).runUp(argv),
+  },
+  deploy: {
+    summary: "synthesize the CDK app and deploy it to a running local cloud",
+    run: async (argv) => (await import("./commands/deploy.js")).runDeploy(argv),
+  },
+  tune: {
+    summary: "start a power-tuning execution, show its progress and write a report",
+    run: async (argv) => (await import("./commands/tune.js")).runTune(argv),
+  },
+  approve: {
+    summary: "apply a pending (manual-approval) recommendation to a function",
+    run: async (argv) => (await import("./commands/decide.js")).runDecision("approve", argv),
+  },
+  deny: {
+    summary: "reject a pending (manual-approval) recommendation for a function",
+    run: async (argv) => (await import("./commands/decide.js")).runDecision("deny", argv),
+  },
+  demo: {
+    summary: "what `npm start` runs: boot, deploy, seed, tune the crud function, stop",
+    run: async (argv) => (await import("./commands/demo.js")).runDemo(argv),
+  },
+};
+
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    "usage: powertune <command> [options]",
+    "",
+    "Tune the memory of a Lambda function for cost and speed, on AWS or on the local cloud.",
+    "",
+    "commands:",
+    ...lines,
+    "",
+    "Run `powertune <command> --help` for the options of a command.",
+    "",
+  ].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(mainHelp());
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    process.stderr.write(`powertune: unknown command "${name}"\n\n${mainHelp()}`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof ExecutionFailedError) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT_FAILED;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`powertune ${name}: ${message}\n`);
+    return EXIT_FAILED;
+  }
+}

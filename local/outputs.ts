@@ -6,6 +6,8 @@ export type StackOutputs = Record<string, Record<string, string>>;
 
 /** The admin route a running local cloud answers with its outputs (see local/cloud.ts). */
 export const OUTPUTS_PATH = "/_powertune/outputs";
+/** The admin route that synthesizes and deploys the app inside a running local cloud's process. */
+export const DEPLOY_PATH = "/_powertune/deploy";
 
 export function outputsFile(dataDir: string): string {
   return join(dataDir, "outputs.json");

@@ -1,0 +1,78 @@
+// Where a command runs: AWS (standard credential chain), a running local cloud, or one booted for the run.
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { bootLocalCloudWithApp, LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/cloud.js";
+import { fetchLocalOutputs, type StackOutputs } from "../local/outputs.js";
+import { UsageError } from "./usage-error.js";
+
+export const DEFAULT_LOCAL_ENDPOINT = "http://127.0.0.1:4566";
+
+export interface CloudTargetOptions {
+  cloud: boolean;
+  stateMachineArn?: string | undefined;
+  region?: string | undefined;
+  endpoint?: string | undefined;
+  dataDir: string;
+  port: number;
+  log(line: string): void;
+}
+
+export interface CloudTarget {
+  sfn: SFNClient;
+  stateMachineArn: string;
+  /** The local cloud's endpoint, when local. */
+  endpoint?: string;
+  outputs?: StackOutputs;
+  close(): Promise<void>;
+}
+
+function stateMachineFromOutputs(outputs: StackOutputs, where: string): string {
+  const arn = outputs.PowerTuner?.StateMachineArn;
+  if (!arn)
+    throw new UsageError(`${where} has no PowerTuner StateMachineArn output: run \`powertune deploy\` first`);
+  return arn;
+}
+
+export function localSfnClient(endpoint: string): SFNClient {
+  return new SFNClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+}
+
+export async function openCloudTarget(options: CloudTargetOptions): Promise<CloudTarget> {
+  if (options.cloud) {
+    const sfn = new SFNClient(options.region ? { region: options.region } : {});
+    return { sfn, stateMachineArn: options.stateMachineArn ?? "", close: async () => sfn.destroy() };
+  }
+  const endpoint = options.endpoint ?? DEFAULT_LOCAL_ENDPOINT;
+  const running = await fetchLocalOutputs(endpoint);
+  if (running) {
+    const sfn = localSfnClient(endpoint);
+    return {
+      sfn,
+      endpoint,
+      outputs: running,
+      stateMachineArn: stateMachineFromOutputs(running, `the local cloud at ${endpoint}`),
+      close: async () => sfn.destroy(),
+    };
+  }
+  if (options.endpoint) {
+    throw new UsageError(
+      `--endpoint ${options.endpoint}: no local cloud answers there (start one with \`powertune up\`)`,
+    );
+  }
+  options.log(`no local cloud at ${endpoint}: booting one for this run (data in ${options.dataDir})`);
+  const cloud = await bootLocalCloudWithApp({
+    port: options.port,
+    dataDir: options.dataDir,
+    log: options.log,
+  });
+  const sfn = localSfnClient(cloud.endpoint);
+  return {
+    sfn,
+    endpoint: cloud.endpoint,
+    outputs: cloud.outputs,
+    stateMachineArn: stateMachineFromOutputs(cloud.outputs, "the deployed app"),
+    close: async () => {
+      sfn.destroy();
+      await cloud.close();
+    },
+  };
+}

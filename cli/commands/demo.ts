@@ -1,0 +1,110 @@
+import type { TuningOutput } from "../../functions/shared/analysis.js";
+import type { LocalCloud } from "../../local/cloud.js";
+import { parseCommandArgs } from "../args.js";
+import { localSfnClient } from "../cloud-target.js";
+import { checkTuningInput } from "../read-input.js";
+import { renderTerminalSummary } from "../report/tuning-report.js";
+import { writeReport } from "../report/write-report.js";
+import { runExecution } from "../run-execution.js";
+import { EXIT_OK, UsageError } from "../usage-error.js";
+
+export const demoHelp = `usage: powertune demo [--data-dir .powertune] [--reports-dir reports] [--items 25]
+
+What \`npm start\` runs, start to end on the local cloud: boot it, synthesize and deploy the app, seed the
+items table through the REST API, tune the crud function with the weekly schedule rule's own input, print
+the results table, the chart URL and the report folder, then stop the local cloud.
+
+options:
+  --data-dir DIR      the local cloud's data directory (default .powertune)
+  --reports-dir DIR   where the report goes (default reports)
+  --items N           sample items to seed (default 25)
+  -h, --help          this help
+`;
+
+/** Sample items the weekly tuning input reads (`sample-001` …); ids are stable so reruns overwrite them. */
+export function sampleItems(count: number): { id: string; name: string; price: number; tags: string[] }[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `sample-${String(i + 1).padStart(3, "0")}`,
+    name: `Sample item ${i + 1}`,
+    price: Math.round((5 + ((i * 37) % 95)) * 100) / 100,
+    tags: ["sample", i % 2 === 0 ? "even" : "odd"],
+  }));
+}
+
+async function seed(apiUrl: string, count: number, log: (line: string) => void): Promise<void> {
+  for (const item of sampleItems(count)) {
+    const response = await fetch(new URL(`items/${item.id}`, apiUrl), {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(item),
+    });
+    if (!response.ok) {
+      throw new Error(
+        `seeding ${item.id} through ${apiUrl}items failed: ${response.status} ${await response.text()}`,
+      );
+    }
+  }
+  log(`seeded ${count} items through ${apiUrl}items`);
+}
+
+function weeklyInput(cloud: LocalCloud): Record<string, unknown> {
+  const target = cloud.rules().flatMap((rule) => rule.targets.map((t) => ({ rule, t })))[0];
+  if (!target?.t.input) {
+    throw new Error("the deployed app has no schedule rule with a tuning input (PowerTuner's weekly rule)");
+  }
+  return JSON.parse(target.t.input) as Record<string, unknown>;
+}
+
+export async function runDemo(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs("demo", argv, {
+    "data-dir": { type: "string" },
+    "reports-dir": { type: "string" },
+    items: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    process.stdout.write(demoHelp);
+    return EXIT_OK;
+  }
+  if (positionals.length > 0) throw new UsageError(`powertune demo: unexpected argument "${positionals[0]}"`);
+  const items = Number(values.items ?? 25);
+  if (!Number.isInteger(items) || items < 1 || items > 1000) {
+    throw new UsageError(`--items must be a whole number from 1 to 1000, got "${values.items}"`);
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const { bootLocalCloudWithApp } = await import("../../local/cloud.js");
+  log("booting the local cloud and deploying the app…");
+  const cloud = await bootLocalCloudWithApp({ port: 0, dataDir: values["data-dir"] ?? ".powertune", log });
+  const sfn = localSfnClient(cloud.endpoint);
+  try {
+    const apiUrl = cloud.outputs.CrudService?.ApiUrl;
+    const stateMachineArn = cloud.outputs.PowerTuner?.StateMachineArn;
+    if (!apiUrl || !stateMachineArn)
+      throw new Error("the deployed app lacks the CrudService ApiUrl or PowerTuner StateMachineArn output");
+    await seed(apiUrl, items, log);
+    const input = { includeOutputResults: true, ...weeklyInput(cloud) };
+    const checked = checkTuningInput("the weekly rule's input", input);
+    log(
+      `tuning ${checked.lambdaARN}: ${checked.powerValues.join(", ")} MB × ${checked.num} invocations, strategy ${checked.strategy}`,
+    );
+    const result = await runExecution({
+      sfn,
+      stateMachineArn,
+      input,
+      powers: checked.powerValues,
+      progressStream: process.stderr,
+    });
+    const output = result.output as TuningOutput;
+    const reportDir = await writeReport(values["reports-dir"] ?? "reports", output, {
+      functionArn: checked.lambdaARN,
+      executionArn: result.executionArn,
+      startedAt: result.startedAt,
+      finishedAt: result.finishedAt,
+    });
+    process.stdout.write(renderTerminalSummary(output, reportDir));
+    return EXIT_OK;
+  } finally {
+    sfn.destroy();
+    await cloud.close();
+  }
+}

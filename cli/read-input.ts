@@ -1,0 +1,49 @@
+import { readFile } from "node:fs/promises";
+import { InvalidTuningInputError } from "../functions/shared/errors.js";
+import { type TuningInput, validateTuningInput } from "../functions/shared/input.js";
+import { UsageError } from "./usage-error.js";
+
+/** The state machine's default power values (PowerTunerStack's default), used only for progress display. */
+export const DEFAULT_POWER_VALUES = [128, 256, 512, 1024, 1536, 3008] as const;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Reads `--input FILE|-` as JSON; a missing file or bad JSON is a usage error naming the file. */
+export async function readInputJson(source: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = source === "-" ? await readStdin() : await readFile(source, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(error);
+    throw new UsageError(`--input ${source}: ${reason}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--input ${source}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(
+      `--input ${source}: the input must be a JSON object with at least lambdaARN and num`,
+    );
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Checks the input with the initializer's own schema before anything starts, so bad input exits 2 at once. */
+export function checkTuningInput(source: string, raw: unknown): TuningInput {
+  try {
+    return validateTuningInput(raw, DEFAULT_POWER_VALUES);
+  } catch (error) {
+    if (error instanceof InvalidTuningInputError) {
+      const lines = error.problems.map((p) => `  ${p.field}: ${p.problem}`);
+      throw new UsageError(`--input ${source}: invalid tuning input\n${lines.join("\n")}`);
+    }
+    throw error;
+  }
+}

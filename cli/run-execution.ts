@@ -1,0 +1,93 @@
+// Starts one execution, follows its history for live progress, and returns its output.
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  type SFNClient,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
+import { applyHistoryEvents, emptyProgress, renderProgressLine } from "./progress.js";
+import { ExecutionFailedError } from "./usage-error.js";
+
+export interface RunExecutionOptions {
+  sfn: SFNClient;
+  stateMachineArn: string;
+  input: Record<string, unknown>;
+  /** Power values in Map order, for the progress line (replaced by the initializer's own list once seen). */
+  powers: number[];
+  /** Where progress goes (stderr), or undefined for none. */
+  progressStream?: NodeJS.WriteStream;
+  pollIntervalMs?: number;
+}
+
+export interface ExecutionResult {
+  executionArn: string;
+  output: unknown;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+/** The initializer's result carries the Map items; their powers give the iteration order. */
+function powersFromEvent(event: HistoryEvent): number[] | undefined {
+  const output = event.stateExitedEventDetails?.output;
+  if (!output?.includes("executorTasks")) return undefined;
+  try {
+    const parsed = JSON.parse(output) as { tuning?: { executorTasks?: { power: number }[] } };
+    return parsed.tuning?.executorTasks?.map((task) => task.power);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runExecution(options: RunExecutionOptions): Promise<ExecutionResult> {
+  const { sfn, progressStream } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? 500;
+  const started = await sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: options.stateMachineArn,
+      input: JSON.stringify(options.input),
+    }),
+  );
+  const executionArn = started.executionArn;
+  if (!executionArn) throw new ExecutionFailedError("StartExecution returned no executionArn");
+  const startedAt = started.startDate ?? new Date();
+  const progress = emptyProgress();
+  let powers = options.powers;
+  let lastSeenEventId = 0;
+  let lastLine = "";
+  const interactive = progressStream?.isTTY === true;
+  progressStream?.write(`execution ${executionArn}\n`);
+
+  while (progress.finished === undefined) {
+    await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+    // The history API has no "since" filter: read every page and fold in only the events not yet seen.
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn.send(
+        new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
+      );
+      const fresh = (page.events ?? []).filter((event) => (event.id ?? 0) > lastSeenEventId);
+      applyHistoryEvents(progress, fresh);
+      for (const event of fresh) {
+        powers = powersFromEvent(event) ?? powers;
+        lastSeenEventId = Math.max(lastSeenEventId, event.id ?? 0);
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const line = renderProgressLine(progress, powers, Date.now() - startedAt.getTime());
+    if (line !== lastLine) {
+      progressStream?.write(interactive ? `\r\x1b[2K${line}` : `${line}\n`);
+      lastLine = line;
+    }
+  }
+  if (interactive) progressStream?.write("\n");
+
+  const description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  const finishedAt = description.stopDate ?? new Date();
+  if (progress.finished !== "succeeded") {
+    const error = description.error ?? progress.failure?.error ?? progress.finished;
+    const cause = description.cause ?? progress.failure?.cause ?? "";
+    throw new ExecutionFailedError(`execution ${progress.finished}: ${error}${cause ? `\n${cause}` : ""}`);
+  }
+  return { executionArn, output: JSON.parse(description.output ?? "null"), startedAt, finishedAt };
+}

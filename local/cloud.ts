@@ -1,0 +1,220 @@
+// The local cloud: every service on one loopback port, and the synthesized app deployed onto it.
+import { spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { createApiGatewayService } from "./apigateway/index.js";
+import { createCloudWatchService } from "./cloudwatch/index.js";
+import { type ApplySummary, applyPlan } from "./deployer/apply.js";
+import { readCloudAssembly } from "./deployer/assembly.js";
+import { type DeploymentPlan, localApiUrl, planDeployment } from "./deployer/plan.js";
+import { createDynamoDbService } from "./dynamodb/index.js";
+import { createEdge, DEFAULT_EDGE_PORT } from "./edge/index.js";
+import { createRuleScheduler, type RuleScheduler, type ScheduledRule } from "./events/schedule.js";
+import { createLambdaService, type LocalLambdaService } from "./lambda/index.js";
+import { DEPLOY_PATH, OUTPUTS_PATH, type StackOutputs, writeOutputsFile } from "./outputs.js";
+import { listenOnLoopback, sendJson } from "./shared/http.js";
+import { createStepFunctionsService } from "./stepfunctions/index.js";
+
+export const LOCAL_REGION = "us-east-1";
+export const LOCAL_ACCOUNT_ID = "000000000000";
+/** Dummy credentials: the local cloud checks none, but SDK clients must sign with something. */
+export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface LocalCloudOptions {
+  /** @default 4566; 0 picks a free port */
+  port?: number;
+  /** DynamoDB tables, function code and logs, execution results, outputs.json. */
+  dataDir: string;
+  log?: (line: string) => void;
+  /** Forwarded to the Lambda service; "off" forces the marked fallback. @default "auto" */
+  cgroup?: "auto" | "v1" | "v2" | "off";
+}
+
+export interface DeployOptions {
+  /** Where the synth writes the cloud assembly. @default <project>/cdk.out */
+  cdkOutDir?: string;
+  /** Deploy an assembly that already exists instead of synthesizing. @default false */
+  skipSynth?: boolean;
+}
+
+export interface DeployResult {
+  plan: DeploymentPlan;
+  applied: ApplySummary;
+  outputs: StackOutputs;
+  outputsFile: string;
+}
+
+export interface LocalCloud {
+  endpoint: string;
+  dataDir: string;
+  lambda: LocalLambdaService;
+  /** Outputs of the last deploy (empty before the first). */
+  outputs: StackOutputs;
+  /** The schedule rules of the last deploy, with their target inputs. */
+  rules(): ScheduledRule[];
+  deploy(options?: DeployOptions): Promise<DeployResult>;
+  close(): Promise<void>;
+}
+
+/** Runs the CDK app itself (what `cdk synth` runs), writing the cloud assembly to `outDir`. */
+export async function synthesize(outDir: string, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  await new Promise<void>((done, fail) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "stacks", "app.ts")], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        CDK_OUTDIR: outDir,
+        CDK_DEFAULT_ACCOUNT: LOCAL_ACCOUNT_ID,
+        CDK_DEFAULT_REGION: LOCAL_REGION,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on("error", fail);
+    child.on("exit", (code) =>
+      code === 0
+        ? done()
+        : fail(new Error(`synth of stacks/app.ts failed (exit ${code}):\n${output.slice(-4000)}`)),
+    );
+  });
+  log(`synthesized the app into ${outDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const log = options.log ?? (() => {});
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  let outputs: StackOutputs = {};
+
+  const edge = createEdge({ services: {} });
+  let cloud: LocalCloud | undefined;
+  // The admin routes answer first; everything else is an AWS API call or an API Gateway URL.
+  const server = await listenOnLoopback((req: IncomingMessage, res: ServerResponse) => {
+    if (req.url === OUTPUTS_PATH && req.method === "GET") {
+      sendJson(res, 200, outputs);
+      return;
+    }
+    if (req.url === DEPLOY_PATH && req.method === "POST" && cloud) {
+      req.resume();
+      cloud.deploy().then(
+        (result) => sendJson(res, 200, { outputs: result.outputs, skipped: result.plan.skipped }),
+        (error: Error) => sendJson(res, 500, { error: { code: "DEPLOY_FAILED", message: error.message } }),
+      );
+      return;
+    }
+    edge.handle(req, res);
+  }, options.port ?? DEFAULT_EDGE_PORT);
+  const endpoint = server.url;
+
+  const functionEnvironment = {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: "local",
+  };
+  const lambda = createLambdaService({
+    dataDir,
+    region: LOCAL_REGION,
+    accountId: LOCAL_ACCOUNT_ID,
+    functionEnvironment,
+    ...(options.cgroup ? { cgroup: options.cgroup } : {}),
+    warn: log,
+  });
+  edge.mount("lambda", lambda);
+  edge.mount("dynamodb", createDynamoDbService({ dataDir }));
+  edge.mount("monitoring", createCloudWatchService({ dataDir }));
+  edge.mount(
+    "states",
+    createStepFunctionsService({ dataDir, lambdaEndpoint: endpoint, region: LOCAL_REGION }),
+  );
+  const apiGateway = createApiGatewayService({ lambdaEndpoint: endpoint, region: LOCAL_REGION });
+  edge.mountApiGateway(apiGateway);
+  log(`local cloud on ${endpoint} (CPU law: ${lambda.cpuLawEnforcement}, data in ${dataDir})`);
+
+  const sfn = new SFNClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const scheduler: RuleScheduler = createRuleScheduler(async (rule, target) => {
+    const started = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: target.arn,
+        ...(target.input ? { input: target.input } : {}),
+      }),
+    );
+    log(`rule ${rule.name} started ${started.executionArn}`);
+  }, log);
+
+  let closed: Promise<void> | undefined;
+  cloud = {
+    endpoint,
+    dataDir,
+    lambda,
+    get outputs() {
+      return outputs;
+    },
+    rules: () => scheduler.rules(),
+    async deploy(deployOptions = {}) {
+      const cdkOutDir = resolve(deployOptions.cdkOutDir ?? join(PROJECT_ROOT, "cdk.out"));
+      if (!deployOptions.skipSynth) await synthesize(cdkOutDir, log);
+      const plan = planDeployment(await readCloudAssembly(cdkOutDir), {
+        region: LOCAL_REGION,
+        accountId: LOCAL_ACCOUNT_ID,
+      });
+      const skipped = Object.entries(plan.skipped).map(([type, count]) => `${type} ×${count}`);
+      if (skipped.length > 0) log(`not emulated (skipped): ${skipped.join(", ")}`);
+      const applied = await applyPlan(plan, {
+        endpoint,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        dataDir,
+        targets: {
+          registerApi: (api) => apiGateway.registerApi(api),
+          registerRule: (rule) => scheduler.register(rule),
+        },
+        log,
+      });
+      outputs = Object.fromEntries(
+        Object.entries(plan.outputs).map(([stack, values]) => [
+          stack,
+          Object.fromEntries(
+            Object.entries(values).map(([name, value]) => [name, localApiUrl(value, endpoint)]),
+          ),
+        ]),
+      );
+      const outputsFile = await writeOutputsFile(dataDir, outputs);
+      return { plan, applied, outputs, outputsFile };
+    },
+    close() {
+      closed ??= (async () => {
+        scheduler.close();
+        sfn.destroy();
+        await server.close();
+        await edge.close();
+      })();
+      return closed;
+    },
+  };
+  return cloud;
+}
+
+/** Boots the local cloud and deploys the app: what `tune` and `npm start` do when no cloud is running. */
+export async function bootLocalCloudWithApp(options: LocalCloudOptions & DeployOptions): Promise<LocalCloud> {
+  const cloud = await startLocalCloud(options);
+  try {
+    await cloud.deploy(options);
+    return cloud;
+  } catch (error) {
+    await cloud.close();
+    throw error;
+  }
+}
