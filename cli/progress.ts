@@ -54,16 +54,48 @@ export function applyHistoryEvents(progress: ExecutionProgress, events: HistoryE
   return progress;
 }
 
-/** One status line: "12.3 s  Executor  powers 3/6 done (128 MB ✓ 256 MB ✓ 512 MB …)". */
-export function renderProgressLine(progress: ExecutionProgress, powers: number[], elapsedMs: number): string {
+/** Sums finished invocations per power from counts keyed by the qualifier invoked (`RAM512`, `RAM512-3`). */
+export function invocationsPerPower(
+  counts: Record<string, number>,
+  baseline: Record<string, number> = {},
+): Map<number, number> {
+  const perPower = new Map<number, number>();
+  for (const [qualifier, count] of Object.entries(counts)) {
+    const power = /^RAM(\d+)(?:-\d+)?$/.exec(qualifier)?.[1];
+    if (power === undefined) continue;
+    const done = count - (baseline[qualifier] ?? 0);
+    if (done > 0) perPower.set(Number(power), (perPower.get(Number(power)) ?? 0) + done);
+  }
+  return perPower;
+}
+
+export interface InvocationProgress {
+  /** Finished invocations per power, MB → count. */
+  done: Map<number, number>;
+  /** Invocations each power gets. */
+  num: number;
+}
+
+/** One status line: "12.3 s  Executor  powers 3/6 done (128 MB ✓  256 MB 23/50  512 MB ·)". */
+export function renderProgressLine(
+  progress: ExecutionProgress,
+  powers: number[],
+  elapsedMs: number,
+  invocations?: InvocationProgress,
+): string {
   const elapsed = `${(elapsedMs / 1000).toFixed(1)} s`;
   const state = progress.statesEntered.at(-1) ?? "starting";
   if (progress.iterations.size === 0) return `${elapsed.padStart(8)}  ${state}`;
   const done = [...progress.iterations.values()].filter((status) => status === "succeeded").length;
   const marks = powers.map((power, i) => {
     const status = progress.iterations.get(i);
-    const mark = status === "succeeded" ? "✓" : status === "failed" ? "✗" : status === "running" ? "…" : "·";
-    return `${power} MB ${mark}`;
+    if (status === "succeeded") return `${power} MB ✓`;
+    if (status === "failed") return `${power} MB ✗`;
+    const count = invocations?.done.get(power);
+    if (status === "running" && invocations && count !== undefined) {
+      return `${power} MB ${Math.min(count, invocations.num)}/${invocations.num}`;
+    }
+    return `${power} MB ${status === "running" ? "…" : "·"}`;
   });
   return `${elapsed.padStart(8)}  ${state}  powers ${done}/${powers.length} done (${marks.join("  ")})`;
 }

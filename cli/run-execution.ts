@@ -6,7 +6,13 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { applyHistoryEvents, emptyProgress, renderProgressLine } from "./progress.js";
+import {
+  applyHistoryEvents,
+  emptyProgress,
+  type InvocationProgress,
+  invocationsPerPower,
+  renderProgressLine,
+} from "./progress.js";
 import { ExecutionFailedError } from "./usage-error.js";
 
 export interface RunExecutionOptions {
@@ -15,6 +21,10 @@ export interface RunExecutionOptions {
   input: Record<string, unknown>;
   /** Power values in Map order, for the progress line (replaced by the initializer's own list once seen). */
   powers: number[];
+  /** Invocations each power gets (the input's num), for per-power progress. */
+  num?: number;
+  /** Finished invocations of the target by qualifier, where the cloud can tell (the local cloud can). */
+  countInvocations?: () => Promise<Record<string, number> | undefined>;
   /** Where progress goes (stderr), or undefined for none. */
   progressStream?: NodeJS.WriteStream;
   pollIntervalMs?: number;
@@ -55,6 +65,7 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
   let powers = options.powers;
   let lastSeenEventId = 0;
   let lastLine = "";
+  const baseline = (await options.countInvocations?.()) ?? {};
   const interactive = progressStream?.isTTY === true;
   progressStream?.write(`execution ${executionArn}\n`);
 
@@ -74,11 +85,17 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
       }
       nextToken = page.nextToken;
     } while (nextToken);
-    const line = renderProgressLine(progress, powers, Date.now() - startedAt.getTime());
-    if (line !== lastLine) {
-      progressStream?.write(interactive ? `\r\x1b[2K${line}` : `${line}\n`);
-      lastLine = line;
+    let invocations: InvocationProgress | undefined;
+    const counts = options.num !== undefined ? await options.countInvocations?.() : undefined;
+    if (counts && options.num !== undefined) {
+      invocations = { done: invocationsPerPower(counts, baseline), num: options.num };
     }
+    const line = renderProgressLine(progress, powers, Date.now() - startedAt.getTime(), invocations);
+    // A terminal gets one line rewritten in place; a log gets a new line only when something but the clock moved.
+    const news = line.replace(/^ *[\d.]+ s/, "");
+    if (interactive) progressStream?.write(`\r\x1b[2K${line}`);
+    else if (news !== lastLine) progressStream?.write(`${line}\n`);
+    lastLine = news;
   }
   if (interactive) progressStream?.write("\n");
 

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { DEPLOY_PATH, INVOCATIONS_PATH, OUTPUTS_PATH } from "./admin.js";
 import { createApiGatewayService } from "./apigateway/index.js";
 import { createCloudWatchService } from "./cloudwatch/index.js";
 import { type ApplySummary, applyPlan } from "./deployer/apply.js";
@@ -14,7 +15,7 @@ import { createDynamoDbService } from "./dynamodb/index.js";
 import { createEdge, DEFAULT_EDGE_PORT } from "./edge/index.js";
 import { createRuleScheduler, type RuleScheduler, type ScheduledRule } from "./events/schedule.js";
 import { createLambdaService, type LocalLambdaService } from "./lambda/index.js";
-import { DEPLOY_PATH, OUTPUTS_PATH, type StackOutputs, writeOutputsFile } from "./outputs.js";
+import { type StackOutputs, writeOutputsFile } from "./outputs.js";
 import { listenOnLoopback, sendJson } from "./shared/http.js";
 import { createStepFunctionsService } from "./stepfunctions/index.js";
 
@@ -104,6 +105,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const server = await listenOnLoopback((req: IncomingMessage, res: ServerResponse) => {
     if (req.url === OUTPUTS_PATH && req.method === "GET") {
       sendJson(res, 200, outputs);
+      return;
+    }
+    if (req.url?.startsWith(`${INVOCATIONS_PATH}?`) && req.method === "GET") {
+      const name = new URL(req.url, endpoint).searchParams.get("function") ?? "";
+      try {
+        sendJson(res, 200, lambda.service.invocationCounts(name));
+      } catch (error) {
+        sendJson(res, 404, { error: { code: "FUNCTION_NOT_FOUND", message: (error as Error).message } });
+      }
       return;
     }
     if (req.url === DEPLOY_PATH && req.method === "POST" && cloud) {

@@ -1,13 +1,9 @@
 // Stack outputs in the shape `cdk deploy --outputs-file` writes: stack name → output name → value.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { OUTPUTS_PATH } from "./admin.js";
 
 export type StackOutputs = Record<string, Record<string, string>>;
-
-/** The admin route a running local cloud answers with its outputs (see local/cloud.ts). */
-export const OUTPUTS_PATH = "/_powertune/outputs";
-/** The admin route that synthesizes and deploys the app inside a running local cloud's process. */
-export const DEPLOY_PATH = "/_powertune/deploy";
 
 export function outputsFile(dataDir: string): string {
   return join(dataDir, "outputs.json");

@@ -1,4 +1,5 @@
 import type { TuningOutput } from "../../functions/shared/analysis.js";
+import { fetchInvocationCounts } from "../../local/admin.js";
 import type { LocalCloud } from "../../local/cloud.js";
 import { parseCommandArgs } from "../args.js";
 import { localSfnClient } from "../cloud-target.js";
@@ -92,6 +93,8 @@ export async function runDemo(argv: string[]): Promise<number> {
       stateMachineArn,
       input,
       powers: checked.powerValues,
+      num: checked.num,
+      countInvocations: () => fetchInvocationCounts(cloud.endpoint, checked.lambdaARN),
       progressStream: process.stderr,
     });
     const output = result.output as TuningOutput;

@@ -1,4 +1,4 @@
-import { DEPLOY_PATH } from "../../local/outputs.js";
+import { DEPLOY_PATH } from "../../local/admin.js";
 import { parseCommandArgs } from "../args.js";
 import { DEFAULT_LOCAL_ENDPOINT } from "../cloud-target.js";
 import { EXIT_OK, UsageError } from "../usage-error.js";

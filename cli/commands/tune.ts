@@ -1,4 +1,5 @@
 import type { TuningOutput } from "../../functions/shared/analysis.js";
+import { fetchInvocationCounts } from "../../local/admin.js";
 import { parseCommandArgs, parsePort } from "../args.js";
 import { openCloudTarget } from "../cloud-target.js";
 import { checkTuningInput, readInputJson } from "../read-input.js";
@@ -80,6 +81,10 @@ export async function runTune(argv: string[]): Promise<number> {
       stateMachineArn: target.stateMachineArn,
       input,
       powers: checked.powerValues,
+      num: checked.num,
+      ...(target.endpoint
+        ? { countInvocations: () => fetchInvocationCounts(target.endpoint ?? "", checked.lambdaARN) }
+        : {}),
       progressStream,
     });
     const output = result.output as TuningOutput;

@@ -680,6 +680,19 @@ export class LambdaService {
     }
   }
 
+  /** Finished invocations per `<function>:<qualifier as invoked>`, for progress displays. */
+  private readonly completedInvocations = new Map<string, number>();
+
+  /** Finished invocations of one function, by the qualifier they were invoked with ($LATEST when none). */
+  invocationCounts(rawName: string): Record<string, number> {
+    const { name } = this.getRecord(rawName);
+    const counts: Record<string, number> = {};
+    for (const [key, count] of this.completedInvocations) {
+      if (key.startsWith(`${name}:`)) counts[key.slice(name.length + 1)] = count;
+    }
+    return counts;
+  }
+
   async invoke(input: InvokeInput): Promise<InvokeResult> {
     if (this.closed)
       throw new LambdaApiError("ServiceException", 500, "The local Lambda service is shutting down.");
@@ -709,7 +722,10 @@ export class LambdaService {
     }
     this.checkConcurrency(record);
     record.inFlight += 1;
+    const invokedAs = this.parseFunctionName(input.functionName, input.qualifier).qualifier ?? "$LATEST";
+    const countKey = `${record.name}:${invokedAs}`;
     const run = this.run(record, snapshot, event, input).finally(() => {
+      this.completedInvocations.set(countKey, (this.completedInvocations.get(countKey) ?? 0) + 1);
       record.inFlight -= 1;
     });
     if (input.invocationType === "Event") {

@@ -1,6 +1,11 @@
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
-import { applyHistoryEvents, emptyProgress, renderProgressLine } from "../../../cli/progress.js";
+import {
+  applyHistoryEvents,
+  emptyProgress,
+  invocationsPerPower,
+  renderProgressLine,
+} from "../../../cli/progress.js";
 
 const at = new Date(0);
 const events: HistoryEvent[] = [
@@ -64,5 +69,22 @@ describe("execution progress", () => {
     expect(
       applyHistoryEvents(emptyProgress(), [{ id: 1, timestamp: at, type: "ExecutionAborted" }]).finished,
     ).toBe("aborted");
+  });
+});
+
+describe("per-power invocation progress", () => {
+  it("sums counts by power from RAM<power> and cold-start RAM<power>-<n> aliases, less a baseline", () => {
+    const counts = { RAM128: 30, "RAM256-1": 1, "RAM256-2": 1, $LATEST: 9, prod: 4 };
+    expect([...invocationsPerPower(counts, { RAM128: 10 }).entries()]).toEqual([
+      [128, 20],
+      [256, 2],
+    ]);
+  });
+
+  it("shows done/num for running powers", () => {
+    const progress = applyHistoryEvents(emptyProgress(), events);
+    const line = renderProgressLine(progress, [128, 256, 512], 1000, { done: new Map([[128, 23]]), num: 50 });
+    expect(line).toContain("128 MB 23/50");
+    expect(line).toContain("256 MB ✓");
   });
 });
