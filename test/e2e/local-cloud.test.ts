@@ -1,0 +1,303 @@
+// End to end: the real synthesized app on the local cloud — the API over HTTP, a tuning run through the real
+// state machine, the cleanup invariant after a failing target, and a clean shutdown.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  CreateFunctionCommand,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ListAliasesCommand,
+  ListVersionsByFunctionCommand,
+} from "@aws-sdk/client-lambda";
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { zipSync } from "fflate";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TuningOutput } from "../../functions/shared/analysis.js";
+import { costPerInvocation, pricesForRegion } from "../../functions/shared/pricing.js";
+import {
+  bootLocalCloudWithApp,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type LocalCloud,
+} from "../../local/cloud.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "powertune-e2e-"));
+let cloud: LocalCloud;
+let lambda: LambdaClient;
+let sfn: SFNClient;
+let apiUrl: string;
+let tableName: string;
+let crudArn: string;
+let stateMachineArn: string;
+let cloudClosed = false;
+
+/** Execution environments of this process's local cloud: bootstrap processes whose parent is this process. */
+function bootstrapChildren(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (parent === process.pid && cmdline.includes("bootstrap.mjs")) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+beforeAll(async () => {
+  cloud = await bootLocalCloudWithApp({
+    port: 0,
+    dataDir: join(scratch, "data"),
+    cdkOutDir: join(scratch, "cdk.out"),
+    log: () => {},
+  });
+  const config = { endpoint: cloud.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  lambda = new LambdaClient(config);
+  sfn = new SFNClient(config);
+  apiUrl = cloud.outputs.CrudService?.ApiUrl ?? "";
+  tableName = cloud.outputs.CrudService?.TableName ?? "";
+  crudArn = cloud.outputs.CrudService?.FunctionArn ?? "";
+  stateMachineArn = cloud.outputs.PowerTuner?.StateMachineArn ?? "";
+}, 180_000);
+
+afterAll(async () => {
+  lambda?.destroy();
+  sfn?.destroy();
+  if (!cloudClosed) await cloud?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function dispatch(operation: string, payload?: unknown) {
+  const response = await fetch(new URL("DynamoDBManager", apiUrl), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ operation, tableName, ...(payload === undefined ? {} : { payload }) }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+async function runTuning(input: Record<string, unknown>) {
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
+  );
+  for (;;) {
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (execution.status !== "RUNNING") return execution;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function expectNoTunerLeftovers(functionName: string, memoryMb: number) {
+  const aliases = await lambda.send(new ListAliasesCommand({ FunctionName: functionName }));
+  expect(aliases.Aliases ?? []).toEqual([]);
+  const versions = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: functionName }));
+  expect((versions.Versions ?? []).map((v) => v.Version)).toEqual(["$LATEST"]);
+  const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+  expect(config.MemorySize).toBe(memoryMb);
+}
+
+describe("the deployed app on the local cloud", () => {
+  it("writes outputs like cdk deploy --outputs-file, with a local API URL", () => {
+    expect(apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/restapis\/[a-z0-9]+\/dev\/_user_request_\/$/);
+    const file = JSON.parse(readFileSync(join(scratch, "data", "outputs.json"), "utf8"));
+    expect(file.CrudService.FunctionArn).toBe(crudArn);
+    expect(file.PowerTuner.StateMachineArn).toBe(stateMachineArn);
+    expect(file.PowerTuner.HistoryTableName).toBeTruthy();
+  });
+
+  it("serves every seed operation of the dispatcher over HTTP", async () => {
+    expect(await dispatch("ping")).toEqual({ status: 200, body: "pong" });
+    expect(await dispatch("echo", { hello: "world" })).toEqual({ status: 200, body: { hello: "world" } });
+    expect((await dispatch("create", { Item: { id: "e2e-1", name: "first", n: 1 } })).status).toBe(200);
+    expect(await dispatch("read", { Key: { id: "e2e-1" } })).toEqual({
+      status: 200,
+      body: { Item: { id: "e2e-1", name: "first", n: 1 } },
+    });
+    const updated = await dispatch("update", {
+      Key: { id: "e2e-1" },
+      UpdateExpression: "SET n = n + :one",
+      ExpressionAttributeValues: { ":one": 1 },
+      ReturnValues: "ALL_NEW",
+    });
+    expect((updated.body as { Attributes: { n: number } }).Attributes.n).toBe(2);
+    const listed = await dispatch("list", { Limit: 10 });
+    expect((listed.body as { Items: { id: string }[] }).Items.map((item) => item.id)).toContain("e2e-1");
+    expect((await dispatch("delete", { Key: { id: "e2e-1" } })).status).toBe(200);
+    expect(await dispatch("read", { Key: { id: "e2e-1" } })).toEqual({ status: 200, body: {} });
+    const otherTable = await fetch(new URL("DynamoDBManager", apiUrl), {
+      method: "POST",
+      body: JSON.stringify({
+        operation: "read",
+        tableName: "SomeoneElsesTable",
+        payload: { Key: { id: "x" } },
+      }),
+    });
+    expect(otherTable.status).toBe(403);
+  });
+
+  it("serves the REST face over HTTP: create, read, conditional update, delete", async () => {
+    const created = await fetch(new URL("items", apiUrl), {
+      method: "POST",
+      body: JSON.stringify({ id: "rest-1", a: 1 }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get("location")).toContain("/items/rest-1");
+    const etag = (await fetch(new URL("items/rest-1", apiUrl))).headers.get("etag") ?? "";
+    const stale = await fetch(new URL("items/rest-1", apiUrl), {
+      method: "PATCH",
+      headers: { "if-match": '"999"' },
+      body: JSON.stringify({ a: 2 }),
+    });
+    expect(stale.status).toBe(412);
+    const fresh = await fetch(new URL("items/rest-1", apiUrl), {
+      method: "PATCH",
+      headers: { "if-match": etag },
+      body: JSON.stringify({ a: 2 }),
+    });
+    expect(fresh.status).toBe(200);
+    expect((await fetch(new URL("items/rest-1", apiUrl), { method: "DELETE" })).status).toBe(204);
+    expect((await fetch(new URL("items/rest-1", apiUrl))).status).toBe(404);
+  });
+});
+
+describe("a tuning run through the synthesized state machine", () => {
+  const powers = [128, 512, 1024];
+  let output: TuningOutput;
+
+  beforeAll(async () => {
+    await dispatch("create", { Item: { id: "tune-target", name: "read during tuning" } });
+    const readItem = {
+      httpMethod: "GET",
+      resource: "/items/{id}",
+      path: "/items/tune-target",
+      pathParameters: { id: "tune-target" },
+      headers: {},
+      queryStringParameters: null,
+      body: null,
+      isBase64Encoded: false,
+      requestContext: { requestId: "tuning", path: "/dev/items/tune-target", stage: "dev" },
+    };
+    const execution = await runTuning({
+      lambdaARN: crudArn,
+      num: 5,
+      powerValues: powers,
+      payload: readItem,
+      strategy: "cost",
+      includeOutputResults: true,
+    });
+    expect(execution.status, execution.cause).toBe("SUCCEEDED");
+    output = JSON.parse(execution.output ?? "{}");
+  }, 180_000);
+
+  it("answers with the output contract: a power among the values, positive costs, a chart URL", () => {
+    expect(powers).toContain(output.power);
+    expect(output.cost).toBeGreaterThan(0);
+    expect(output.duration).toBeGreaterThan(0);
+    expect(output.stateMachine.executionCost).toBeGreaterThan(0);
+    expect(output.stateMachine.lambdaCost).toBeGreaterThan(0);
+    expect(output.stateMachine.visualization).toMatch(/^https:\/\/quickchart\.io\/chart\?/);
+    expect(output.stats?.map((s) => s.power)).toEqual(powers);
+    for (const stats of output.stats ?? []) {
+      expect(stats.invocations).toBe(5);
+      expect(stats.costUsd).toBeGreaterThan(0);
+      expect(stats.cold.count + stats.warm.count).toBe(5);
+    }
+  });
+
+  it("prices an equal duration higher at more memory, with the prices the run reports", () => {
+    const { prices } = pricesForRegion(output.prices.region);
+    const architecture = output.prices.architecture as "arm64" | "x86_64";
+    const at = powers.map((power) => costPerInvocation(power, 10, prices, architecture));
+    expect(at[0]).toBeLessThan(at[1] ?? 0);
+    expect(at[1]).toBeLessThan(at[2] ?? 0);
+  });
+
+  it("leaves no aliases or versions behind and the original memory in place", async () => {
+    await expectNoTunerLeftovers(crudArn, 128);
+  });
+});
+
+describe("a tuning run whose target always throws", () => {
+  it("fails, names the cause, and still restores memory and removes every alias and version", async () => {
+    const code = readFileSync(join(import.meta.dirname, "../fixtures/functions/always-throws/index.mjs"));
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: "always-throws",
+        Runtime: "nodejs22.x",
+        Role: "arn:aws:iam::000000000000:role/always-throws",
+        Handler: "index.handler",
+        MemorySize: 192,
+        Code: { ZipFile: zipSync({ "index.mjs": code }) },
+      }),
+    );
+    const execution = await runTuning({
+      lambdaARN: `arn:aws:lambda:us-east-1:000000000000:function:always-throws`,
+      num: 5,
+      powerValues: [128, 256],
+    });
+    expect(execution.status).toBe("FAILED");
+    expect(execution.error).toBe("PowerValueFailedError");
+    expect(execution.cause).toContain("this function always fails");
+    await expectNoTunerLeftovers("always-throws", 192);
+  }, 120_000);
+});
+
+describe("the CLI against the running local cloud", () => {
+  it("`tune --json` prints the state machine output as JSON", async () => {
+    const input = join(scratch, "input.json");
+    writeFileSync(
+      input,
+      JSON.stringify({ lambdaARN: crudArn, num: 5, powerValues: [128, 256], dryRun: true }),
+    );
+    const child = spawn(
+      process.execPath,
+      [
+        join(import.meta.dirname, "../../cli/bin.mjs"),
+        "tune",
+        "--input",
+        input,
+        "--endpoint",
+        cloud.endpoint,
+        "--json",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(status).toBe(0);
+    const output = JSON.parse(stdout) as TuningOutput;
+    expect([128, 256]).toContain(output.power);
+    expect(output.dryRun).toBe(true);
+  }, 120_000);
+});
+
+describe("shutdown", () => {
+  it("stops every function process and removes every cgroup it made", async () => {
+    // Environment cgroups are named after their function; other suites may have their own beside ours.
+    const roots = [
+      "/sys/fs/cgroup/cpu/powertune",
+      "/sys/fs/cgroup/memory/powertune",
+      "/sys/fs/cgroup/unified/powertune",
+    ];
+    const ours = () =>
+      roots
+        .filter(existsSync)
+        .flatMap((root) => readdirSync(root).map((name) => join(root, name)))
+        .filter((path) => /\/(CrudService-|PowerTuner-|always-throws-)/.test(path));
+    expect(bootstrapChildren().length).toBeGreaterThan(0);
+    if (cloud.lambda.cpuLawEnforcement.startsWith("cgroup")) expect(ours().length).toBeGreaterThan(0);
+    await cloud.close();
+    cloudClosed = true;
+    expect(bootstrapChildren()).toEqual([]);
+    expect(ours()).toEqual([]);
+  });
+});
