@@ -1,0 +1,374 @@
+// npm run bench:tune — a local tune of the crud function end to end: total wall time, time per state,
+// orchestration overhead, parallel vs serial per-power averages, and whether repeated tunes choose the same
+// power. Prints one table per measure and rewrites the "## Local tune" section of docs/benchmarks.md.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from "@aws-sdk/client-sfn";
+import { localSfnClient } from "../../cli/cloud-target.js";
+import { runExecution } from "../../cli/run-execution.js";
+import type { PowerStats, TuningOutput } from "../../functions/shared/analysis.js";
+import { fetchInvocationCounts } from "../../local/admin.js";
+import { bootLocalCloudWithApp, type LocalCloud } from "../../local/cloud.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+const DOC = join(ROOT, "docs/benchmarks.md");
+const SECTION = "## Local tune";
+const POWERS = [128, 256, 512, 1024, 1536, 3008];
+const NUM = 50;
+const SEED_ITEMS = 25;
+const REPEATS = 3;
+const TARGET_WALL_S = 60;
+const TARGET_OVERHEAD = 0.15;
+const TARGET_RATIO = 0.1;
+
+interface SeedItem {
+  id: string;
+  [field: string]: unknown;
+}
+
+/** The shared sample data module, when it exists in this checkout (it supplies the seed items and payload). */
+interface SampleDataModule {
+  sampleItems?: (count: number) => SeedItem[];
+  crudTuningPayload?: (tableName: string) => unknown;
+}
+
+async function loadSampleData(): Promise<SampleDataModule> {
+  const path = join(ROOT, "stacks/constructs/crud-sample-data.ts");
+  if (!existsSync(path)) return {};
+  return (await import(pathToFileURL(path).href)) as SampleDataModule;
+}
+
+async function seed(apiUrl: string, items: SeedItem[]): Promise<void> {
+  for (const item of items) {
+    const response = await fetch(new URL(`items/${item.id}`, apiUrl), {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(item),
+    });
+    if (!response.ok)
+      throw new Error(`seeding ${item.id} failed: ${response.status} ${await response.text()}`);
+  }
+}
+
+function weeklyRuleInput(cloud: LocalCloud): Record<string, unknown> {
+  const input = cloud.rules().flatMap((rule) => rule.targets.map((target) => target.input))[0];
+  if (!input)
+    throw new Error("the deployed app has no schedule rule with a tuning input (PowerTuner's weekly rule)");
+  return JSON.parse(input) as Record<string, unknown>;
+}
+
+async function fullHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
+    );
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+const at = (event: HistoryEvent) => event.timestamp?.getTime() ?? Number.NaN;
+
+interface Interval {
+  label: string;
+  startMs: number;
+  endMs: number;
+}
+
+interface TuneMeasures {
+  output: TuningOutput;
+  stats: PowerStats[];
+  wallMs: number;
+  states: Interval[];
+  taskBusyMs: number;
+  overheadShare: number;
+  taskIntervalSource: string;
+  failedTasks: number;
+}
+
+/** Time of the first event of `type` naming `state` to the first later event that ends it. */
+function stateInterval(events: HistoryEvent[], state: string, enteredType: string, exitedType: string) {
+  const entered = events.find((e) => e.type === enteredType && e.stateEnteredEventDetails?.name === state);
+  const exited = events.find(
+    (e) =>
+      e.type === exitedType && e.stateExitedEventDetails?.name === state && (e.id ?? 0) > (entered?.id ?? 0),
+  );
+  if (!entered || !exited) return undefined;
+  return { label: state, startMs: at(entered), endMs: at(exited) };
+}
+
+/**
+ * Milliseconds of [start, end] covered by at least one running task. AWS's history has TaskScheduled →
+ * TaskSucceeded/TaskFailed/TaskTimedOut per Lambda call; the local history records the Task states instead
+ * (TaskStateEntered → TaskStateExited/TaskFailed), which bracket the same Lambda call.
+ */
+function taskBusyMs(events: HistoryEvent[]): { busyMs: number; source: string; failed: number } {
+  const hasTaskEvents = events.some((e) => e.type === "TaskScheduled");
+  const opens = hasTaskEvents ? new Set(["TaskScheduled"]) : new Set(["TaskStateEntered"]);
+  const closes = hasTaskEvents
+    ? new Set(["TaskSucceeded", "TaskFailed", "TaskTimedOut"])
+    : new Set(["TaskStateExited", "TaskFailed"]);
+  let running = 0;
+  let busySince = 0;
+  let busyMs = 0;
+  for (const event of events) {
+    if (event.type && opens.has(event.type)) {
+      if (running === 0) busySince = at(event);
+      running++;
+    } else if (event.type && closes.has(event.type) && running > 0) {
+      running--;
+      if (running === 0) busyMs += at(event) - busySince;
+    }
+  }
+  return {
+    busyMs,
+    source: hasTaskEvents
+      ? "TaskScheduled → TaskSucceeded/TaskFailed"
+      : "TaskStateEntered → TaskStateExited/TaskFailed",
+    failed: events.filter((e) => e.type === "TaskFailed").length,
+  };
+}
+
+function executorPowers(events: HistoryEvent[]): number[] {
+  const exited = events.find(
+    (e) => e.type === "TaskStateExited" && e.stateExitedEventDetails?.name === "Initializer",
+  );
+  const output = JSON.parse(exited?.stateExitedEventDetails?.output ?? "{}") as {
+    tuning?: { executorTasks?: { power: number }[] };
+  };
+  return output.tuning?.executorTasks?.map((task) => task.power) ?? POWERS;
+}
+
+function measure(events: HistoryEvent[], output: TuningOutput): TuneMeasures {
+  const started = events.find((e) => e.type === "ExecutionStarted");
+  const finished = events.find((e) => e.type === "ExecutionSucceeded");
+  if (!started || !finished)
+    throw new Error("the execution history lacks ExecutionStarted/ExecutionSucceeded");
+  const wallMs = at(finished) - at(started);
+  const states: Interval[] = [];
+  const push = (interval: Interval | undefined) => {
+    if (interval) states.push(interval);
+  };
+  push(stateInterval(events, "Initializer", "TaskStateEntered", "TaskStateExited"));
+  push(stateInterval(events, "PowerValues", "MapStateEntered", "MapStateExited"));
+  // Map iteration i runs the Executor for the i-th item of the initializer's executorTasks.
+  const powers = executorPowers(events);
+  const iterationStarts = events.filter((e) => e.type === "MapIterationStarted");
+  for (const start of iterationStarts) {
+    const index = start.mapIterationStartedEventDetails?.index ?? -1;
+    const end = events.find(
+      (e) =>
+        (e.type === "MapIterationSucceeded" && e.mapIterationSucceededEventDetails?.index === index) ||
+        (e.type === "MapIterationFailed" && e.mapIterationFailedEventDetails?.index === index),
+    );
+    if (end)
+      states.push({
+        label: `Executor ${powers[index] ?? `#${index}`} MB`,
+        startMs: at(start),
+        endMs: at(end),
+      });
+  }
+  push(stateInterval(events, "Analyzer", "TaskStateEntered", "TaskStateExited"));
+  push(stateInterval(events, "Optimizer", "TaskStateEntered", "TaskStateExited"));
+  const busy = taskBusyMs(events);
+  const stats = output.stats;
+  if (!stats) throw new Error("the tuning output has no stats: the input must set includeOutputResults");
+  return {
+    output,
+    stats,
+    wallMs,
+    states: states.map((s) => ({ ...s, startMs: s.startMs - at(started), endMs: s.endMs - at(started) })),
+    taskBusyMs: busy.busyMs,
+    overheadShare: 1 - busy.busyMs / wallMs,
+    taskIntervalSource: busy.source,
+    failedTasks: busy.failed,
+  };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const millis = (ms: number) => `${ms.toFixed(2)} ms`;
+const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
+const met = (ok: boolean) => (ok ? "met" : "NOT met");
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const scratch = mkdtempSync(join(tmpdir(), "powertune-bench-tune-"));
+let cloud: LocalCloud | undefined;
+let sfn: SFNClient | undefined;
+let exitCode = 0;
+try {
+  log("booting the local cloud and deploying the app…");
+  cloud = await bootLocalCloudWithApp({
+    port: 0,
+    dataDir: join(scratch, "data"),
+    cdkOutDir: join(scratch, "cdk.out"),
+    log,
+  });
+  const apiUrl = cloud.outputs.CrudService?.ApiUrl;
+  const tableName = cloud.outputs.CrudService?.TableName;
+  const stateMachineArn = cloud.outputs.PowerTuner?.StateMachineArn;
+  if (!apiUrl || !tableName || !stateMachineArn)
+    throw new Error(
+      "the deployed app lacks the CrudService ApiUrl/TableName or PowerTuner StateMachineArn output",
+    );
+
+  const sampleData = await loadSampleData();
+  const sampleItems = sampleData.sampleItems ?? (await import("../../cli/commands/demo.js")).sampleItems;
+  await seed(apiUrl, sampleItems(SEED_ITEMS));
+  log(`seeded ${SEED_ITEMS} items through ${apiUrl}items`);
+
+  const weekly = weeklyRuleInput(cloud);
+  let payloadSource = "the weekly rule's input payload";
+  let payload = weekly.payload;
+  if (payload === undefined && sampleData.crudTuningPayload) {
+    payload = sampleData.crudTuningPayload(tableName);
+    payloadSource = "crudTuningPayload(table name) (the weekly rule's input carries no payload)";
+  }
+  if (payload === undefined) {
+    payloadSource =
+      "none: the weekly rule's input carries no payload yet, so every invocation is a 400 answer";
+    log(`WARNING: payload ${payloadSource}`);
+  }
+  const lambdaARN = weekly.lambdaARN;
+  if (typeof lambdaARN !== "string") throw new Error("the weekly rule's input has no lambdaARN string");
+
+  const localSfn = localSfnClient(cloud.endpoint);
+  sfn = localSfn;
+  const endpoint = cloud.endpoint;
+  const tune = async (label: string, parallelInvocation: boolean): Promise<TuneMeasures> => {
+    log(`${label}: ${POWERS.join(", ")} MB × ${NUM}, parallelInvocation ${parallelInvocation}`);
+    const input = {
+      ...weekly,
+      ...(payload === undefined ? {} : { payload }),
+      powerValues: POWERS,
+      num: NUM,
+      parallelInvocation,
+      includeOutputResults: true,
+    };
+    const result = await runExecution({
+      sfn: localSfn,
+      stateMachineArn,
+      input,
+      powers: POWERS,
+      num: NUM,
+      countInvocations: () => fetchInvocationCounts(endpoint, lambdaARN),
+      progressStream: process.stderr,
+      pollIntervalMs: 1000,
+    });
+    return measure(await fullHistory(localSfn, result.executionArn), result.output as TuningOutput);
+  };
+
+  const parallel: TuneMeasures[] = [await tune("parallel tune 1", true)];
+  const serial = await tune("serial tune", false);
+  for (let i = 2; i <= REPEATS; i++) parallel.push(await tune(`parallel tune ${i}`, true));
+  const first = parallel[0] as TuneMeasures;
+
+  const wallOk = first.wallMs <= TARGET_WALL_S * 1000;
+  const overheadOk = first.overheadShare <= TARGET_OVERHEAD;
+  const ratios = first.stats.map((p) => {
+    const s = serial.stats.find((x) => x.power === p.power);
+    return { power: p.power, parallelMs: p.averageMs, serialMs: s?.averageMs ?? Number.NaN };
+  });
+  const ratioOk = ratios.every((r) => Math.abs(r.parallelMs / r.serialMs - 1) <= TARGET_RATIO);
+  const chosen = parallel.map((m) => m.output.power);
+  const sameOk = chosen.every((p) => p === chosen[0]);
+
+  const wallTable = `| Measure | Value | Target | Result |
+| --- | --- | --- | --- |
+| total wall time (parallel tune 1) | ${seconds(first.wallMs)} | ≤ ${TARGET_WALL_S} s | ${met(wallOk)} |
+| total wall time (serial tune) | ${seconds(serial.wallMs)} | — | — |
+| total wall time (parallel tunes 2–${REPEATS}) | ${parallel
+    .slice(1)
+    .map((m) => seconds(m.wallMs))
+    .join(", ")} | — | — |`;
+
+  const stateTable = `| State | Starts at | Ends at | Time |
+| --- | --- | --- | --- |
+${first.states.map((s) => `| ${s.label} | ${seconds(s.startMs)} | ${seconds(s.endMs)} | ${seconds(s.endMs - s.startMs)} |`).join("\n")}`;
+
+  const overheadTable = `| Tune | Wall time | Some task running | No task running (overhead) | Target | Result |
+| --- | --- | --- | --- | --- | --- |
+${[...parallel.map((m, i) => [`parallel ${i + 1}`, m] as const), ["serial", serial] as const]
+  .map(
+    ([label, m]) =>
+      `| ${label} | ${seconds(m.wallMs)} | ${seconds(m.taskBusyMs)} | ${percent(m.overheadShare)} | ≤ ${percent(TARGET_OVERHEAD)} | ${met(m.overheadShare <= TARGET_OVERHEAD)} |`,
+  )
+  .join("\n")}`;
+
+  const ratioTable = `| Power | Parallel average | Serial average | Ratio | Within ±${percent(TARGET_RATIO)} |
+| --- | --- | --- | --- | --- |
+${ratios
+  .map(
+    (r) =>
+      `| ${r.power} MB | ${millis(r.parallelMs)} | ${millis(r.serialMs)} | ${(r.parallelMs / r.serialMs).toFixed(3)} | ${Math.abs(r.parallelMs / r.serialMs - 1) <= TARGET_RATIO ? "yes" : "no"} |`,
+  )
+  .join("\n")}`;
+
+  const repeatTable = `| Tune | Chosen power | Its average duration | Its cost per invocation |
+| --- | --- | --- | --- |
+${parallel.map((m, i) => `| parallel ${i + 1} | ${m.output.power} MB | ${millis(m.output.duration)} | ${m.output.cost.toExponential(3)} USD |`).join("\n")}`;
+
+  const failedTasks = [...parallel, serial].reduce((sum, m) => sum + m.failedTasks, 0);
+  const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
+  const section = `${SECTION}
+
+Run: ${new Date().toISOString().slice(0, 10)} · ${cpuModel} · ${availableParallelism()} cores · Node ${process.version} ·
+CPU law enforced by: ${cloud.lambda.cpuLawEnforcement}. The synthesized app on the local cloud; ${SEED_ITEMS} sample items
+seeded through the API; the crud function tuned at ${POWERS.join(", ")} MB × ${NUM} invocations, strategy
+${String(weekly.strategy ?? "default")}, payload: ${payloadSource}. Parallel tune 1 gives the wall time and per-state
+times; then one serial tune; then parallel tunes 2–${REPEATS} on the same (warm) cloud. Every tuning creates fresh
+versions, so each power starts with a cold start in every tune. Times come from GetExecutionHistory timestamps.
+Task states failed (retried or caught) across all tunes: ${failedTasks}.
+
+Total wall time (ExecutionStarted → ExecutionSucceeded):
+
+${wallTable}
+
+Time per state (parallel tune 1, from ExecutionStarted; Executor rows are the Map's iterations):
+
+${stateTable}
+
+Orchestration overhead = share of the execution's wall time during which no tuner task (Lambda) was running:
+1 − |union of task intervals| / wall time, task intervals being ${first.taskIntervalSource}
+(this history has no TaskScheduled events, so the Task states bracket each Lambda call, the local
+Step Functions→Lambda bridge included).
+
+${overheadTable}
+
+Parallel vs serial (trimmed mean Duration per power from the tuning output; ratio = parallel / serial):
+
+${ratioTable}
+
+Repeatability (the chosen power of the ${REPEATS} parallel tunes must be the same): ${sameOk ? `same each time, ${chosen[0]} MB` : `NOT the same: ${chosen.map((p) => `${p} MB`).join(", ")}`}.
+
+${repeatTable}
+
+Targets: wall time ≤ ${TARGET_WALL_S} s ${met(wallOk)}; overhead ≤ ${percent(TARGET_OVERHEAD)} ${met(overheadOk)} (parallel tune 1);
+parallel vs serial within ±${percent(TARGET_RATIO)} ${met(ratioOk)}; same chosen power ${met(sameOk)}.
+`;
+
+  console.log(section);
+  let doc = existsSync(DOC) ? readFileSync(DOC, "utf8") : "# Benchmarks\n";
+  const start = doc.indexOf(`${SECTION}\n`);
+  if (start >= 0) {
+    const next = doc.indexOf("\n## ", start + SECTION.length);
+    doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : "");
+  } else {
+    doc = `${doc.trimEnd()}\n\n${section}`;
+  }
+  writeFileSync(DOC, doc);
+  log(`rewrote the "${SECTION}" section of ${DOC}`);
+} catch (error) {
+  log(`bench:tune failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  exitCode = 1;
+} finally {
+  sfn?.destroy();
+  await cloud?.close();
+  rmSync(scratch, { recursive: true, force: true });
+}
+process.exit(exitCode);
