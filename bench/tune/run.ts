@@ -197,6 +197,25 @@ const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 const met = (ok: boolean) => (ok ? "met" : "NOT met");
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function machineLine(): string {
+  const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
+  return `Run: ${new Date().toISOString().slice(0, 10)} · ${cpuModel} · ${availableParallelism()} cores · Node ${process.version}`;
+}
+
+/** Replaces the section in docs/benchmarks.md, or appends it. */
+function writeSection(section: string): void {
+  let doc = existsSync(DOC) ? readFileSync(DOC, "utf8") : "# Benchmarks\n";
+  const start = doc.indexOf(`${SECTION}\n`);
+  if (start >= 0) {
+    const next = doc.indexOf("\n## ", start + SECTION.length);
+    doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : "");
+  } else {
+    doc = `${doc.trimEnd()}\n\n${section}`;
+  }
+  writeFileSync(DOC, doc);
+  log(`rewrote the "${SECTION}" section of ${DOC}`);
+}
 const scratch = mkdtempSync(join(tmpdir(), "powertune-bench-tune-"));
 let cloud: LocalCloud | undefined;
 let sfn: SFNClient | undefined;
@@ -314,10 +333,9 @@ ${ratios
 ${parallel.map((m, i) => `| parallel ${i + 1} | ${m.output.power} MB | ${millis(m.output.duration)} | ${m.output.cost.toExponential(3)} USD |`).join("\n")}`;
 
   const failedTasks = [...parallel, serial].reduce((sum, m) => sum + m.failedTasks, 0);
-  const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
   const section = `${SECTION}
 
-Run: ${new Date().toISOString().slice(0, 10)} · ${cpuModel} · ${availableParallelism()} cores · Node ${process.version} ·
+${machineLine()} ·
 CPU law enforced by: ${cloud.lambda.cpuLawEnforcement}. The synthesized app on the local cloud; ${SEED_ITEMS} sample items
 seeded through the API; the crud function tuned at ${POWERS.join(", ")} MB × ${NUM} invocations, strategy
 ${String(weekly.strategy ?? "default")}, payload: ${payloadSource}. Parallel tune 1 gives the wall time and per-state
@@ -336,7 +354,9 @@ ${stateTable}
 Orchestration overhead = share of the execution's wall time during which no tuner task (Lambda) was running:
 1 − |union of task intervals| / wall time, task intervals being ${first.taskIntervalSource}
 (this history has no TaskScheduled events, so the Task states bracket each Lambda call, the local
-Step Functions→Lambda bridge included).
+Step Functions→Lambda bridge included). Locally the state machine runs in process, so this share measures the
+runner's own transitions between tasks; time spent inside a task on invoke round trips and cold starts (for
+instance the Initializer's versions and aliases) counts as task time, not overhead.
 
 ${overheadTable}
 
@@ -353,19 +373,18 @@ parallel vs serial within ±${percent(TARGET_RATIO)} ${met(ratioOk)}; same chose
 `;
 
   console.log(section);
-  let doc = existsSync(DOC) ? readFileSync(DOC, "utf8") : "# Benchmarks\n";
-  const start = doc.indexOf(`${SECTION}\n`);
-  if (start >= 0) {
-    const next = doc.indexOf("\n## ", start + SECTION.length);
-    doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : "");
-  } else {
-    doc = `${doc.trimEnd()}\n\n${section}`;
-  }
-  writeFileSync(DOC, doc);
-  log(`rewrote the "${SECTION}" section of ${DOC}`);
+  writeSection(section);
 } catch (error) {
   log(`bench:tune failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   exitCode = 1;
+  // A failed run is a result too: the section says so instead of keeping numbers this code no longer produces.
+  const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+  writeSection(`${SECTION}
+
+${machineLine()}.
+
+The benchmark FAILED before producing its numbers: ${reason.slice(0, 600)}
+`);
 } finally {
   sfn?.destroy();
   await cloud?.close();
