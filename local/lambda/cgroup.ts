@@ -13,6 +13,8 @@ export interface CgroupLayout {
   /** Directories under which per-environment cgroups are made (v2: one; v1: cpu and memory). */
   cpuRoot: string;
   memoryRoot: string | undefined;
+  /** Environment cgroups made through this layout and not yet removed: close() sweeps what is left. */
+  live?: Set<EnvironmentCgroup>;
 }
 
 const V2_ROOT = "/sys/fs/cgroup";
@@ -82,6 +84,8 @@ export class EnvironmentCgroup {
     mkdirSync(this.cpuDir, { recursive: true });
     this.memoryDir = layout.memoryRoot ? join(layout.memoryRoot, name) : undefined;
     if (this.memoryDir && this.memoryDir !== this.cpuDir) mkdirSync(this.memoryDir, { recursive: true });
+    layout.live ??= new Set();
+    layout.live.add(this);
   }
 
   /** Directories whose `cgroup.procs` the child joins before it runs any code. */
@@ -126,6 +130,8 @@ export class EnvironmentCgroup {
   async remove(): Promise<void> {
     const dirs = [this.cpuDir];
     if (this.memoryDir && this.memoryDir !== this.cpuDir) dirs.push(this.memoryDir);
+    // A cgroup with a process in it cannot be removed: end any that outlived the environment's own kill.
+    for (const dir of dirs) killMembers(dir);
     for (const dir of dirs) {
       for (let attempt = 0; ; attempt++) {
         try {
@@ -137,10 +143,32 @@ export class EnvironmentCgroup {
         }
       }
     }
+    this.layout.live?.delete(this);
   }
 }
 
 /** Removes the service's parent cgroup directories if empty (other services may still use them). */
+function killMembers(dir: string): void {
+  let pids: number[] = [];
+  try {
+    pids = readFileSync(join(dir, "cgroup.procs"), "utf8").split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return; // already gone
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // exited meanwhile
+    }
+  }
+}
+
+/** Removes every environment cgroup of this layout still present (an environment whose kill did not finish). */
+export async function removeLiveCgroups(layout: CgroupLayout): Promise<void> {
+  await Promise.allSettled([...(layout.live ?? [])].map((cgroup) => cgroup.remove()));
+}
+
 export function removeParentCgroups(layout: CgroupLayout): void {
   for (const dir of new Set([layout.cpuRoot, layout.memoryRoot])) {
     if (!dir) continue;

@@ -15,7 +15,7 @@ import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
 import { CpuAdmission } from "./admission.js";
-import { type CgroupLayout, removeParentCgroups } from "./cgroup.js";
+import { type CgroupLayout, removeLiveCgroups, removeParentCgroups } from "./cgroup.js";
 import { cpuShareCores, isValidMemorySize, MAX_MEMORY_MB, MIN_MEMORY_MB } from "./cpu-law.js";
 import { ExecutionEnvironment, type InvocationOutcome } from "./environment.js";
 import {
@@ -918,7 +918,10 @@ export class LambdaService {
       pooled.env.stale = true;
       if (pooled.env.state === "idle") {
         this.pool.delete(pooled);
-        void pooled.env.kill();
+        // close() waits for kills still under way, so no process or cgroup outlives the service.
+        const killing = pooled.env.kill().catch(() => {}); // removal failures are swept at close()
+        this.background.add(killing);
+        void killing.finally(() => this.background.delete(killing));
       }
     }
   }
@@ -946,7 +949,10 @@ export class LambdaService {
     await Promise.all(
       [...this.logStreams.values()].map((s) => new Promise<void>((resolve) => s.end(() => resolve()))),
     );
-    if (this.settings.cgroups) removeParentCgroups(this.settings.cgroups);
+    if (this.settings.cgroups) {
+      await removeLiveCgroups(this.settings.cgroups);
+      removeParentCgroups(this.settings.cgroups);
+    }
   }
 }
 

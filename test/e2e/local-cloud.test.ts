@@ -93,6 +93,21 @@ async function runTuning(input: Record<string, unknown>) {
   }
 }
 
+function powertune(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, "../../cli/bin.mjs"), ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve) => child.on("exit", (status) => resolve({ status, stdout, stderr })));
+}
+
 async function expectNoTunerLeftovers(functionName: string, memoryMb: number) {
   const aliases = await lambda.send(new ListAliasesCommand({ FunctionName: functionName }));
   expect(aliases.Aliases ?? []).toEqual([]);
@@ -255,28 +270,75 @@ describe("the CLI against the running local cloud", () => {
       input,
       JSON.stringify({ lambdaARN: crudArn, num: 5, powerValues: [128, 256], dryRun: true }),
     );
-    const child = spawn(
-      process.execPath,
-      [
-        join(import.meta.dirname, "../../cli/bin.mjs"),
-        "tune",
-        "--input",
-        input,
-        "--endpoint",
-        cloud.endpoint,
-        "--json",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
+    const { status, stdout } = await powertune(
+      "tune",
+      "--input",
+      input,
+      "--endpoint",
+      cloud.endpoint,
+      "--json",
     );
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
     expect(status).toBe(0);
     const output = JSON.parse(stdout) as TuningOutput;
     expect([128, 256]).toContain(output.power);
     expect(output.dryRun).toBe(true);
+  }, 120_000);
+});
+
+describe("manual approval", () => {
+  // The current memory is never among the values, so the winner always differs from it.
+  const manualRun = async (powerValues: number[]) => {
+    const execution = await runTuning({
+      lambdaARN: crudArn,
+      num: 5,
+      powerValues,
+      autoOptimize: true,
+      approval: "manual",
+    });
+    expect(execution.status, execution.cause).toBe("SUCCEEDED");
+    return JSON.parse(execution.output ?? "{}") as TuningOutput;
+  };
+  const memory = async () =>
+    (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: crudArn }))).MemorySize;
+
+  it("stores a pending recommendation and applies nothing until `powertune approve`", async () => {
+    const output = await manualRun([256, 512]);
+    expect(output.recommendation.applied).toBe("pending");
+    expect(await memory()).toBe(128);
+    const approved = await powertune("approve", crudArn, "--endpoint", cloud.endpoint);
+    expect(approved.status, approved.stderr).toBe(0);
+    expect(approved.stdout).toContain(`now has ${output.recommendation.winnerPower} MB`);
+    expect(await memory()).toBe(output.recommendation.winnerPower);
+    const again = await powertune("approve", crudArn, "--endpoint", cloud.endpoint);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain("no pending recommendation");
+  }, 120_000);
+
+  it("`powertune deny` drops the recommendation and changes nothing", async () => {
+    const before = await memory();
+    const output = await manualRun([640, 768]);
+    expect(output.recommendation.applied).toBe("pending");
+    const denied = await powertune("deny", crudArn, "--endpoint", cloud.endpoint);
+    expect(denied.status, denied.stderr).toBe(0);
+    expect(await memory()).toBe(before);
+  }, 120_000);
+});
+
+describe("redeploy", () => {
+  it("keeps table data, and a memory size changed at run time when the template did not change it", async () => {
+    const tuned = (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: crudArn })))
+      .MemorySize;
+    expect(tuned).not.toBe(128);
+    await dispatch("create", { Item: { id: "survives-redeploy" } });
+    const result = await cloud.deploy({ cdkOutDir: join(scratch, "cdk.out"), skipSynth: true });
+    expect(result.applied.functions.updated).toBeGreaterThan(0);
+    expect(result.applied.tables.kept).toBeGreaterThan(0);
+    expect(await dispatch("read", { Key: { id: "survives-redeploy" } })).toEqual({
+      status: 200,
+      body: { Item: { id: "survives-redeploy" } },
+    });
+    const after = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: crudArn }));
+    expect(after.MemorySize).toBe(tuned);
   }, 120_000);
 });
 
