@@ -13,6 +13,11 @@ const env = {
 const stage = parseStage(app.node.tryGetContext("stage"));
 
 const crud = new CrudServiceStack(app, "CrudService", { env, stage });
-new PowerTunerStack(app, "PowerTuner", { env, stage, defaultTarget: crud.crudFunction });
+new PowerTunerStack(app, "PowerTuner", {
+  env,
+  stage,
+  defaultTarget: crud.crudFunction,
+  defaultTargetTable: crud.table,
+});
 
 app.synth();

@@ -1,7 +1,7 @@
 // PowerTunerStack: the tuner's functions, TuningHistory, the state machine, the weekly rule, a dashboard.
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { Dashboard, GraphWidget, MathExpression } from "aws-cdk-lib/aws-cloudwatch";
-import { AttributeType, BillingMode, Table } from "aws-cdk-lib/aws-dynamodb";
+import { AttributeType, BillingMode, type ITable, Table } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
 import { SfnStateMachine } from "aws-cdk-lib/aws-events-targets";
 import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
@@ -9,6 +9,7 @@ import { type IFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import type { StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import { removalPolicyFor, type Stage } from "./config.js";
+import { crudTuningPayload } from "./constructs/crud-sample-data.js";
 import { TunerFunction } from "./constructs/tuner-function.js";
 import { TunerStateMachine } from "./constructs/tuner-state-machine.js";
 
@@ -25,11 +26,16 @@ export const TARGET_ACTIONS = [
   "lambda:UpdateAlias",
   "lambda:DeleteAlias",
   "lambda:DeleteFunction",
+  // Cleanup lists the target's aliases and versions to find what a crashed run left unrecorded.
+  "lambda:ListAliases",
+  "lambda:ListVersionsByFunction",
 ] as const;
 
 export interface PowerTunerStackProps extends StackProps {
   /** The function the weekly rule tunes (the CRUD function). */
   defaultTarget: IFunction;
+  /** The CRUD table: the weekly input's sample reads (dispatcher `read`/`list`) name it. */
+  defaultTargetTable: ITable;
   /** Functions the tuner may change and invoke. @default [defaultTarget] */
   targetFunctionArns?: string[];
   /** Pre/post-processor functions the executor may invoke. @default [] */
@@ -148,6 +154,8 @@ export class PowerTunerStack extends Stack {
             powerValues,
             num: 50,
             strategy: "balanced",
+            // Read-heavy API Gateway events over the seeded sample items: a tuning measures real reads.
+            payload: crudTuningPayload(props.defaultTargetTable.tableName),
           }),
         }),
       ],

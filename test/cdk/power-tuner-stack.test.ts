@@ -3,6 +3,7 @@ import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
+import { crudTuningPayload } from "../../stacks/constructs/crud-sample-data.js";
 import { CPU_ADMISSION_TAG } from "../../stacks/constructs/tuner-function.js";
 import { CrudServiceStack } from "../../stacks/crud-service-stack.js";
 import { DEFAULT_POWER_VALUES, PowerTunerStack, TARGET_ACTIONS } from "../../stacks/power-tuner-stack.js";
@@ -17,6 +18,7 @@ const crud = new CrudServiceStack(app, "CrudService", { env });
 const stack = new PowerTunerStack(app, "PowerTuner", {
   env,
   defaultTarget: crud.crudFunction,
+  defaultTargetTable: crud.table,
   weeklyTuning: true,
 });
 const template = Template.fromStack(stack);
@@ -113,18 +115,34 @@ describe("PowerTunerStack state machine", () => {
 });
 
 describe("PowerTunerStack resources", () => {
-  it("runs the weekly rule with the CRUD function's tuning input", () => {
+  it("runs the weekly rule with the CRUD function's tuning input and its read-heavy sample payload", () => {
     template.hasResourceProperties("AWS::Events::Rule", {
       ScheduleExpression: "rate(7 days)",
       State: "ENABLED",
     });
     const [rule] = Object.values(template.findResources("AWS::Events::Rule"));
     const target = (rule as { Properties: { Targets: { Input: unknown }[] } }).Properties.Targets[0];
-    const input = JSON.stringify(target?.Input);
-    expect(input).toContain('\\"powerValues\\":[128,256,512,1024,1536,3008]');
-    expect(input).toContain('\\"num\\":50');
-    expect(input).toContain('\\"strategy\\":\\"balanced\\"');
-    expect(input).toContain("lambdaARN");
+    // The input is a Fn::Join of literal JSON and the CRUD stack's imports: put stand-in values in and parse it.
+    const join = (target?.Input as { "Fn::Join": [string, unknown[]] } | undefined)?.["Fn::Join"][1] ?? [];
+    const imports: string[] = [];
+    const text = join
+      .map((part) => {
+        if (typeof part === "string") return part;
+        const name = (part as { "Fn::ImportValue": string })["Fn::ImportValue"];
+        imports.push(name);
+        return name.includes("Items") ? "crud-table" : "arn:aws:lambda:us-east-1:000000000000:function:crud";
+      })
+      .join("");
+    const input = JSON.parse(text) as Record<string, unknown>;
+    expect(imports.some((name) => name.includes("CrudFunction"))).toBe(true);
+    expect(imports.some((name) => name.includes("Items"))).toBe(true);
+    expect(input).toEqual({
+      lambdaARN: "arn:aws:lambda:us-east-1:000000000000:function:crud",
+      powerValues: [128, 256, 512, 1024, 1536, 3008],
+      num: 50,
+      strategy: "balanced",
+      payload: crudTuningPayload("crud-table"),
+    });
     expect(DEFAULT_POWER_VALUES).toEqual([128, 256, 512, 1024, 1536, 3008]);
   });
 
@@ -132,7 +150,11 @@ describe("PowerTunerStack resources", () => {
     const other = new App();
     const c = new CrudServiceStack(other, "CrudService", { env });
     const t = Template.fromStack(
-      new PowerTunerStack(other, "PowerTuner", { env, defaultTarget: c.crudFunction }),
+      new PowerTunerStack(other, "PowerTuner", {
+        env,
+        defaultTarget: c.crudFunction,
+        defaultTargetTable: c.table,
+      }),
     );
     t.hasResourceProperties("AWS::Events::Rule", { State: "DISABLED" });
   });
