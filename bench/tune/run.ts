@@ -237,7 +237,8 @@ try {
     );
 
   const sampleData = await loadSampleData();
-  const sampleItems = sampleData.sampleItems ?? (await import("../../cli/commands/demo.js")).sampleItems;
+  const sampleItems = sampleData.sampleItems;
+  if (!sampleItems) throw new Error("stacks/constructs/crud-sample-data.ts has no sampleItems");
   await seed(apiUrl, sampleItems(SEED_ITEMS));
   log(`seeded ${SEED_ITEMS} items through ${apiUrl}items`);
 

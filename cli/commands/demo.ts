@@ -1,6 +1,7 @@
 import type { TuningOutput } from "../../functions/shared/analysis.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import type { LocalCloud } from "../../local/cloud.js";
+import { SAMPLE_ITEM_COUNT, sampleItems } from "../../stacks/constructs/crud-sample-data.js";
 import { parseCommandArgs } from "../args.js";
 import { localSfnClient } from "../cloud-target.js";
 import { checkTuningInput } from "../read-input.js";
@@ -21,16 +22,6 @@ options:
   --items N           sample items to seed (default 25)
   -h, --help          this help
 `;
-
-/** Sample items the weekly tuning input reads (`sample-001` …); ids are stable so reruns overwrite them. */
-export function sampleItems(count: number): { id: string; name: string; price: number; tags: string[] }[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `sample-${String(i + 1).padStart(3, "0")}`,
-    name: `Sample item ${i + 1}`,
-    price: Math.round((5 + ((i * 37) % 95)) * 100) / 100,
-    tags: ["sample", i % 2 === 0 ? "even" : "odd"],
-  }));
-}
 
 async function seed(apiUrl: string, count: number, log: (line: string) => void): Promise<void> {
   for (const item of sampleItems(count)) {
@@ -68,7 +59,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   if (positionals.length > 0) throw new UsageError(`powertune demo: unexpected argument "${positionals[0]}"`);
-  const items = Number(values.items ?? 25);
+  const items = Number(values.items ?? SAMPLE_ITEM_COUNT);
   if (!Number.isInteger(items) || items < 1 || items > 1000) {
     throw new UsageError(`--items must be a whole number from 1 to 1000, got "${values.items}"`);
   }
