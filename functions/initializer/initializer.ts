@@ -5,6 +5,7 @@ import type { TunerConfig } from "../shared/aws/config.js";
 import { acquireLock, type DocumentClient, recordCreated, writeLock } from "../shared/aws/history.js";
 import {
   DEFAULT_RETRY,
+  deleteLeftovers,
   type LambdaApi,
   publishAndAlias,
   type RetryPolicy,
@@ -52,6 +53,8 @@ export function createInitializer(deps: InitializerDeps) {
     const { stale } = await acquireLock(deps.ddb, table, lock);
     if (stale) await undoChanges(deps, functionArn, stale, { restore: true }); // left by a killed run
     await writeLock(deps.ddb, table, lock);
+    // A killed run whose lock item DynamoDB's TTL already removed left no record: sweep by name and marker.
+    if (!stale) await deleteLeftovers(deps.lambda, functionArn, retry);
 
     const executorTasks: ExecutorTask[] = [];
     try {

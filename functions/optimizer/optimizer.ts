@@ -14,6 +14,7 @@ import {
 import {
   DEFAULT_RETRY,
   deleteCreated,
+  deleteLeftovers,
   type LambdaApi,
   publishAndAlias,
   type RetryPolicy,
@@ -105,6 +106,7 @@ export function createOptimizer(deps: OptimizerDeps) {
     if (held && lock) {
       // Temporary aliases and versions go first, so publishing the winner below cannot return one of them.
       await deleteCreated(deps.lambda, functionArn, lock.created ?? [], retry);
+      await deleteLeftovers(deps.lambda, functionArn, retry);
       const winner = recommendation.winnerPower;
       const original = { memoryMb: lock.originalMemoryMb, environment: lock.originalEnvironment };
       if (recommendation.decision === "apply" && tuning.input.autoOptimizeAlias) {

@@ -4,6 +4,7 @@ import { type DocumentClient, type LockItem, readLock, releaseLock } from "./his
 import {
   DEFAULT_RETRY,
   deleteCreated,
+  deleteLeftovers,
   type LambdaApi,
   type RetryPolicy,
   readTargetConfig,
@@ -49,7 +50,10 @@ export async function restoreTarget(
   return snapshot.originalMemoryMb;
 }
 
-/** Undoes what the lock records (aliases, versions, $LATEST changes); does not touch the lock. */
+/**
+ * Undoes what the lock records (aliases, versions, $LATEST changes), then sweeps the target for tuner aliases
+ * and marked versions the lock does not record; does not touch the lock.
+ */
 export async function undoChanges(
   deps: CleanupDeps,
   functionArn: string,
@@ -62,8 +66,13 @@ export async function undoChanges(
     lock.created ?? [],
     deps.retry ?? DEFAULT_RETRY,
   );
+  const swept = await deleteLeftovers(deps.lambda, functionArn, deps.retry ?? DEFAULT_RETRY);
   const restoredMemoryMb = options.restore ? await restoreTarget(deps, functionArn, lock) : null;
-  return { deletedAliases: deleted.aliases, deletedVersions: deleted.versions, restoredMemoryMb };
+  return {
+    deletedAliases: deleted.aliases + swept.aliases,
+    deletedVersions: deleted.versions + swept.versions,
+    restoredMemoryMb,
+  };
 }
 
 /** The cleanup path: undo the run's changes and release its lock, if this run holds the lock. */

@@ -5,6 +5,8 @@ import {
   DeleteFunctionCommand,
   GetFunctionConfigurationCommand,
   type LambdaClient,
+  ListAliasesCommand,
+  ListVersionsByFunctionCommand,
   PublishVersionCommand,
   ResourceConflictException,
   ResourceNotFoundException,
@@ -37,7 +39,15 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxWa
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Version descriptions mark what a run created: PublishVersion returns an existing version when nothing changed. */
-export const versionMarker = (runId: string) => `powertune run ${runId}`;
+export const versionMarker = (runId: string) => `${VERSION_MARKER_PREFIX}${runId}`;
+const VERSION_MARKER_PREFIX = "powertune run ";
+
+/** Aliases the tuner creates: `RAM<power>`, and `RAM<power>-<n>` per invocation with onlyColdStarts. */
+export const TUNER_ALIAS_PATTERN = /^RAM\d+(-\d+)?$/;
+
+/** True for a version description written by a tuning run (any run: only one may hold the lock at a time). */
+export const isRunMarker = (description: string | undefined) =>
+  description?.startsWith(VERSION_MARKER_PREFIX) ?? false;
 
 export async function withConflictRetry<T>(policy: RetryPolicy, action: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -159,4 +169,78 @@ export async function deleteCreated(
     if (deleted) versions++;
   }
   return { aliases, versions };
+}
+
+/**
+ * Finds what a run may have created without recording it (a crash between PublishVersion/CreateAlias and the
+ * lock update, or a lock item that DynamoDB's TTL already removed) and deletes it: aliases named like the
+ * tuner's, then versions whose description carries a run marker and that no remaining alias points to.
+ * The lock guarantees no other run is tuning this function, so every such leftover belongs to a finished run.
+ */
+export async function deleteLeftovers(
+  lambda: LambdaApi,
+  functionArn: string,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<{ aliases: number; versions: number }> {
+  const aliases = await listAllAliases(lambda, functionArn);
+  const leftoverAliases = aliases.filter((a) => TUNER_ALIAS_PATTERN.test(a.name));
+  let deletedAliases = 0;
+  for (const alias of leftoverAliases) {
+    const deleted = await ignoreNotFound(() =>
+      withConflictRetry(policy, () =>
+        lambda.send(new DeleteAliasCommand({ FunctionName: functionArn, Name: alias.name })),
+      ),
+    );
+    if (deleted) deletedAliases++;
+  }
+  // A version still behind one of the user's aliases is theirs now (e.g. an alias moved onto it): keep it.
+  const stillReferenced = new Set(
+    aliases.filter((a) => !TUNER_ALIAS_PATTERN.test(a.name)).flatMap((a) => a.versions),
+  );
+  let deletedVersions = 0;
+  for (const version of await listMarkedVersions(lambda, functionArn)) {
+    if (stillReferenced.has(version)) continue;
+    const deleted = await ignoreNotFound(() =>
+      withConflictRetry(policy, () =>
+        lambda.send(new DeleteFunctionCommand({ FunctionName: functionArn, Qualifier: version })),
+      ),
+    );
+    if (deleted) deletedVersions++;
+  }
+  return { aliases: deletedAliases, versions: deletedVersions };
+}
+
+async function listAllAliases(
+  lambda: LambdaApi,
+  functionArn: string,
+): Promise<{ name: string; versions: string[] }[]> {
+  const result: { name: string; versions: string[] }[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await lambda.send(new ListAliasesCommand({ FunctionName: functionArn, Marker: marker }));
+    for (const alias of page.Aliases ?? []) {
+      if (!alias.Name) continue;
+      const weighted = Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {});
+      result.push({ name: alias.Name, versions: [alias.FunctionVersion ?? "", ...weighted] });
+    }
+    marker = page.NextMarker;
+  } while (marker);
+  return result;
+}
+
+async function listMarkedVersions(lambda: LambdaApi, functionArn: string): Promise<string[]> {
+  const result: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await lambda.send(
+      new ListVersionsByFunctionCommand({ FunctionName: functionArn, Marker: marker }),
+    );
+    for (const version of page.Versions ?? []) {
+      if (version.Version && version.Version !== "$LATEST" && isRunMarker(version.Description)) {
+        result.push(version.Version);
+      }
+    }
+    marker = page.NextMarker;
+  } while (marker);
+  return result;
 }

@@ -76,6 +76,17 @@ class FakeLambda {
         }
         this.aliases.delete(input.Name as string);
         return {};
+      case "ListAliasesCommand":
+        return {
+          Aliases: [...this.aliases].map(([Name, FunctionVersion]) => ({ Name, FunctionVersion })),
+        };
+      case "ListVersionsByFunctionCommand":
+        return {
+          Versions: [
+            { Version: "$LATEST", Description: "" },
+            ...[...this.versions].map(([Version, v]) => ({ Version, Description: v.description })),
+          ],
+        };
       case "DeleteFunctionCommand":
         this.versions.delete(input.Qualifier as string);
         return {};
