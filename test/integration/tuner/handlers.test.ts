@@ -1,0 +1,321 @@
+// The four tuner handlers, imported as deployed (configuration from the environment the stack sets), against the
+// REAL local Lambda service, dynalite and the local CloudWatch service: one state after another, as the state
+// machine runs them.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  CreateAliasCommand,
+  GetAliasCommand,
+  GetFunctionConfigurationCommand,
+  ListAliasesCommand,
+  ListVersionsByFunctionCommand,
+  PublishVersionCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionUpdatedV2,
+} from "@aws-sdk/client-lambda";
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AnalyzerEvent } from "../../../functions/analyzer/analyzer.js";
+import type { CleanupEvent, CleanupResult, FinishEvent } from "../../../functions/optimizer/optimizer.js";
+import type { Analysis, TuningOutput } from "../../../functions/shared/analysis.js";
+import { versionMarker } from "../../../functions/shared/aws/lambda-ops.js";
+import type { ExecutorTask, Measurements, TuningContext } from "../../../functions/shared/types.js";
+import { type CloudWatchService, createCloudWatchService } from "../../../local/cloudwatch/index.js";
+import { listenOnLoopback } from "../../../local/shared/http.js";
+import { type RunningDynalite, startDynalite } from "../../support/dynalite.js";
+import { type Harness, startHarness } from "../local-lambda/support.js";
+
+const HISTORY_TABLE = "PowerTuner-TuningHistory-test";
+const POWERS = [128, 256, 512];
+const ORIGINAL_MEMORY_MB = 192; // not among POWERS, so any winner differs from it
+const arn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+
+let lambdaHarness: Harness;
+let dataDir: string;
+let dynalite: RunningDynalite;
+let cloudwatch: CloudWatchService;
+let cloudwatchServer: { url: string; close(): Promise<void> };
+let ddb: DynamoDBDocumentClient;
+let initializer: (event: unknown) => Promise<TuningContext>;
+let executor: (task: ExecutorTask) => Promise<Measurements>;
+let analyzer: (event: AnalyzerEvent) => Promise<Analysis>;
+let optimizer: (event: FinishEvent | CleanupEvent) => Promise<TuningOutput | CleanupResult>;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "tuner-it-"));
+  // Updates finish at once: the handlers' waiters then return on their first poll, which keeps the suite fast.
+  lambdaHarness = await startHarness({ dataDir, updateTransitionMs: 0 });
+  dynalite = await startDynalite();
+  cloudwatch = createCloudWatchService();
+  cloudwatchServer = await listenOnLoopback((req, res) => cloudwatch.handle(req, res));
+  // What PowerTunerStack gives its functions, plus the SDK's standard endpoint variables of the local cloud.
+  Object.assign(process.env, {
+    HISTORY_TABLE,
+    DEFAULT_POWER_VALUES: JSON.stringify(POWERS),
+    LOCK_TTL_SECONDS: "7800",
+    METRICS_NAMESPACE: "PowerTuning",
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "256",
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_ENDPOINT_URL_LAMBDA: lambdaHarness.url,
+    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+    AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatchServer.url,
+  });
+  const raw = new DynamoDBClient({ endpoint: dynalite.endpoint });
+  ddb = DynamoDBDocumentClient.from(raw);
+  await raw.send(
+    new CreateTableCommand({
+      TableName: HISTORY_TABLE,
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        { AttributeName: "sk", AttributeType: "S" },
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  // The handlers read their configuration and build their clients at import, like a cold start.
+  ({ handler: initializer } = await import("../../../functions/initializer/handler.js"));
+  ({ handler: executor } = await import("../../../functions/executor/handler.js"));
+  ({ handler: analyzer } = await import("../../../functions/analyzer/handler.js"));
+  ({ handler: optimizer } = await import("../../../functions/optimizer/handler.js"));
+});
+
+afterAll(async () => {
+  ddb?.destroy();
+  await lambdaHarness?.close();
+  await cloudwatchServer?.close();
+  await cloudwatch?.close();
+  await dynalite?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function createTarget(name: string): Promise<string> {
+  await lambdaHarness.create(name, "tuning-target", { MemorySize: ORIGINAL_MEMORY_MB, Timeout: 30 });
+  return arn(name);
+}
+
+const client = () => lambdaHarness.client;
+const memoryOf = async (functionArn: string, qualifier?: string) =>
+  (
+    await client().send(
+      new GetFunctionConfigurationCommand({ FunctionName: functionArn, Qualifier: qualifier }),
+    )
+  ).MemorySize;
+const aliasNames = async (functionArn: string) =>
+  ((await client().send(new ListAliasesCommand({ FunctionName: functionArn }))).Aliases ?? [])
+    .map((a) => a.Name)
+    .sort();
+const versionNumbers = async (functionArn: string) =>
+  ((await client().send(new ListVersionsByFunctionCommand({ FunctionName: functionArn }))).Versions ?? [])
+    .map((v) => v.Version)
+    .filter((v) => v !== "$LATEST");
+const lockOf = async (functionArn: string) =>
+  (
+    await ddb.send(
+      new GetCommand({
+        TableName: HISTORY_TABLE,
+        Key: { pk: `lock#${functionArn}`, sk: "lock" },
+        ConsistentRead: true,
+      }),
+    )
+  ).Item;
+const historyOf = async (functionArn: string) =>
+  (
+    await ddb.send(
+      new QueryCommand({
+        TableName: HISTORY_TABLE,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": `fn#${functionArn}` },
+      }),
+    )
+  ).Items ?? [];
+
+/** The invariant after any run: no tuner aliases or versions left, the lock released. */
+async function expectNothingLeft(functionArn: string) {
+  expect(await aliasNames(functionArn)).toEqual([]);
+  expect(await versionNumbers(functionArn)).toEqual([]);
+  expect(await lockOf(functionArn)).toBeUndefined();
+}
+
+describe("tuner handlers against the local Lambda service", () => {
+  it("tunes a real function: RAM<power> aliases, real REPORT lines, the winner applied, nothing left", async () => {
+    const functionArn = await createTarget("tuner-it-finish");
+    const tuning = await initializer({
+      lambdaARN: functionArn,
+      num: 5,
+      powerValues: POWERS,
+      payload: { rounds: 100 },
+      strategy: "cost",
+      autoOptimize: true,
+      includeOutputResults: true,
+    });
+
+    // One alias per power, each on a version the run marked and with that power's memory; $LATEST untouched.
+    expect(await aliasNames(functionArn)).toEqual(["RAM128", "RAM256", "RAM512"]);
+    for (const power of POWERS) {
+      const alias = await client().send(
+        new GetAliasCommand({ FunctionName: functionArn, Name: `RAM${power}` }),
+      );
+      const version = await client().send(
+        new GetFunctionConfigurationCommand({ FunctionName: functionArn, Qualifier: alias.FunctionVersion }),
+      );
+      expect(version.MemorySize).toBe(power);
+      expect(version.Description).toBe(versionMarker(tuning.runId));
+    }
+    expect(await memoryOf(functionArn)).toBe(ORIGINAL_MEMORY_MB);
+    expect(tuning.executorTasks.map((t) => t.qualifiers)).toEqual([["RAM128"], ["RAM256"], ["RAM512"]]);
+    expect((await lockOf(functionArn))?.owner).toBe(tuning.runId);
+
+    const measurements: Measurements[] = [];
+    for (const task of tuning.executorTasks) measurements.push(await executor(task));
+    for (const m of measurements) {
+      expect(m.durationMs).toHaveLength(5);
+      for (const [i, ms] of m.durationMs.entries()) {
+        expect(ms).toBeGreaterThan(0);
+        expect(m.billedMs[i]).toBeGreaterThanOrEqual(Math.ceil(ms));
+        expect(m.maxMemoryUsedMb[i]).toBeGreaterThan(0);
+      }
+      // A freshly published version starts cold: the first REPORT line carries an Init Duration.
+      expect(m.initMs[0]).toBeGreaterThan(0);
+      expect(m.allowedErrors).toBe(0);
+    }
+
+    const analysis = await analyzer({ tuning, measurements });
+    expect(POWERS).toContain(analysis.power);
+    expect(analysis.cost).toBeGreaterThan(0);
+    expect(analysis.stats.map((s) => s.power)).toEqual(POWERS);
+    expect(analysis.recommendation.decision).toBe("apply");
+
+    const output = (await optimizer({ mode: "finish", tuning, analysis })) as TuningOutput;
+    expect(output.recommendation.applied).toBe("yes");
+    expect(output.recommendation.appliedTo).toBe(`${functionArn}:$LATEST`);
+    expect(await memoryOf(functionArn)).toBe(output.power);
+    await expectNothingLeft(functionArn);
+    expect((await historyOf(functionArn)).map((h) => h.status)).toEqual(["succeeded"]);
+    const published = cloudwatch.dataPoints().filter((d) => d.metricName === "DurationAverage");
+    expect(published.map((d) => d.dimensions.find((x) => x.Name === "MemoryMB")?.Value).sort()).toEqual([
+      "128",
+      "256",
+      "512",
+    ]);
+  });
+
+  it("cleans up after the executor fails on a function error: original memory back, nothing left", async () => {
+    const functionArn = await createTarget("tuner-it-failure");
+    const tuning = await initializer({
+      lambdaARN: functionArn,
+      num: 5,
+      powerValues: [128, 256],
+      payload: { fail: true },
+    });
+    expect(await aliasNames(functionArn)).toEqual(["RAM128", "RAM256"]);
+    const task = tuning.executorTasks[0] as ExecutorTask;
+    const failure = await executor(task).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(failure?.name).toBe("PowerValueFailedError");
+    expect(failure?.message).toContain("RequestedFailureError");
+
+    // The state machine's Catch hands the whole state, with the error, to the cleanup path.
+    const result = (await optimizer({
+      mode: "cleanup",
+      state: {
+        lambdaARN: functionArn,
+        tuning,
+        error: { Error: failure?.name ?? "", Cause: failure?.message ?? "" },
+      },
+    })) as CleanupResult;
+    expect(result).toMatchObject({ lockHeld: true, deletedAliases: 2, deletedVersions: 2 });
+    expect(await memoryOf(functionArn)).toBe(ORIGINAL_MEMORY_MB);
+    await expectNothingLeft(functionArn);
+    expect((await historyOf(functionArn)).map((h) => h.status)).toEqual(["failed"]);
+  });
+
+  it("refuses a second run of the same function while one holds the lock, naming the function", async () => {
+    const functionArn = await createTarget("tuner-it-lock");
+    const tuning = await initializer({ lambdaARN: functionArn, num: 5, powerValues: [128] });
+    await expect(initializer({ lambdaARN: functionArn, num: 5, powerValues: [256] })).rejects.toMatchObject({
+      name: "TuningInProgressError",
+      message: expect.stringContaining(functionArn),
+    });
+    expect(await aliasNames(functionArn)).toEqual(["RAM128"]);
+    await optimizer({ mode: "cleanup", state: { lambdaARN: functionArn, tuning } });
+    await expectNothingLeft(functionArn);
+  });
+});
+
+describe("cleanup finds what the lock does not record", () => {
+  /** What a run leaves when it dies between PublishVersion/CreateAlias and recording them in the lock. */
+  async function leaveUnrecorded(functionArn: string, runId: string, memoryMb: number, alias: string) {
+    await client().send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: functionArn, MemorySize: memoryMb }),
+    );
+    await waitUntilFunctionUpdatedV2(
+      { client: client(), maxWaitTime: 30, minDelay: 1, maxDelay: 2 },
+      { FunctionName: functionArn },
+    );
+    const { Version } = await client().send(
+      new PublishVersionCommand({ FunctionName: functionArn, Description: versionMarker(runId) }),
+    );
+    await client().send(
+      new CreateAliasCommand({ FunctionName: functionArn, Name: alias, FunctionVersion: Version }),
+    );
+    return Version as string;
+  }
+
+  it("deletes unrecorded RAM aliases and marked versions, keeping the user's alias and version", async () => {
+    const functionArn = await createTarget("tuner-it-unrecorded");
+    // The user's own release: a version and an alias the tuner must never touch.
+    const { Version: userVersion } = await client().send(
+      new PublishVersionCommand({ FunctionName: functionArn, Description: "release 1" }),
+    );
+    await client().send(
+      new CreateAliasCommand({ FunctionName: functionArn, Name: "live", FunctionVersion: userVersion }),
+    );
+    const tuning = await initializer({ lambdaARN: functionArn, num: 5, powerValues: [128] });
+    // The crash: a power value and a cold-start alias were created but never recorded.
+    await leaveUnrecorded(functionArn, tuning.runId, 1024, "RAM1024");
+    await leaveUnrecorded(functionArn, tuning.runId, 2048, "RAM2048-3");
+    expect(await aliasNames(functionArn)).toEqual(["RAM1024", "RAM128", "RAM2048-3", "live"]);
+
+    const result = (await optimizer({
+      mode: "cleanup",
+      state: { lambdaARN: functionArn, tuning, error: { Error: "States.Timeout" } },
+    })) as CleanupResult;
+    expect(result).toMatchObject({ lockHeld: true, deletedAliases: 3, deletedVersions: 3 });
+    expect(await aliasNames(functionArn)).toEqual(["live"]);
+    expect(await versionNumbers(functionArn)).toEqual([userVersion]);
+    expect(await memoryOf(functionArn)).toBe(ORIGINAL_MEMORY_MB);
+    expect(await lockOf(functionArn)).toBeUndefined();
+  });
+
+  it("sweeps a vanished run's leftovers before tuning, when no lock item records them", async () => {
+    const functionArn = await createTarget("tuner-it-vanished");
+    // A run killed long ago: its lock item expired and DynamoDB's TTL removed it.
+    await leaveUnrecorded(functionArn, "run-killed-long-ago", 256, "RAM256");
+    await client().send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: functionArn, MemorySize: ORIGINAL_MEMORY_MB }),
+    );
+    await waitUntilFunctionUpdatedV2(
+      { client: client(), maxWaitTime: 30, minDelay: 1, maxDelay: 2 },
+      { FunctionName: functionArn },
+    );
+    const leftover = await versionNumbers(functionArn);
+    expect(leftover).toHaveLength(1);
+
+    const tuning = await initializer({ lambdaARN: functionArn, num: 5, powerValues: [512] });
+    expect(await aliasNames(functionArn)).toEqual(["RAM512"]);
+    expect(await versionNumbers(functionArn)).not.toContain(leftover[0]);
+    expect(await memoryOf(functionArn, "RAM512")).toBe(512);
+    await optimizer({ mode: "cleanup", state: { lambdaARN: functionArn, tuning } });
+    await expectNothingLeft(functionArn);
+  });
+});
