@@ -1,5 +1,6 @@
 // The local cloud: every service on one loopback port, and the synthesized app deployed onto it.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { dirname, join, resolve } from "node:path";
@@ -62,6 +63,13 @@ export interface LocalCloud {
   close(): Promise<void>;
 }
 
+function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, "cdk.json"), "utf8")) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
 /** Runs the CDK app itself (what `cdk synth` runs), writing the cloud assembly to `outDir`. */
 export async function synthesize(outDir: string, log: (line: string) => void): Promise<void> {
   const started = Date.now();
@@ -70,6 +78,8 @@ export async function synthesize(outDir: string, log: (line: string) => void): P
       cwd: PROJECT_ROOT,
       env: {
         ...process.env,
+        // The same context `cdk synth` passes from cdk.json, so both synthesize the same app.
+        CDK_CONTEXT_JSON: JSON.stringify(cdkJsonContext()),
         CDK_OUTDIR: outDir,
         CDK_DEFAULT_ACCOUNT: LOCAL_ACCOUNT_ID,
         CDK_DEFAULT_REGION: LOCAL_REGION,
