@@ -220,6 +220,8 @@ const scratch = mkdtempSync(join(tmpdir(), "powertune-bench-tune-"));
 let cloud: LocalCloud | undefined;
 let sfn: SFNClient | undefined;
 let exitCode = 0;
+/** What the benchmark was doing, for the failure report. */
+let step = "booting the local cloud";
 try {
   log("booting the local cloud and deploying the app…");
   cloud = await bootLocalCloudWithApp({
@@ -236,6 +238,7 @@ try {
       "the deployed app lacks the CrudService ApiUrl/TableName or PowerTuner StateMachineArn output",
     );
 
+  step = "seeding the sample items";
   const sampleData = await loadSampleData();
   const sampleItems = sampleData.sampleItems;
   if (!sampleItems) throw new Error("stacks/constructs/crud-sample-data.ts has no sampleItems");
@@ -261,7 +264,8 @@ try {
   sfn = localSfn;
   const endpoint = cloud.endpoint;
   const tune = async (label: string, parallelInvocation: boolean): Promise<TuneMeasures> => {
-    log(`${label}: ${POWERS.join(", ")} MB × ${NUM}, parallelInvocation ${parallelInvocation}`);
+    step = `running ${label} (${POWERS.join(", ")} MB × ${NUM}, parallelInvocation ${parallelInvocation})`;
+    log(step.replace(/^running /, ""));
     const input = {
       ...weekly,
       ...(payload === undefined ? {} : { payload }),
@@ -379,12 +383,16 @@ parallel vs serial within ±${percent(TARGET_RATIO)} ${met(ratioOk)}; same chose
   log(`bench:tune failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   exitCode = 1;
   // A failed run is a result too: the section says so instead of keeping numbers this code no longer produces.
-  const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+  // The cause is the failing state's error JSON; its echoed payload adds nothing to the doc.
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
+  const reason = message.split(" (payload ")[0] ?? message;
   writeSection(`${SECTION}
 
 ${machineLine()}.
 
-The benchmark FAILED before producing its numbers: ${reason.slice(0, 600)}
+The benchmark FAILED while ${step}, before producing its numbers:
+
+${reason.slice(0, 400)}
 `);
 } finally {
   sfn?.destroy();
