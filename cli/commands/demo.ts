@@ -6,7 +6,7 @@ import { parseCommandArgs } from "../args.js";
 import { localSfnClient } from "../cloud-target.js";
 import { checkTuningInput } from "../read-input.js";
 import { renderTerminalSummary } from "../report/tuning-report.js";
-import { writeReport } from "../report/write-report.js";
+import { writeExecutionReport } from "../report/write-report.js";
 import { runExecution } from "../run-execution.js";
 import { EXIT_OK, UsageError } from "../usage-error.js";
 
@@ -89,12 +89,12 @@ export async function runDemo(argv: string[]): Promise<number> {
       progressStream: process.stderr,
     });
     const output = result.output as TuningOutput;
-    const reportDir = await writeReport(values["reports-dir"] ?? "reports", output, {
-      functionArn: checked.lambdaARN,
-      executionArn: result.executionArn,
-      startedAt: result.startedAt,
-      finishedAt: result.finishedAt,
-    });
+    const reportDir = await writeExecutionReport(
+      values["reports-dir"] ?? "reports",
+      checked.lambdaARN,
+      result,
+      output,
+    );
     process.stdout.write(renderTerminalSummary(output, reportDir));
     return EXIT_OK;
   } finally {

@@ -4,7 +4,7 @@ import { parseCommandArgs, parsePort } from "../args.js";
 import { openCloudTarget } from "../cloud-target.js";
 import { checkTuningInput, readInputJson } from "../read-input.js";
 import { renderTerminalSummary } from "../report/tuning-report.js";
-import { writeReport } from "../report/write-report.js";
+import { writeExecutionReport } from "../report/write-report.js";
 import { runExecution } from "../run-execution.js";
 import { EXIT_OK, UsageError } from "../usage-error.js";
 
@@ -94,12 +94,7 @@ export async function runTune(argv: string[]): Promise<number> {
     }
     const reportDir = values["no-report"]
       ? undefined
-      : await writeReport(values["reports-dir"] ?? "reports", output, {
-          functionArn: checked.lambdaARN,
-          executionArn: result.executionArn,
-          startedAt: result.startedAt,
-          finishedAt: result.finishedAt,
-        });
+      : await writeExecutionReport(values["reports-dir"] ?? "reports", checked.lambdaARN, result, output);
     process.stdout.write(renderTerminalSummary(output, reportDir));
     return EXIT_OK;
   } finally {

@@ -13,6 +13,24 @@ export function reportFolderName(startedAt: Date, functionArn: string): string {
   return `${stamp}-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 }
 
+/** What a finished execution leaves to report on. */
+export interface FinishedExecution {
+  executionArn: string;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+/** The report of one finished execution of the tuner on `functionArn`. */
+export function writeExecutionReport(
+  reportsDir: string,
+  functionArn: string,
+  execution: FinishedExecution,
+  output: TuningOutput,
+): Promise<string> {
+  const { executionArn, startedAt, finishedAt } = execution;
+  return writeReport(reportsDir, output, { functionArn, executionArn, startedAt, finishedAt });
+}
+
 /** Writes result.json, summary.md and report.html under `<reportsDir>/history/<stamp>-<function>/`. */
 export async function writeReport(
   reportsDir: string,

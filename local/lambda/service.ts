@@ -756,7 +756,7 @@ export class LambdaService {
     const version = config.Version;
     const exempt = record.tags[CPU_ADMISSION_TAG] === "exempt";
     const share = exempt ? 0 : cpuShareCores(config.MemorySize, this.settings.cores);
-    const release = await this.admission.acquire(share);
+    let release = await this.admission.acquire(share);
     const requestId = randomUUID();
     try {
       const key = `${record.name}:${version}:${snapshot.generation}`;
@@ -764,9 +764,22 @@ export class LambdaService {
       let initDurationMs: number | undefined;
       let initFailure: InvocationOutcome | undefined;
       if (!pooled) {
-        pooled = this.newEnvironment(record, snapshot, key);
-        this.pool.add(pooled);
-        const init = await pooled.env.init();
+        // Init runs unthrottled, so it holds every core of the budget: many cold starts at once (a parallel
+        // tune) then take turns instead of starving the throttled handlers already running.
+        release();
+        const releaseInit = await this.admission.acquire(exempt ? 0 : this.settings.cores);
+        const fresh = this.newEnvironment(record, snapshot, key);
+        pooled = fresh;
+        this.pool.add(fresh);
+        let init: Awaited<ReturnType<typeof fresh.env.init>>;
+        try {
+          init = await fresh.env.init();
+          // Reserved for this invocation while it waits for its handler's share below.
+          if (init.ok) fresh.env.state = "busy";
+        } finally {
+          releaseInit();
+        }
+        release = await this.admission.acquire(share);
         initDurationMs = init.initDurationMs;
         if (!init.ok) {
           this.pool.delete(pooled);

@@ -4,9 +4,10 @@ import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, type Runtime } from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { esmBundling } from "./bundling.js";
 
 /** Exactly the DynamoDB actions the handler sends (see functions/crud/handler.ts). */
 export const CRUD_TABLE_ACTIONS = [
@@ -74,23 +75,7 @@ export class CrudFunction extends Construct {
       role,
       logGroup: this.logGroup,
       environment: { TABLE_NAME: props.table.tableName, LOG_PAYLOADS: "false" },
-      bundling: {
-        // Local esbuild only: synth must work on machines without Docker.
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: false,
-        format: OutputFormat.ESM,
-        // The bundle also runs in the local cloud on Node 20, so it targets the oldest Node it meets.
-        target: "node20",
-        mainFields: ["module", "main"],
-        // Some bundled CommonJS dependencies call require() for Node built-ins; ESM has none.
-        banner:
-          "import{createRequire as __crudRequire}from'module';const require=__crudRequire(import.meta.url);",
-        // The AWS SDK v3 is provided by Lambda's Node.js runtimes; bundled it would weigh about 340 KB
-        // minified against a 150 KB budget. In the local cloud the same imports resolve to the SDK pinned
-        // in package-lock.json (cdk.out/ sits inside the project). Everything else is bundled.
-        externalModules: ["@aws-sdk/*"],
-      },
+      bundling: esmBundling,
     });
   }
 }

@@ -3,9 +3,10 @@ import { fileURLToPath } from "node:url";
 import { Duration, type RemovalPolicy, Tags } from "aws-cdk-lib";
 import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, type Runtime } from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { esmBundling } from "./bundling.js";
 
 /** The tag the local Lambda service reads: the tuner's functions wait on invocations they make. */
 export const CPU_ADMISSION_TAG = { key: "powertune:cpu-admission", value: "exempt" } as const;
@@ -62,18 +63,7 @@ export class TunerFunction extends Construct {
       role,
       logGroup,
       environment: props.environment,
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: false,
-        format: OutputFormat.ESM,
-        target: "node20",
-        mainFields: ["module", "main"],
-        banner:
-          "import{createRequire as __tunerRequire}from'module';const require=__tunerRequire(import.meta.url);",
-        // Provided by Lambda's Node.js runtimes (and by package-lock.json in the local cloud).
-        externalModules: ["@aws-sdk/*"],
-      },
+      bundling: esmBundling,
     });
     Tags.of(this.function).add(CPU_ADMISSION_TAG.key, CPU_ADMISSION_TAG.value);
   }
