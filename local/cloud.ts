@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
@@ -146,6 +147,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   };
   const lambda = createLambdaService({
     dataDir,
+    // One core stays with the cloud's own services (DynamoDB, the state machine runner, the edge): functions
+    // measured side by side then never slow down the calls they make, and are measured as if alone.
+    admissionCores: Math.max(1, availableParallelism() - 1),
     region: LOCAL_REGION,
     accountId: LOCAL_ACCOUNT_ID,
     functionEnvironment,

@@ -29,6 +29,11 @@ export interface LambdaServiceOptions {
   functionEnvironment?: Record<string, string>;
   /** Cores the CPU law and admission control may hand out. @default os.availableParallelism() */
   cpuCores?: number;
+  /**
+   * CPU budget (cores) that admission control lets busy environments hold at once. Below cpuCores, the rest is
+   * left to the processes the functions call (the local cloud's DynamoDB, say). @default cpuCores
+   */
+  admissionCores?: number;
   /** Account-wide concurrent executions. @default 50 */
   accountConcurrency?: number;
   /** A warm environment idle this long is reaped. @default 300000 (5 min) */
@@ -67,6 +72,10 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambd
     logDir: opts.dataDir ? join(opts.dataDir, "logs") : undefined,
     functionEnvironment: opts.functionEnvironment ?? {},
     cores: opts.cpuCores ?? availableParallelism(),
+    admissionCores: Math.min(
+      opts.admissionCores ?? Number.POSITIVE_INFINITY,
+      opts.cpuCores ?? availableParallelism(),
+    ),
     accountConcurrency: opts.accountConcurrency ?? 50,
     idleTimeoutMs: opts.idleTimeoutMs ?? 300_000,
     updateTransitionMs: opts.updateTransitionMs ?? 200,

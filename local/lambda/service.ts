@@ -40,6 +40,8 @@ export interface ServiceSettings {
   logDir: string | undefined;
   functionEnvironment: Record<string, string>;
   cores: number;
+  /** CPU budget admission control hands out (≤ cores: the rest stays with the services functions call). */
+  admissionCores: number;
   accountConcurrency: number;
   idleTimeoutMs: number;
   updateTransitionMs: number;
@@ -127,7 +129,7 @@ export class LambdaService {
   private closed = false;
 
   constructor(readonly settings: ServiceSettings) {
-    this.admission = new CpuAdmission(settings.cores);
+    this.admission = new CpuAdmission(settings.admissionCores);
     this.reaper = setInterval(() => void this.reapIdle(), Math.min(1000, settings.idleTimeoutMs));
     this.reaper.unref();
   }
@@ -767,7 +769,7 @@ export class LambdaService {
         // Init runs unthrottled, so it holds every core of the budget: many cold starts at once (a parallel
         // tune) then take turns instead of starving the throttled handlers already running.
         release();
-        const releaseInit = await this.admission.acquire(exempt ? 0 : this.settings.cores);
+        const releaseInit = await this.admission.acquire(exempt ? 0 : this.settings.admissionCores);
         const fresh = this.newEnvironment(record, snapshot, key);
         pooled = fresh;
         this.pool.add(fresh);

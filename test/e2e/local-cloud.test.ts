@@ -22,6 +22,7 @@ import {
   LOCAL_REGION,
   type LocalCloud,
 } from "../../local/cloud.js";
+import { bootstrapChildren } from "../support/processes.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-e2e-"));
 let cloud: LocalCloud;
@@ -32,23 +33,6 @@ let tableName: string;
 let crudArn: string;
 let stateMachineArn: string;
 let cloudClosed = false;
-
-/** Execution environments of this process's local cloud: bootstrap processes whose parent is this process. */
-function bootstrapChildren(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (parent === process.pid && cmdline.includes("bootstrap.mjs")) pids.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return pids;
-}
 
 beforeAll(async () => {
   cloud = await bootLocalCloudWithApp({

@@ -86,8 +86,9 @@ export async function updateTarget(
       }),
     ),
   );
+  // Updates often finish within a second: poll soon, then back off (every power of a run waits here once).
   await waitUntilFunctionUpdatedV2(
-    { client: lambda as LambdaClient, maxWaitTime: policy.maxWaitSeconds, minDelay: 1, maxDelay: 5 },
+    { client: lambda as LambdaClient, maxWaitTime: policy.maxWaitSeconds, minDelay: 0.25, maxDelay: 5 },
     { FunctionName: functionArn },
   );
 }
