@@ -2,15 +2,13 @@
 // invoke overhead and cold starts. Prints a table and rewrites the "## Local Lambda service" section of
 // docs/benchmarks.md with the machine and date.
 
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { createLambdaService } from "../../local/lambda/index.js";
+import { machineLine, rewriteSection } from "../support/benchmarks-doc.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const FIXTURES = join(ROOT, "test/fixtures/functions");
-const DOC = join(ROOT, "docs/benchmarks.md");
 const SECTION = "## Local Lambda service";
 const MEMORIES = [128, 256, 512, 1024, 1769, 3008];
 const SIDE_BY_SIDE = [128, 256, 512, 1024, 1769];
@@ -145,10 +143,9 @@ for (const [label, fixture] of [
 client.destroy();
 await lambda.close();
 
-const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
 const section = `${SECTION}
 
-Run: ${new Date().toISOString().slice(0, 10)} · ${cpuModel} · ${availableParallelism()} cores · Node ${process.version} ·
+${machineLine()} ·
 CPU law enforced by: ${lambda.cpuLawEnforcement}. Reference work: ${rounds} SHA-256 rounds (about 100 ms at 1769 MB).
 
 CPU-law fidelity (median of 5 warm invocations; ideal t(M) = t(1769 MB)·1769/M up to 1769 MB, flat above; target ±10 %):
@@ -175,12 +172,4 @@ ${coldRows.join("\n")}
 
 console.log(section);
 
-let doc = existsSync(DOC) ? readFileSync(DOC, "utf8") : "# Benchmarks\n";
-const start = doc.indexOf(`${SECTION}\n`);
-if (start >= 0) {
-  const next = doc.indexOf("\n## ", start + SECTION.length);
-  doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : "");
-} else {
-  doc = `${doc.trimEnd()}\n\n${section}`;
-}
-writeFileSync(DOC, doc);
+rewriteSection(SECTION, section);

@@ -2,19 +2,18 @@
 // orchestration overhead, parallel vs serial per-power averages, and whether repeated tunes choose the same
 // power. Prints one table per measure and rewrites the "## Local tune" section of docs/benchmarks.md.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from "@aws-sdk/client-sfn";
 import { localSfnClient } from "../../cli/cloud-target.js";
+import { seedSampleItems, weeklyTuningInput } from "../../cli/demo-steps.js";
 import { runExecution } from "../../cli/run-execution.js";
 import type { PowerStats, TuningOutput } from "../../functions/shared/analysis.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { bootLocalCloudWithApp, type LocalCloud } from "../../local/cloud.js";
+import { BENCHMARKS_DOC, machineLine, rewriteSection } from "../support/benchmarks-doc.js";
 
-const ROOT = join(import.meta.dirname, "../..");
-const DOC = join(ROOT, "docs/benchmarks.md");
 const SECTION = "## Local tune";
 const POWERS = [128, 256, 512, 1024, 1536, 3008];
 const NUM = 50;
@@ -23,42 +22,6 @@ const REPEATS = 3;
 const TARGET_WALL_S = 60;
 const TARGET_OVERHEAD = 0.15;
 const TARGET_RATIO = 0.1;
-
-interface SeedItem {
-  id: string;
-  [field: string]: unknown;
-}
-
-/** The shared sample data module, when it exists in this checkout (it supplies the seed items and payload). */
-interface SampleDataModule {
-  sampleItems?: (count: number) => SeedItem[];
-  crudTuningPayload?: (tableName: string) => unknown;
-}
-
-async function loadSampleData(): Promise<SampleDataModule> {
-  const path = join(ROOT, "stacks/constructs/crud-sample-data.ts");
-  if (!existsSync(path)) return {};
-  return (await import(pathToFileURL(path).href)) as SampleDataModule;
-}
-
-async function seed(apiUrl: string, items: SeedItem[]): Promise<void> {
-  for (const item of items) {
-    const response = await fetch(new URL(`items/${item.id}`, apiUrl), {
-      method: "PUT",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(item),
-    });
-    if (!response.ok)
-      throw new Error(`seeding ${item.id} failed: ${response.status} ${await response.text()}`);
-  }
-}
-
-function weeklyRuleInput(cloud: LocalCloud): Record<string, unknown> {
-  const input = cloud.rules().flatMap((rule) => rule.targets.map((target) => target.input))[0];
-  if (!input)
-    throw new Error("the deployed app has no schedule rule with a tuning input (PowerTuner's weekly rule)");
-  return JSON.parse(input) as Record<string, unknown>;
-}
 
 async function fullHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
@@ -178,24 +141,11 @@ const met = (ok: boolean) => (ok ? "met" : "NOT met");
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-function machineLine(): string {
-  const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
-  return `Run: ${new Date().toISOString().slice(0, 10)} · ${cpuModel} · ${availableParallelism()} cores · Node ${process.version}`;
+function writeSection(section: string): void {
+  rewriteSection(SECTION, section);
+  log(`rewrote the "${SECTION}" section of ${BENCHMARKS_DOC}`);
 }
 
-/** Replaces the section in docs/benchmarks.md, or appends it. */
-function writeSection(section: string): void {
-  let doc = existsSync(DOC) ? readFileSync(DOC, "utf8") : "# Benchmarks\n";
-  const start = doc.indexOf(`${SECTION}\n`);
-  if (start >= 0) {
-    const next = doc.indexOf("\n## ", start + SECTION.length);
-    doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : "");
-  } else {
-    doc = `${doc.trimEnd()}\n\n${section}`;
-  }
-  writeFileSync(DOC, doc);
-  log(`rewrote the "${SECTION}" section of ${DOC}`);
-}
 const scratch = mkdtempSync(join(tmpdir(), "powertune-bench-tune-"));
 let cloud: LocalCloud | undefined;
 let sfn: SFNClient | undefined;
@@ -219,24 +169,9 @@ try {
     );
 
   step = "seeding the sample items";
-  const sampleData = await loadSampleData();
-  const sampleItems = sampleData.sampleItems;
-  if (!sampleItems) throw new Error("stacks/constructs/crud-sample-data.ts has no sampleItems");
-  await seed(apiUrl, sampleItems(SEED_ITEMS));
-  log(`seeded ${SEED_ITEMS} items through ${apiUrl}items`);
-
-  const weekly = weeklyRuleInput(cloud);
-  let payloadSource = "the weekly rule's input payload";
-  let payload = weekly.payload;
-  if (payload === undefined && sampleData.crudTuningPayload) {
-    payload = sampleData.crudTuningPayload(tableName);
-    payloadSource = "crudTuningPayload(table name) (the weekly rule's input carries no payload)";
-  }
-  if (payload === undefined) {
-    payloadSource =
-      "none: the weekly rule's input carries no payload yet, so every invocation is a 400 answer";
-    log(`WARNING: payload ${payloadSource}`);
-  }
+  await seedSampleItems(apiUrl, SEED_ITEMS, log);
+  const weekly = weeklyTuningInput(cloud);
+  if (weekly.payload === undefined) throw new Error("the weekly rule's input carries no payload");
   const lambdaARN = weekly.lambdaARN;
   if (typeof lambdaARN !== "string") throw new Error("the weekly rule's input has no lambdaARN string");
 
@@ -248,7 +183,6 @@ try {
     log(step.replace(/^running /, ""));
     const input = {
       ...weekly,
-      ...(payload === undefined ? {} : { payload }),
       powerValues,
       num: NUM,
       includeOutputResults: true,
@@ -336,7 +270,7 @@ ${parallel.map((m, i) => `| parallel ${i + 1} | ${m.output.power} MB | ${millis(
 ${machineLine()} ·
 CPU law enforced by: ${cloud.lambda.cpuLawEnforcement}. The synthesized app on the local cloud; ${SEED_ITEMS} sample items
 seeded through the API; the crud function tuned at ${POWERS.join(", ")} MB × ${NUM} invocations, strategy
-${String(weekly.strategy ?? "default")}, payload: ${payloadSource}. A first tune on the cold cloud (its wall time is shown);
+${String(weekly.strategy ?? "default")}, payload: the weekly rule's input payload. A first tune on the cold cloud (its wall time is shown);
 then parallel tunes 1–${REPEATS}; then each power tuned alone (serial), all on the same cloud. Every tuning creates fresh
 versions, so each power starts with a cold start in every tune. Times come from GetExecutionHistory timestamps.
 Task states failed (retried or caught) across all tunes: ${failedTasks}.

@@ -1,9 +1,9 @@
 import type { TuningOutput } from "../../functions/shared/analysis.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
-import type { LocalCloud } from "../../local/cloud.js";
-import { SAMPLE_ITEM_COUNT, sampleItems } from "../../stacks/constructs/crud-sample-data.js";
+import { SAMPLE_ITEM_COUNT } from "../../stacks/constructs/crud-sample-data.js";
 import { parseCommandArgs } from "../args.js";
 import { localSfnClient } from "../cloud-target.js";
+import { seedSampleItems, weeklyTuningInput } from "../demo-steps.js";
 import { checkTuningInput } from "../read-input.js";
 import { renderTerminalSummary } from "../report/tuning-report.js";
 import { writeExecutionReport } from "../report/write-report.js";
@@ -22,30 +22,6 @@ options:
   --items N           sample items to seed (default 25)
   -h, --help          this help
 `;
-
-async function seed(apiUrl: string, count: number, log: (line: string) => void): Promise<void> {
-  for (const item of sampleItems(count)) {
-    const response = await fetch(new URL(`items/${item.id}`, apiUrl), {
-      method: "PUT",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(item),
-    });
-    if (!response.ok) {
-      throw new Error(
-        `seeding ${item.id} through ${apiUrl}items failed: ${response.status} ${await response.text()}`,
-      );
-    }
-  }
-  log(`seeded ${count} items through ${apiUrl}items`);
-}
-
-function weeklyInput(cloud: LocalCloud): Record<string, unknown> {
-  const target = cloud.rules().flatMap((rule) => rule.targets.map((t) => ({ rule, t })))[0];
-  if (!target?.t.input) {
-    throw new Error("the deployed app has no schedule rule with a tuning input (PowerTuner's weekly rule)");
-  }
-  return JSON.parse(target.t.input) as Record<string, unknown>;
-}
 
 export async function runDemo(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs("demo", argv, {
@@ -73,8 +49,8 @@ export async function runDemo(argv: string[]): Promise<number> {
     const stateMachineArn = cloud.outputs.PowerTuner?.StateMachineArn;
     if (!apiUrl || !stateMachineArn)
       throw new Error("the deployed app lacks the CrudService ApiUrl or PowerTuner StateMachineArn output");
-    await seed(apiUrl, items, log);
-    const input = { includeOutputResults: true, ...weeklyInput(cloud) };
+    await seedSampleItems(apiUrl, items, log);
+    const input = { includeOutputResults: true, ...weeklyTuningInput(cloud) };
     const checked = checkTuningInput("the weekly rule's input", input);
     log(
       `tuning ${checked.lambdaARN}: ${checked.powerValues.join(", ")} MB × ${checked.num} invocations, strategy ${checked.strategy}`,

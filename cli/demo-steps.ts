@@ -1,0 +1,32 @@
+// The steps `npm start` takes on a freshly deployed local cloud, shared with the tune benchmark.
+import type { LocalCloud } from "../local/cloud.js";
+import { sampleItems } from "../stacks/constructs/crud-sample-data.js";
+
+/** PUTs the sample items the weekly tuning input reads through the REST API (ids are stable: reruns overwrite). */
+export async function seedSampleItems(
+  apiUrl: string,
+  count: number,
+  log: (line: string) => void,
+): Promise<void> {
+  for (const item of sampleItems(count)) {
+    const response = await fetch(new URL(`items/${item.id}`, apiUrl), {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(item),
+    });
+    if (!response.ok) {
+      throw new Error(
+        `seeding ${item.id} through ${apiUrl}items failed: ${response.status} ${await response.text()}`,
+      );
+    }
+  }
+  log(`seeded ${count} items through ${apiUrl}items`);
+}
+
+/** The input of the deployed schedule rule (PowerTuner's weekly tuning of the crud function). */
+export function weeklyTuningInput(cloud: LocalCloud): Record<string, unknown> {
+  const input = cloud.rules().flatMap((rule) => rule.targets.map((target) => target.input))[0];
+  if (!input)
+    throw new Error("the deployed app has no schedule rule with a tuning input (PowerTuner's weekly rule)");
+  return JSON.parse(input) as Record<string, unknown>;
+}
