@@ -1,7 +1,7 @@
 // Per-environment cgroups: CPU quota (the memory→CPU law) and memory limit. v2 when its cpu controller is
 // enabled, else v1 under /sys/fs/cgroup/{cpu,memory}/powertune/<env>. Every cgroup made here is removed again.
 
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CFS_PERIOD_US, cfsQuotaUs } from "./cpu-law.js";
 
@@ -15,6 +15,8 @@ export interface CgroupLayout {
   memoryRoot: string | undefined;
   /** Environment cgroups made through this layout and not yet removed: close() sweeps what is left. */
   live?: Set<EnvironmentCgroup>;
+  /** The parents shared with other service instances, removed at close when nothing else uses them. */
+  sharedParents?: string[];
 }
 
 const V2_ROOT = "/sys/fs/cgroup";
@@ -31,44 +33,119 @@ function tryMkdir(dir: string): boolean {
   }
 }
 
-function v2Layout(base: string, parentName: string): CgroupLayout | undefined {
+/** Each service instance has a cgroup of its own under the shared parent: `<pid>-<n>`. */
+let instances = 0;
+const INSTANCE_NAME = /^(\d+)-\d+$/;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function subdirectories(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(dir, entry.name));
+  } catch {
+    return [];
+  }
+}
+
+/** Removes a cgroup and everything below it, ending any process still inside. */
+function removeTree(dir: string): void {
+  for (const child of subdirectories(dir)) removeTree(child);
+  killMembers(dir);
+  try {
+    rmdirSync(dir);
+  } catch {
+    // a process is still being reaped: the next sweep gets it
+  }
+}
+
+/**
+ * Cgroups left under the shared parent by a service whose process died without closing (kill -9, a crash):
+ * instance cgroups of dead processes, and empty environment cgroups of older layouts, are removed at start.
+ */
+function sweepStale(sharedParent: string): void {
+  for (const dir of subdirectories(sharedParent)) {
+    const name = dir.slice(sharedParent.length + 1);
+    const owner = INSTANCE_NAME.exec(name)?.[1];
+    if (owner !== undefined) {
+      if (!isAlive(Number(owner))) removeTree(dir);
+    } else {
+      let members = "";
+      try {
+        members = readFileSync(join(dir, "cgroup.procs"), "utf8");
+      } catch {
+        continue; // gone meanwhile
+      }
+      if (members.trim() === "") removeTree(dir);
+    }
+  }
+}
+
+function enableControllers(dir: string): void {
+  try {
+    writeFileSync(join(dir, "cgroup.subtree_control"), "+cpu +memory");
+  } catch {
+    writeFileSync(join(dir, "cgroup.subtree_control"), "+cpu");
+  }
+}
+
+function v2Layout(base: string, parentName: string, instance: string): CgroupLayout | undefined {
   try {
     const controllers = readFileSync(join(base, "cgroup.controllers"), "utf8").split(/\s+/);
     if (!controllers.includes("cpu")) return undefined;
     const subtree = readFileSync(join(base, "cgroup.subtree_control"), "utf8").split(/\s+/);
     if (!subtree.includes("cpu")) writeFileSync(join(base, "cgroup.subtree_control"), "+cpu +memory");
-    const root = join(base, parentName);
-    if (!tryMkdir(root)) return undefined;
-    const inner = readFileSync(join(root, "cgroup.controllers"), "utf8").split(/\s+/);
+    const shared = join(base, parentName);
+    if (!tryMkdir(shared)) return undefined;
+    const inner = readFileSync(join(shared, "cgroup.controllers"), "utf8").split(/\s+/);
     if (!inner.includes("cpu")) return undefined;
-    try {
-      writeFileSync(join(root, "cgroup.subtree_control"), "+cpu +memory");
-    } catch {
-      writeFileSync(join(root, "cgroup.subtree_control"), "+cpu");
-    }
-    return { flavour: "v2", cpuRoot: root, memoryRoot: root };
+    enableControllers(shared);
+    sweepStale(shared);
+    const root = join(shared, instance);
+    if (!tryMkdir(root)) return undefined;
+    enableControllers(root);
+    return { flavour: "v2", cpuRoot: root, memoryRoot: root, sharedParents: [shared] };
   } catch {
     return undefined;
   }
 }
 
-function v1Layout(parentName: string): CgroupLayout | undefined {
+function v1Layout(parentName: string, instance: string): CgroupLayout | undefined {
   if (!existsSync(join(V1_CPU, "cpu.cfs_quota_us"))) return undefined;
-  const cpuRoot = join(V1_CPU, parentName);
+  const sharedCpu = join(V1_CPU, parentName);
+  if (!tryMkdir(sharedCpu)) return undefined;
+  sweepStale(sharedCpu);
+  const cpuRoot = join(sharedCpu, instance);
   if (!tryMkdir(cpuRoot)) return undefined;
-  let memoryRoot: string | undefined = join(V1_MEMORY, parentName);
-  if (!existsSync(join(V1_MEMORY, "memory.limit_in_bytes")) || !tryMkdir(memoryRoot)) memoryRoot = undefined;
-  return { flavour: "v1", cpuRoot, memoryRoot };
+  const sharedMemory = join(V1_MEMORY, parentName);
+  let memoryRoot: string | undefined = join(sharedMemory, instance);
+  if (!existsSync(join(V1_MEMORY, "memory.limit_in_bytes")) || !tryMkdir(sharedMemory)) {
+    memoryRoot = undefined;
+  } else {
+    sweepStale(sharedMemory);
+    if (!tryMkdir(memoryRoot)) memoryRoot = undefined;
+  }
+  const sharedParents = memoryRoot ? [sharedCpu, sharedMemory] : [sharedCpu];
+  return { flavour: "v1", cpuRoot, memoryRoot, sharedParents };
 }
 
 /** Finds a writable cgroup hierarchy with a CPU controller, or undefined (then the fallback applies). */
 export function detectCgroups(mode: CgroupMode, parentName = "powertune"): CgroupLayout | undefined {
   if (mode === "off") return undefined;
+  const instance = `${process.pid}-${++instances}`;
   if (mode === "v2" || mode === "auto") {
-    const layout = v2Layout(V2_ROOT, parentName) ?? v2Layout(V2_UNIFIED, parentName);
+    const layout = v2Layout(V2_ROOT, parentName, instance) ?? v2Layout(V2_UNIFIED, parentName, instance);
     if (layout || mode === "v2") return layout;
   }
-  return v1Layout(parentName);
+  return v1Layout(parentName, instance);
 }
 
 /** One environment's cgroup(s). */
@@ -147,7 +224,6 @@ export class EnvironmentCgroup {
   }
 }
 
-/** Removes the service's parent cgroup directories if empty (other services may still use them). */
 function killMembers(dir: string): void {
   let pids: number[] = [];
   try {
@@ -169,13 +245,14 @@ export async function removeLiveCgroups(layout: CgroupLayout): Promise<void> {
   await Promise.allSettled([...(layout.live ?? [])].map((cgroup) => cgroup.remove()));
 }
 
+/** Removes this instance's cgroups, then the shared parents if no other instance still uses them. */
 export function removeParentCgroups(layout: CgroupLayout): void {
-  for (const dir of new Set([layout.cpuRoot, layout.memoryRoot])) {
-    if (!dir) continue;
+  for (const dir of new Set([layout.cpuRoot, layout.memoryRoot])) if (dir) removeTree(dir);
+  for (const dir of layout.sharedParents ?? []) {
     try {
       rmdirSync(dir);
     } catch {
-      // still in use by another service instance in this process tree, or already gone
+      // another service instance still has its cgroups there
     }
   }
 }

@@ -56,6 +56,8 @@ export interface LocalLambdaService {
   readonly service: LambdaService;
   /** "cgroup-v2", "cgroup-v1", or the fallback's name. */
   readonly cpuLawEnforcement: string;
+  /** This service's own cgroup directories (its environments' cgroups live below); none in the fallback. */
+  readonly cgroupDirs: string[];
 }
 
 const MAX_BODY_BYTES = 70 * 1024 * 1024; // a 50 MB zip, base64-encoded, with room for the JSON around it
@@ -99,6 +101,9 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambd
     handle,
     service,
     cpuLawEnforcement,
+    cgroupDirs: cgroups
+      ? [...new Set([cgroups.cpuRoot, cgroups.memoryRoot].filter((d) => d !== undefined))]
+      : [],
     createFunctionFromDirectory: (input) => service.createFunctionFromDirectory(input),
     async listen(port = 0) {
       const s = createServer(handle);

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import {
   DeleteFunctionConcurrencyCommand,
   GetFunctionCommand,
@@ -106,7 +107,7 @@ describe("local Lambda execution environments", () => {
     if (h.lambda.cpuLawEnforcement === "cgroup-v1") {
       const cpuLine = cgroups.split("\n").find((l) => /:(cpu,cpuacct|cpu|cpuacct,cpu):/.test(l)) ?? "";
       const path = cpuLine.split(":")[2] ?? "";
-      expect(path).toMatch(/\/powertune\/life-cgroup-latest-/);
+      expect(path).toMatch(/\/powertune\/\d+-\d+\/life-cgroup-latest-/);
       expect(readFileSync(`/sys/fs/cgroup/cpu${path}/cpu.cfs_period_us`, "utf8").trim()).toBe("20000");
       expect(readFileSync(`/sys/fs/cgroup/cpu${path}/cpu.cfs_quota_us`, "utf8").trim()).toBe("1447");
       const memLine = cgroups.split("\n").find((l) => /:memory:/.test(l)) ?? "";
@@ -121,7 +122,7 @@ describe("local Lambda execution environments", () => {
           .split("\n")
           .find((l) => l.startsWith("0::"))
           ?.slice(3) ?? "";
-      expect(path).toMatch(/\/powertune\/life-cgroup-latest-/);
+      expect(path).toMatch(/\/powertune\/\d+-\d+\/life-cgroup-latest-/);
     } else {
       expect(tail(out.LogResult)).toContain("Emulation: fallback-cpu-scaling");
     }
@@ -136,14 +137,32 @@ describe("local Lambda execution environments", () => {
     expect(lifecycle.lambda.service.environmentCount).toBe(1);
     const before = bootstrapChildren().length;
     expect(before).toBeGreaterThan(0);
+    const dirs = lifecycle.lambda.cgroupDirs;
+    if (lifecycle.lambda.cpuLawEnforcement.startsWith("cgroup")) {
+      expect(dirs.length).toBeGreaterThan(0);
+      for (const dir of dirs)
+        expect(readdirSync(dir).filter((d) => d.startsWith("life-cleanup-"))).toHaveLength(1);
+    }
     await lifecycle.close();
     expect(lifecycle.lambda.service.environmentCount).toBe(0);
-    for (const root of ["/sys/fs/cgroup/cpu/powertune", "/sys/fs/cgroup/memory/powertune"]) {
-      if (!existsSync(root)) continue;
-      expect(readdirSync(root).filter((d) => d.startsWith("life-cleanup-"))).toEqual([]);
-    }
+    for (const dir of dirs) expect(existsSync(dir)).toBe(false);
     // Only the main harness's environments remain.
     expect(bootstrapChildren().length).toBe(h.lambda.service.environmentCount);
+  });
+
+  it("removes at start the cgroups a service left when its process died without close()", async () => {
+    if (!h.lambda.cpuLawEnforcement.startsWith("cgroup")) return; // nothing to leave behind without cgroups
+    // A pid above the kernel's pid_max cannot be alive: the owner of this instance cgroup is gone.
+    const shared = dirname(h.lambda.cgroupDirs[0] ?? "");
+    const stale = join(shared, "4194999-1", "crashed-fn-latest-0000");
+    mkdirSync(stale, { recursive: true });
+    const next = await startHarness({});
+    try {
+      expect(existsSync(dirname(stale))).toBe(false);
+      expect(existsSync(h.lambda.cgroupDirs[0] ?? "")).toBe(true); // a live service's cgroup is left alone
+    } finally {
+      await next.close();
+    }
   });
 
   it("reaps environments idle longer than idleTimeoutMs", async () => {
