@@ -3,6 +3,7 @@
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
 // dynalite ships no type declarations; this is the slice of its API the helper uses.
 type DynaliteFactory = (options: {
@@ -42,4 +43,30 @@ export async function startDynalite(): Promise<RunningDynalite> {
       return stopped;
     },
   };
+}
+
+/** Creates an on-demand table keyed by a string hash key and, optionally, a string range key. */
+export async function createTable(
+  endpoint: string,
+  tableName: string,
+  keys: { hash: string; range?: string },
+): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+  const names = keys.range === undefined ? [keys.hash] : [keys.hash, keys.range];
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: names.map((name) => ({ AttributeName: name, AttributeType: "S" })),
+        KeySchema: names.map((name, i) => ({ AttributeName: name, KeyType: i === 0 ? "HASH" : "RANGE" })),
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
 }

@@ -1,7 +1,6 @@
 // The weekly tuning payload, run through the REAL crud handler against dynalite seeded with the sample items:
 // every event must be a 200, so a tuning measures reads, not error answers.
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spreadPayloads } from "../../functions/shared/payloads.js";
 import {
@@ -10,12 +9,12 @@ import {
   sampleItems,
   TUNING_READ_IDS,
 } from "../../stacks/constructs/crud-sample-data.js";
+import { type CrudHandler, loadCrudHandler } from "../support/crud-handler.js";
 import { type RunningDynalite, startDynalite } from "../support/dynalite.js";
 
 const TABLE = "CrudService-Items-sample";
-type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 let dynalite: RunningDynalite;
-let handler: Handler;
+let handler: CrudHandler;
 let calls = 0;
 
 const invoke = (event: unknown) => {
@@ -25,26 +24,7 @@ const invoke = (event: unknown) => {
 
 beforeAll(async () => {
   dynalite = await startDynalite();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_REGION: "us-east-1",
-    TABLE_NAME: TABLE,
-    POWERTOOLS_LOG_LEVEL: "SILENT",
-  });
-  const admin = new DynamoDBClient({ endpoint: dynalite.endpoint });
-  await admin.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
-  admin.destroy();
-  // The handler reads TABLE_NAME and builds its client at import: the environment is set first.
-  ({ handler } = await import("../../functions/crud/handler.js"));
+  handler = await loadCrudHandler(dynalite, TABLE);
   // Seeded the way the demo does it: PUT /items/{id} through the API's event shape.
   for (const item of sampleItems(SAMPLE_ITEM_COUNT)) {
     const result = await invoke({

@@ -1,35 +1,16 @@
 // The real crud handler, driven with API Gateway REST proxy events, against dynalite.
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CrudHandler, loadCrudHandler } from "../../support/crud-handler.js";
 import { type RunningDynalite, startDynalite } from "../../support/dynalite.js";
 
 const TABLE = "crud-items-test";
 let dynalite: RunningDynalite;
-let handler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+let handler: CrudHandler;
 
 beforeAll(async () => {
   dynalite = await startDynalite();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_REGION: "us-east-1",
-    TABLE_NAME: TABLE,
-    POWERTOOLS_LOG_LEVEL: "SILENT",
-  });
-  const admin = new DynamoDBClient({ endpoint: dynalite.endpoint });
-  await admin.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
-  admin.destroy();
-  // The handler reads its configuration and builds its client at import: the environment must be set first.
-  ({ handler } = await import("../../../functions/crud/handler.js"));
+  handler = await loadCrudHandler(dynalite, TABLE);
 });
 
 afterAll(async () => {

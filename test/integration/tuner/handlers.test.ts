@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   CreateAliasCommand,
   GetAliasCommand,
@@ -24,7 +24,7 @@ import { versionMarker } from "../../../functions/shared/aws/lambda-ops.js";
 import type { ExecutorTask, Measurements, TuningContext } from "../../../functions/shared/types.js";
 import { type CloudWatchService, createCloudWatchService } from "../../../local/cloudwatch/index.js";
 import { listenOnLoopback } from "../../../local/shared/http.js";
-import { type RunningDynalite, startDynalite } from "../../support/dynalite.js";
+import { createTable, type RunningDynalite, startDynalite } from "../../support/dynalite.js";
 import { type Harness, startHarness } from "../local-lambda/support.js";
 
 const HISTORY_TABLE = "PowerTuner-TuningHistory-test";
@@ -66,20 +66,7 @@ beforeAll(async () => {
   });
   const raw = new DynamoDBClient({ endpoint: dynalite.endpoint });
   ddb = DynamoDBDocumentClient.from(raw);
-  await raw.send(
-    new CreateTableCommand({
-      TableName: HISTORY_TABLE,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createTable(dynalite.endpoint, HISTORY_TABLE, { hash: "pk", range: "sk" });
   // The handlers read their configuration and build their clients at import, like a cold start.
   ({ handler: initializer } = await import("../../../functions/initializer/handler.js"));
   ({ handler: executor } = await import("../../../functions/executor/handler.js"));

@@ -1,6 +1,6 @@
 // Handler tests against real DynamoDB (dynalite) and a mocked Lambda client that models one function's
 // $LATEST, versions and aliases, so faults (throttling, update in progress, a throwing function) can be injected.
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ResourceConflictException, TooManyRequestsException } from "@aws-sdk/client-lambda";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { createOptimizer } from "../../../functions/optimizer/optimizer.js";
 import type { TunerConfig } from "../../../functions/shared/aws/config.js";
 import type { LambdaApi } from "../../../functions/shared/aws/lambda-ops.js";
 import type { Measurements, TuningContext } from "../../../functions/shared/types.js";
-import { type RunningDynalite, startDynalite } from "../../support/dynalite.js";
+import { createTable, type RunningDynalite, startDynalite } from "../../support/dynalite.js";
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:target";
 const retry = { attempts: 4, baseDelayMs: 1, maxWaitSeconds: 5 };
@@ -136,20 +136,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   const historyTable = `history${tableCount++}`;
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: historyTable,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createTable(dynamo.endpoint, historyTable, { hash: "pk", range: "sk" });
   config = {
     historyTable,
     defaultPowerValues: [128, 512, 1024],
