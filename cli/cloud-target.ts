@@ -2,6 +2,7 @@
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { bootLocalCloudWithApp, LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/cloud.js";
 import { fetchLocalOutputs, type StackOutputs } from "../local/outputs.js";
+import { expireInterruptedRuns } from "./demo-steps.js";
 import { UsageError } from "./usage-error.js";
 
 export const DEFAULT_LOCAL_ENDPOINT = "http://127.0.0.1:4566";
@@ -64,6 +65,7 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
     dataDir: options.dataDir,
     log: options.log,
   });
+  await expireInterruptedRuns(cloud, options.log);
   const sfn = localSfnClient(cloud.endpoint);
   return {
     sfn,

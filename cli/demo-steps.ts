@@ -1,5 +1,8 @@
 // The steps `npm start` takes on a freshly deployed local cloud, shared with the tune benchmark.
-import type { LocalCloud } from "../local/cloud.js";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { expireAllLocks } from "../functions/shared/aws/history.js";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalCloud } from "../local/cloud.js";
 import { sampleItems } from "../stacks/constructs/crud-sample-data.js";
 
 /** PUTs the sample items the weekly tuning input reads through the REST API (ids are stable: reruns overwrite). */
@@ -29,4 +32,24 @@ export function weeklyTuningInput(cloud: LocalCloud): Record<string, unknown> {
   if (!input)
     throw new Error("the deployed app has no schedule rule with a tuning input (PowerTuner's weekly rule)");
   return JSON.parse(input) as Record<string, unknown>;
+}
+
+/**
+ * A tune interrupted with the previous local cloud (Ctrl-C, kill) left its function locked in the persisted
+ * TuningHistory table. A cloud booted just now runs no execution, so every lock there is stale: expire them,
+ * and the next run undoes what the interrupted one left instead of refusing for the lock's whole TTL.
+ */
+export async function expireInterruptedRuns(cloud: LocalCloud, log: (line: string) => void): Promise<void> {
+  const table = cloud.outputs.PowerTuner?.HistoryTableName;
+  if (!table) return;
+  const ddb = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: cloud.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+  );
+  try {
+    for (const functionArn of await expireAllLocks(ddb, table)) {
+      log(`${functionArn}: a tuning interrupted earlier left it locked; the next run cleans up after it`);
+    }
+  } finally {
+    ddb.destroy();
+  }
 }

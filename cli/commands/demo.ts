@@ -3,7 +3,7 @@ import { fetchInvocationCounts } from "../../local/admin.js";
 import { SAMPLE_ITEM_COUNT } from "../../stacks/constructs/crud-sample-data.js";
 import { parseCommandArgs } from "../args.js";
 import { localSfnClient } from "../cloud-target.js";
-import { seedSampleItems, weeklyTuningInput } from "../demo-steps.js";
+import { expireInterruptedRuns, seedSampleItems, weeklyTuningInput } from "../demo-steps.js";
 import { checkTuningInput } from "../read-input.js";
 import { renderTerminalSummary } from "../report/tuning-report.js";
 import { writeExecutionReport } from "../report/write-report.js";
@@ -49,6 +49,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     const stateMachineArn = cloud.outputs.PowerTuner?.StateMachineArn;
     if (!apiUrl || !stateMachineArn)
       throw new Error("the deployed app lacks the CrudService ApiUrl or PowerTuner StateMachineArn output");
+    await expireInterruptedRuns(cloud, log);
     await seedSampleItems(apiUrl, items, log);
     const input = { includeOutputResults: true, ...weeklyTuningInput(cloud) };
     const checked = checkTuningInput("the weekly rule's input", input);

@@ -1,5 +1,6 @@
 import { bootLocalCloudWithApp } from "../../local/cloud.js";
 import { parseCommandArgs, parsePort } from "../args.js";
+import { expireInterruptedRuns } from "../demo-steps.js";
 import { EXIT_OK, UsageError } from "../usage-error.js";
 
 export const upHelp = `usage: powertune up [--port 4566] [--data-dir .powertune] [--no-deploy]
@@ -37,6 +38,7 @@ export async function runUp(argv: string[]): Promise<number> {
   const cloud = values["no-deploy"]
     ? await startLocalCloud({ port, dataDir, log })
     : await bootLocalCloudWithApp({ port, dataDir, log });
+  if (!values["no-deploy"]) await expireInterruptedRuns(cloud, log);
 
   process.stdout.write(`endpoint: ${cloud.endpoint}\n`);
   for (const [stack, outputs] of Object.entries(cloud.outputs)) {

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   CreateFunctionCommand,
   GetFunctionConfigurationCommand,
@@ -12,8 +13,10 @@ import {
   ListVersionsByFunctionCommand,
 } from "@aws-sdk/client-lambda";
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expireInterruptedRuns } from "../../cli/demo-steps.js";
 import type { TuningOutput } from "../../functions/shared/analysis.js";
 import { costPerInvocation, pricesForRegion } from "../../functions/shared/pricing.js";
 import {
@@ -244,6 +247,43 @@ describe("a tuning run whose target always throws", () => {
     expect(execution.error).toBe("PowerValueFailedError");
     expect(execution.cause).toContain("this function always fails");
     await expectNoTunerLeftovers("always-throws", 192);
+  }, 120_000);
+});
+
+describe("a tuning interrupted with an earlier local cloud", () => {
+  it("leaves a lock that refuses runs until a freshly booted cloud expires it; then the next run tunes", async () => {
+    const table = cloud.outputs.PowerTuner?.HistoryTableName ?? "";
+    const ddb = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: cloud.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+    );
+    // What a run killed mid-way leaves in the persisted table: a lock that has not expired, recording the
+    // function's configuration before that run.
+    const before = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: crudArn }));
+    await ddb.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: `lock#${crudArn}`,
+          sk: "lock",
+          owner: "interrupted-run",
+          expiresAt: Math.floor(Date.now() / 1000) + 3600,
+          originalMemoryMb: before.MemorySize,
+          originalEnvironment: before.Environment?.Variables ?? null,
+          created: [],
+        },
+      }),
+    );
+    ddb.destroy();
+    const input = { lambdaARN: crudArn, num: 5, powerValues: [128, 256] };
+    const refused = await runTuning(input);
+    expect(refused.status).toBe("FAILED");
+    expect(refused.error).toBe("TuningInProgressError");
+    const said: string[] = [];
+    await expireInterruptedRuns(cloud, (line) => said.push(line));
+    expect(said.join("\n")).toContain(crudArn);
+    const retried = await runTuning(input);
+    expect(retried.status, retried.cause).toBe("SUCCEEDED");
+    await expectNoTunerLeftovers(crudArn, 128);
   }, 120_000);
 });
 

@@ -7,6 +7,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { TuningInProgressError } from "../errors.js";
@@ -178,4 +179,43 @@ export async function putPendingRecommendation(
       Item: { pk: `fn#${entry.functionArn}`, sk: "pending", ...entry },
     }),
   );
+}
+
+/**
+ * Marks every lock in the table expired, so the next run on each function undoes what the interrupted run
+ * left and tunes. Only for a table that outlived every run that could hold a lock (a restarted local cloud:
+ * its executions do not survive a restart). Returns the functions whose lock was expired.
+ */
+export async function expireAllLocks(ddb: DocumentClient, table: string): Promise<string[]> {
+  const expired: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: "begins_with(pk, :lock) AND sk = :sk",
+        ExpressionAttributeValues: { ":lock": "lock#", ":sk": "lock" },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of (page.Items ?? []) as LockItem[]) {
+      try {
+        await ddb.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: item.pk, sk: "lock" },
+            UpdateExpression: "SET expiresAt = :past",
+            ConditionExpression: "#owner = :owner",
+            ExpressionAttributeNames: { "#owner": "owner" },
+            ExpressionAttributeValues: { ":past": 0, ":owner": item.owner },
+          }),
+        );
+        expired.push(item.pk.slice("lock#".length));
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return expired;
 }
