@@ -125,6 +125,7 @@ export class LambdaService {
   private readonly pool = new Set<PooledEnvironment>();
   private readonly logStreams = new Map<string, WriteStream>();
   private readonly background = new Set<Promise<unknown>>();
+  private readonly running = new Set<Promise<unknown>>();
   private readonly reaper: NodeJS.Timeout;
   private closed = false;
 
@@ -696,8 +697,7 @@ export class LambdaService {
   }
 
   async invoke(input: InvokeInput): Promise<InvokeResult> {
-    if (this.closed)
-      throw new LambdaApiError("ServiceException", 500, "The local Lambda service is shutting down.");
+    if (this.closed) throw shuttingDown();
     const { record, snapshot } = this.resolve(input.functionName, input.qualifier);
     let event: unknown = null;
     if (input.payload.length > 0) {
@@ -730,6 +730,10 @@ export class LambdaService {
       this.completedInvocations.set(countKey, (this.completedInvocations.get(countKey) ?? 0) + 1);
       record.inFlight -= 1;
     });
+    // close() waits for every invocation under way, so none writes a log or makes a cgroup after it.
+    const settled = run.catch(() => undefined);
+    this.running.add(settled);
+    void settled.finally(() => this.running.delete(settled));
     if (input.invocationType === "Event") {
       const tracked = run.catch(() => undefined);
       this.background.add(tracked);
@@ -758,7 +762,7 @@ export class LambdaService {
     const version = config.Version;
     const exempt = record.tags[CPU_ADMISSION_TAG] === "exempt";
     const share = exempt ? 0 : cpuShareCores(config.MemorySize, this.settings.cores);
-    let release = await this.admission.acquire(share);
+    let release = await this.admit(share);
     const requestId = randomUUID();
     try {
       const key = `${record.name}:${version}:${snapshot.generation}`;
@@ -769,7 +773,8 @@ export class LambdaService {
         // Init runs unthrottled, so it holds every core of the budget: many cold starts at once (a parallel
         // tune) then take turns instead of starving the throttled handlers already running.
         release();
-        const releaseInit = await this.admission.acquire(exempt ? 0 : this.settings.admissionCores);
+        release = () => {};
+        const releaseInit = await this.admit(exempt ? 0 : this.settings.admissionCores);
         const fresh = this.newEnvironment(record, snapshot, key);
         pooled = fresh;
         this.pool.add(fresh);
@@ -781,7 +786,7 @@ export class LambdaService {
         } finally {
           releaseInit();
         }
-        release = await this.admission.acquire(share);
+        release = await this.admit(share);
         initDurationMs = init.initDurationMs;
         if (!init.ok) {
           this.pool.delete(pooled);
@@ -854,6 +859,14 @@ export class LambdaService {
     } finally {
       release();
     }
+  }
+
+  /** Waits for CPU budget; an invocation still queued when close() began is refused, so it starts nothing. */
+  private async admit(cores: number): Promise<() => void> {
+    const release = await this.admission.acquire(cores);
+    if (!this.closed) return release;
+    release();
+    throw shuttingDown();
   }
 
   private takeIdle(key: string): PooledEnvironment | undefined {
@@ -958,7 +971,7 @@ export class LambdaService {
     clearInterval(this.reaper);
     for (const record of this.functions.values()) if (record.updateTimer) clearTimeout(record.updateTimer);
     await Promise.all([...this.pool].map((p) => p.env.kill()));
-    await Promise.allSettled([...this.background]);
+    await Promise.allSettled([...this.running, ...this.background]);
     await Promise.all([...this.pool].map((p) => p.env.kill()));
     this.pool.clear();
     await Promise.all(
@@ -969,6 +982,10 @@ export class LambdaService {
       removeParentCgroups(this.settings.cgroups);
     }
   }
+}
+
+function shuttingDown(): LambdaApiError {
+  return new LambdaApiError("ServiceException", 500, "The local Lambda service is shutting down.");
 }
 
 export function defaultCodeRoot(dataDir: string | undefined): { codeRoot: string; temporary: boolean } {

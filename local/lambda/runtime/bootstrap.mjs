@@ -116,6 +116,9 @@ try {
   });
 }
 
+// The service that started this environment is gone (killed, crashed): end with it rather than linger.
+process.on("disconnect", () => process.exit(0));
+
 process.on("message", async (message) => {
   if (message?.type !== "invoke") return;
   const { requestId, event, context: ctx } = message;

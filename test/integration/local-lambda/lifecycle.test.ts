@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import {
   DeleteFunctionConcurrencyCommand,
@@ -148,6 +149,45 @@ describe("local Lambda execution environments", () => {
     for (const dir of dirs) expect(existsSync(dir)).toBe(false);
     // Only the main harness's environments remain.
     expect(bootstrapChildren().length).toBe(h.lambda.service.environmentCount);
+  });
+
+  it("close() with invocations running and queued: each settles, and no log write or cgroup outlives it", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "powertune-close-"));
+    const closing = await startHarness({ dataDir, admissionCores: 1 });
+    try {
+      await closing.create("life-close", "sleep", { MemorySize: 1769 });
+      // In process, not over HTTP: close() drops the HTTP connections first, and what we watch here is
+      // how the service itself settles the invocations it holds.
+      const invoke = () =>
+        closing.lambda.service
+          .invoke({
+            functionName: "life-close",
+            qualifier: undefined,
+            invocationType: "RequestResponse",
+            logType: "None",
+            payload: Buffer.from(JSON.stringify({ ms: 600 })),
+            clientContext: undefined,
+          })
+          .then(
+            (result) => (result.functionError ? "ended" : "done"),
+            (error: Error) => error.name,
+          );
+      // One core of budget and 1769 MB (one core) each: the first runs, the other three queue.
+      const calls = Array.from({ length: 4 }, invoke);
+      await new Promise((r) => setTimeout(r, 400));
+      const dirs = closing.lambda.cgroupDirs;
+      await closing.close();
+      const outcomes = await Promise.all(calls);
+      for (const outcome of outcomes) expect(["done", "ended", "ServiceException"]).toContain(outcome);
+      expect(outcomes.filter((o) => o === "ServiceException").length).toBeGreaterThanOrEqual(2);
+      for (const dir of dirs) expect(existsSync(dir)).toBe(false);
+      expect(bootstrapChildren().length).toBe(h.lambda.service.environmentCount);
+      const log = readFileSync(join(dataDir, "logs", "life-close.log"), "utf8");
+      const reports = log.split("\n").filter((line) => line.startsWith("REPORT "));
+      expect(reports.length).toBe(outcomes.filter((o) => o !== "ServiceException").length);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("removes at start the cgroups a service left when its process died without close()", async () => {
