@@ -3,6 +3,7 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { bootLocalCloudWithApp, LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/cloud.js";
 import { fetchLocalOutputs, type StackOutputs } from "../local/outputs.js";
 import { expireInterruptedRuns } from "./demo-steps.js";
+import { closeOnInterrupt } from "./interrupt.js";
 import { UsageError } from "./usage-error.js";
 
 export const DEFAULT_LOCAL_ENDPOINT = "http://127.0.0.1:4566";
@@ -67,12 +68,14 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
   });
   await expireInterruptedRuns(cloud, options.log);
   const sfn = localSfnClient(cloud.endpoint);
+  const stopHandling = closeOnInterrupt(() => cloud.close(), options.log);
   return {
     sfn,
     endpoint: cloud.endpoint,
     outputs: cloud.outputs,
     stateMachineArn: stateMachineFromOutputs(cloud.outputs, "the deployed app"),
     close: async () => {
+      stopHandling();
       sfn.destroy();
       await cloud.close();
     },

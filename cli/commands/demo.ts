@@ -4,6 +4,7 @@ import { SAMPLE_ITEM_COUNT } from "../../stacks/constructs/crud-sample-data.js";
 import { parseCommandArgs } from "../args.js";
 import { localSfnClient } from "../cloud-target.js";
 import { expireInterruptedRuns, seedSampleItems, weeklyTuningInput } from "../demo-steps.js";
+import { closeOnInterrupt } from "../interrupt.js";
 import { checkTuningInput } from "../read-input.js";
 import { renderTerminalSummary } from "../report/tuning-report.js";
 import { writeExecutionReport } from "../report/write-report.js";
@@ -44,6 +45,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   log("booting the local cloud and deploying the app…");
   const cloud = await bootLocalCloudWithApp({ port: 0, dataDir: values["data-dir"] ?? ".powertune", log });
   const sfn = localSfnClient(cloud.endpoint);
+  const stopHandling = closeOnInterrupt(() => cloud.close(), log);
   try {
     const apiUrl = cloud.outputs.CrudService?.ApiUrl;
     const stateMachineArn = cloud.outputs.PowerTuner?.StateMachineArn;
@@ -75,6 +77,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     process.stdout.write(renderTerminalSummary(output, reportDir));
     return EXIT_OK;
   } finally {
+    stopHandling();
     sfn.destroy();
     await cloud.close();
   }
