@@ -104,6 +104,15 @@ export async function synthesize(outDir: string, log: (line: string) => void): P
   log(`synthesized the app into ${outDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+/**
+ * The CPU budget functions share on the local cloud. One core stays with the cloud's own services (DynamoDB,
+ * the state machine runner, the edge): functions measured side by side then never slow down the calls they
+ * make, and are measured as if alone.
+ */
+export function cloudAdmissionCores(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const log = options.log ?? (() => {});
   const dataDir = resolve(options.dataDir);
@@ -147,9 +156,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   };
   const lambda = createLambdaService({
     dataDir,
-    // One core stays with the cloud's own services (DynamoDB, the state machine runner, the edge): functions
-    // measured side by side then never slow down the calls they make, and are measured as if alone.
-    admissionCores: Math.max(1, availableParallelism() - 1),
+    admissionCores: cloudAdmissionCores(),
     region: LOCAL_REGION,
     accountId: LOCAL_ACCOUNT_ID,
     functionEnvironment,
