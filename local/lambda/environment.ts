@@ -227,6 +227,9 @@ export class ExecutionEnvironment {
     const child = this.child;
     const timeoutMs = this.spec.timeoutS * 1000;
     if (!child || this.state === "dead") throw new Error("environment is not running");
+    // Rewriting the quota refills it: each invocation starts with a full quota, as it would on Lambda after
+    // the gap between two requests, rather than with what the previous back-to-back invocation left over.
+    this.cgroup?.setCpuShare(this.shareCores);
     const started = performance.now();
     const outcome = await new Promise<InvocationOutcome>((resolve) => {
       const timer = setTimeout(() => {
