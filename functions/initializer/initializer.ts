@@ -10,6 +10,7 @@ import {
   publishAndAlias,
   type RetryPolicy,
   readTargetConfig,
+  startTargetUpdate,
   updateTarget,
   versionMarker,
 } from "../shared/aws/lambda-ops.js";
@@ -57,23 +58,28 @@ export function createInitializer(deps: InitializerDeps) {
     if (!stale) await deleteLeftovers(deps.lambda, functionArn, retry);
 
     const executorTasks: ExecutorTask[] = [];
+    let latestMemoryMb = target.memoryMb;
     try {
       for (const power of input.powerValues) {
         const qualifiers: string[] = [];
         const count = input.onlyColdStarts ? invocations : 1;
         for (let i = 0; i < count; i++) {
           const alias = aliasName(power, input.onlyColdStarts ? i : undefined);
-          await updateTarget(
-            deps.lambda,
-            functionArn,
-            input.onlyColdStarts
-              ? {
-                  memoryMb: power,
-                  environment: { ...(target.environment ?? {}), [COLD_START_VARIABLE]: alias },
-                }
-              : { memoryMb: power },
-            retry,
-          );
+          // $LATEST already at this power (with no per-alias variable to set): publish it as it is.
+          if (input.onlyColdStarts || latestMemoryMb !== power) {
+            await updateTarget(
+              deps.lambda,
+              functionArn,
+              input.onlyColdStarts
+                ? {
+                    memoryMb: power,
+                    environment: { ...(target.environment ?? {}), [COLD_START_VARIABLE]: alias },
+                  }
+                : { memoryMb: power },
+              retry,
+            );
+            latestMemoryMb = power;
+          }
           const published = await publishAndAlias(
             deps.lambda,
             functionArn,
@@ -101,13 +107,16 @@ export function createInitializer(deps: InitializerDeps) {
           disablePayloadLogs: input.disablePayloadLogs,
         });
       }
-      // $LATEST goes back to the user's configuration at once; the aliases carry the power values.
-      await updateTarget(
-        deps.lambda,
-        functionArn,
-        { memoryMb: target.memoryMb, ...(input.onlyColdStarts ? { environment: target.environment } : {}) },
-        retry,
-      );
+      // $LATEST goes back to the user's configuration at once; the aliases carry the power values. The
+      // update finishes while the executors measure; the optimizer and the cleanup path wait for it.
+      if (input.onlyColdStarts || latestMemoryMb !== target.memoryMb) {
+        await startTargetUpdate(
+          deps.lambda,
+          functionArn,
+          { memoryMb: target.memoryMb, ...(input.onlyColdStarts ? { environment: target.environment } : {}) },
+          retry,
+        );
+      }
     } catch (error) {
       await cleanupRun(deps, functionArn, runId, { restore: true });
       throw error;

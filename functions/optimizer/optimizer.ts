@@ -19,6 +19,7 @@ import {
   publishAndAlias,
   type RetryPolicy,
   updateTarget,
+  waitForTargetUpdate,
 } from "../shared/aws/lambda-ops.js";
 import type { TuningContext } from "../shared/types.js";
 
@@ -107,6 +108,7 @@ export function createOptimizer(deps: OptimizerDeps) {
       // Temporary aliases and versions go first, so publishing the winner below cannot return one of them.
       await deleteCreated(deps.lambda, functionArn, lock.created ?? [], retry);
       await deleteLeftovers(deps.lambda, functionArn, retry);
+      await waitForTargetUpdate(deps.lambda, functionArn, retry); // the initializer's restore of $LATEST
       const winner = recommendation.winnerPower;
       const original = { memoryMb: lock.originalMemoryMb, environment: lock.originalEnvironment };
       if (recommendation.decision === "apply" && tuning.input.autoOptimizeAlias) {

@@ -9,6 +9,7 @@ import {
   type RetryPolicy,
   readTargetConfig,
   updateTarget,
+  waitForTargetUpdate,
 } from "./lambda-ops.js";
 
 export interface CleanupDeps {
@@ -35,6 +36,8 @@ export async function restoreTarget(
   functionArn: string,
   snapshot: Pick<LockItem, "originalMemoryMb" | "originalEnvironment">,
 ): Promise<number | null> {
+  // The initializer does not wait for its own restore; an update that failed shows here, before the compare.
+  await waitForTargetUpdate(deps.lambda, functionArn, deps.retry ?? DEFAULT_RETRY);
   const current = await readTargetConfig(deps.lambda, functionArn);
   const envDiffers = !sameEnvironment(current.environment, snapshot.originalEnvironment);
   if (current.memoryMb === snapshot.originalMemoryMb && !envDiffers) return null;

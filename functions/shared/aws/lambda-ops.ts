@@ -70,11 +70,24 @@ export async function readTargetConfig(lambda: LambdaApi, functionArn: string): 
   };
 }
 
+type TargetChange = { memoryMb: number; environment?: Record<string, string> | null };
+
 /** Sets $LATEST memory (and optionally environment) and waits until the update has finished. */
 export async function updateTarget(
   lambda: LambdaApi,
   functionArn: string,
-  change: { memoryMb: number; environment?: Record<string, string> | null },
+  change: TargetChange,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<void> {
+  await startTargetUpdate(lambda, functionArn, change, policy);
+  await waitForTargetUpdate(lambda, functionArn, policy);
+}
+
+/** Sends the update of $LATEST without waiting for it to finish (see waitForTargetUpdate). */
+export async function startTargetUpdate(
+  lambda: LambdaApi,
+  functionArn: string,
+  change: TargetChange,
   policy: RetryPolicy = DEFAULT_RETRY,
 ): Promise<void> {
   await withConflictRetry(policy, () =>
@@ -86,6 +99,14 @@ export async function updateTarget(
       }),
     ),
   );
+}
+
+/** Waits until no update of $LATEST is in progress; fails if the last one failed. */
+export async function waitForTargetUpdate(
+  lambda: LambdaApi,
+  functionArn: string,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<void> {
   // Updates often finish within a second: poll soon, then back off (every power of a run waits here once).
   await waitUntilFunctionUpdatedV2(
     { client: lambda as LambdaClient, maxWaitTime: policy.maxWaitSeconds, minDelay: 0.25, maxDelay: 5 },

@@ -226,6 +226,34 @@ describe("tuner handlers against the local Lambda service", () => {
     expect((await historyOf(functionArn)).map((h) => h.status)).toEqual(["failed"]);
   });
 
+  it("tunes a function already at one of the powers: that power is published as it is, and the original memory comes back", async () => {
+    const name = "tuner-it-at-power";
+    await lambdaHarness.create(name, "tuning-target", { MemorySize: 256, Timeout: 30 });
+    const functionArn = arn(name);
+    const tuning = await initializer({
+      lambdaARN: functionArn,
+      num: 5,
+      powerValues: [256, 512],
+      payload: { rounds: 10 },
+      strategy: "speed",
+    });
+    for (const power of [256, 512]) {
+      const alias = await client().send(
+        new GetAliasCommand({ FunctionName: functionArn, Name: `RAM${power}` }),
+      );
+      expect(await memoryOf(functionArn, alias.FunctionVersion)).toBe(power);
+    }
+    expect(await memoryOf(functionArn)).toBe(256);
+    const measurements: Measurements[] = [];
+    for (const task of tuning.executorTasks) measurements.push(await executor(task));
+    const analysis = await analyzer({ tuning, measurements });
+    const output = (await optimizer({ mode: "finish", tuning, analysis })) as TuningOutput;
+    expect(output.recommendation.applied).not.toBe("yes");
+    const latest = await client().send(new GetFunctionConfigurationCommand({ FunctionName: functionArn }));
+    expect(latest).toMatchObject({ MemorySize: 256, LastUpdateStatus: "Successful" });
+    await expectNothingLeft(functionArn);
+  });
+
   it("refuses a second run of the same function while one holds the lock, naming the function", async () => {
     const functionArn = await createTarget("tuner-it-lock");
     const tuning = await initializer({ lambdaARN: functionArn, num: 5, powerValues: [128] });
