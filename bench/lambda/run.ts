@@ -176,9 +176,9 @@ which allocates nothing, so it measures the CPU quota alone:
 ${fidelityRows.join("\n")}
 
 The same with allocation-heavy work: ${gcWork.rounds} rounds of SHA-256, a new hash object each (about 100 ms at
-1769 MB). Its garbage collection grows as memory shrinks (each environment's V8 heap limit is set from its memory)
-and V8's GC helper threads spend the same CPU quota, so it drifts above the ideal at small sizes; above
-1769 MB the quota exceeds one core and those helpers run beside the handler, so it runs faster than at 1769 MB:
+1769 MB). Its garbage collection runs partly on V8's helper threads, which spend the same CPU quota, and
+depends on the heap limit, which is set from memory; so it departs from the ideal, in either direction, and
+differs from run to run. Above 1769 MB the quota exceeds one core and the helpers run beside the handler:
 
 | Memory | Measured | Ideal | Ratio | Within ±10 % |
 | --- | --- | --- | --- | --- |
