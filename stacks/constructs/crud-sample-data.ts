@@ -101,6 +101,11 @@ function proxyEvent(
   };
 }
 
+/** A dispatcher `ping`: the crud handler's own work with no DynamoDB call, to compare a tuning's reads with. */
+export function crudPingPayload(tableName: string): ApiGatewayProxyEvent {
+  return proxyEvent("POST", "/DynamoDBManager", { body: { operation: "ping", tableName, payload: {} } });
+}
+
 /** Ids the tuning reads one by one: spread over the seeded items (1, 4, 7, …, 25). */
 export const TUNING_READ_IDS = Array.from({ length: 9 }, (_, i) => sampleId(1 + 3 * i));
 

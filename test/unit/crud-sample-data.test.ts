@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spreadPayloads } from "../../functions/shared/payloads.js";
 import {
+  crudPingPayload,
   crudTuningPayload,
   SAMPLE_ITEM_COUNT,
   sampleItems,
@@ -110,5 +111,13 @@ describe("crudTuningPayload", () => {
         expect((body.Items as unknown[]).length).toBe(10);
       }
     }
+  });
+});
+
+describe("crudPingPayload", () => {
+  it("is a dispatcher ping the real handler answers with pong, touching no item", async () => {
+    const result = await invoke(crudPingPayload(TABLE));
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toBe("pong");
   });
 });
