@@ -124,7 +124,7 @@ export class LambdaService {
   readonly admission: CpuAdmission;
   private readonly pool = new Set<PooledEnvironment>();
   private readonly logStreams = new Map<string, WriteStream>();
-  private readonly background = new Set<Promise<unknown>>();
+  private readonly retiring = new Set<Promise<unknown>>(); // kills of retired idle environments
   private readonly running = new Set<Promise<unknown>>();
   private readonly reaper: NodeJS.Timeout;
   private closed = false;
@@ -735,9 +735,6 @@ export class LambdaService {
     this.running.add(settled);
     void settled.finally(() => this.running.delete(settled));
     if (input.invocationType === "Event") {
-      const tracked = run.catch(() => undefined);
-      this.background.add(tracked);
-      void tracked.finally(() => this.background.delete(tracked));
       return {
         statusCode: 202,
         payload: "",
@@ -948,8 +945,8 @@ export class LambdaService {
         this.pool.delete(pooled);
         // close() waits for kills still under way, so no process or cgroup outlives the service.
         const killing = pooled.env.kill().catch(() => {}); // removal failures are swept at close()
-        this.background.add(killing);
-        void killing.finally(() => this.background.delete(killing));
+        this.retiring.add(killing);
+        void killing.finally(() => this.retiring.delete(killing));
       }
     }
   }
@@ -971,7 +968,7 @@ export class LambdaService {
     clearInterval(this.reaper);
     for (const record of this.functions.values()) if (record.updateTimer) clearTimeout(record.updateTimer);
     await Promise.all([...this.pool].map((p) => p.env.kill()));
-    await Promise.allSettled([...this.running, ...this.background]);
+    await Promise.allSettled([...this.running, ...this.retiring]);
     await Promise.all([...this.pool].map((p) => p.env.kill()));
     this.pool.clear();
     await Promise.all(
