@@ -5,14 +5,28 @@ import type { HttpRequest, HttpResponse } from "./http.js";
 /** A direct invoke with something else (`{}`, a string) must get a 400, not a TypeError. */
 export function isProxyEvent(event: unknown): event is APIGatewayProxyEvent {
   if (typeof event !== "object" || event === null) return false;
-  const { httpMethod, resource, path } = event as Record<string, unknown>;
-  return typeof httpMethod === "string" && typeof resource === "string" && typeof path === "string";
+  const { httpMethod, resource, path, body, headers, pathParameters, queryStringParameters } =
+    event as Record<string, unknown>;
+  return (
+    typeof httpMethod === "string" &&
+    typeof resource === "string" &&
+    typeof path === "string" &&
+    (body === undefined || body === null || typeof body === "string") &&
+    [headers, pathParameters, queryStringParameters].every(isStringMapOrAbsent)
+  );
+}
+
+/** API Gateway sends these as string→string maps, or null. */
+function isStringMapOrAbsent(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value !== "object" || Array.isArray(value)) return false;
+  return Object.values(value).every((v) => v === undefined || v === null || typeof v === "string");
 }
 
 export function requestFromEvent(event: APIGatewayProxyEvent, requestId: string): HttpRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (value !== undefined) headers[name.toLowerCase()] = value;
+    if (typeof value === "string") headers[name.toLowerCase()] = value;
   }
   const body =
     event.body === null || event.body === undefined
@@ -40,7 +54,7 @@ export function resultFromResponse(response: HttpResponse): APIGatewayProxyResul
 function definedOnly(values: Record<string, string | undefined> | null | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(values ?? {})) {
-    if (value !== undefined) result[name] = value;
+    if (typeof value === "string") result[name] = value;
   }
   return result;
 }

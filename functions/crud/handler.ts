@@ -14,6 +14,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { readCrudConfig } from "./config.js";
 import { isProxyEvent, requestFromEvent, resultFromResponse } from "./event.js";
 import { errorResponse } from "./http.js";
+import { readStoredNumber } from "./numbers.js";
 import { type DbCommand, type DbOutput, runPlan } from "./plan.js";
 import { planRequest } from "./router.js";
 
@@ -22,6 +23,7 @@ const logger = new Logger({ serviceName: "crud" });
 // The endpoint comes from the SDK's standard configuration (AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL).
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
+  unmarshallOptions: { wrapNumbers: readStoredNumber },
 });
 
 async function send(command: DbCommand): Promise<DbOutput> {
@@ -56,7 +58,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
       errorResponse(
         400,
         "NOT_AN_API_EVENT",
-        "The crud function takes API Gateway REST proxy events (httpMethod, resource, path, …): call it through the API, or invoke it with such an event",
+        "The crud function takes API Gateway REST proxy events (httpMethod, resource and path strings; body a string or null; headers and parameters maps of strings): call it through the API, or invoke it with such an event",
       ),
     );
   }

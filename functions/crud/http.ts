@@ -81,7 +81,31 @@ export function parseJsonObjectBody(body: string | undefined): Record<string, un
       `The request body is ${describeType(parsed)}: send a JSON object`,
     );
   }
+  if (nestingDepth(parsed, MAX_BODY_DEPTH + 1) > MAX_BODY_DEPTH) {
+    // A reply that echoes or quotes such a body could not even be serialised.
+    throw new CrudRequestError(
+      400,
+      "BODY_TOO_DEEP",
+      `The request body nests objects and arrays more than ${MAX_BODY_DEPTH} levels deep: flatten it`,
+    );
+  }
   return parsed;
+}
+
+/** Bodies may nest this deep (DynamoDB itself stores 32 levels, inside a dispatcher body's few). */
+export const MAX_BODY_DEPTH = 64;
+
+/** Depth of nested objects and arrays in a JSON value (a scalar is 0); stops counting past `limit`. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let depth = 0;
+  let level: unknown[] = [value];
+  while (depth <= limit) {
+    const containers = level.filter((node): node is object => typeof node === "object" && node !== null);
+    if (containers.length === 0) break;
+    depth += 1;
+    level = containers.flatMap((node) => Object.values(node));
+  }
+  return depth;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

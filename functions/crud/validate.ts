@@ -114,9 +114,15 @@ export function validateItem(value: unknown, field: string): Attributes {
 export function itemSizeBytes(item: Record<string, unknown>, field = "Item"): number {
   let total = 0;
   for (const [name, value] of Object.entries(item)) {
+    checkAttributeName(name, field);
     total += Buffer.byteLength(name, "utf8") + attributeSizeBytes(value, `${field}.${name}`, 1);
   }
   return total;
+}
+
+/** `__proto__` survives JSON.parse as a key but not the SDK's marshalling: it would vanish silently. */
+function checkAttributeName(name: string, field: string): void {
+  if (name === "__proto__") throw invalid(`${field}.__proto__`, "is not a usable attribute name: rename it");
 }
 
 function attributeSizeBytes(value: unknown, field: string, depth: number): number {
@@ -127,6 +133,13 @@ function attributeSizeBytes(value: unknown, field: string, depth: number): numbe
   if (typeof value === "number") {
     if (!Number.isFinite(value))
       throw invalid(field, "is not a finite number: DynamoDB stores finite numbers only");
+    if (Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+      throw new CrudRequestError(
+        400,
+        "NUMBER_OUT_OF_RANGE",
+        `${field} is ${value}: numbers must lie within ±${Number.MAX_SAFE_INTEGER} (2^53 − 1) to keep every digit through JSON; send larger ones as strings`,
+      );
+    }
     const digits = value
       .toExponential()
       .replace(/e.*$/, "")
@@ -143,6 +156,7 @@ function attributeSizeBytes(value: unknown, field: string, depth: number): numbe
   if (isPlainObject(value)) {
     let total = 3;
     for (const [name, element] of Object.entries(value)) {
+      checkAttributeName(name, field);
       total +=
         1 + Buffer.byteLength(name, "utf8") + attributeSizeBytes(element, `${field}.${name}`, depth + 1);
     }

@@ -284,10 +284,50 @@ describe("REST API (/items)", () => {
     for (let i = 0; i < 25; i += 1) expect(seen).toContain(`page-r-${String(i).padStart(2, "0")}`);
   });
 
+  it("issues next tokens it accepts back for the longest ids, even ones JSON must escape", async () => {
+    const awkward = ["\u0001".repeat(1024), '"'.repeat(1024)];
+    for (const id of awkward)
+      await dispatch({ operation: "create", tableName: TABLE, payload: { Item: { id } } });
+    const seen = new Set<string>();
+    let next: string | undefined;
+    let pages = 0;
+    do {
+      const page = await call("GET", "/items", { query: { limit: "1", ...(next && { next }) } });
+      expect(page.status).toBe(200);
+      for (const item of page.json.items as { id: string }[]) seen.add(item.id);
+      next = page.json.next;
+      pages += 1;
+    } while (next && pages < 1000);
+    for (const id of awkward) expect(seen.has(id)).toBe(true);
+  });
+
   it("answers 413 ITEM_TOO_LARGE when a PATCH would grow an item past 400 KB", async () => {
     await call("POST", "/items", { body: { id: "big-1", a: "x".repeat(200 * 1024) } });
     const response = await call("PATCH", "/items/{id}", { id: "big-1", body: { b: "y".repeat(220 * 1024) } });
     expect(response).toMatchObject({ status: 413, json: { error: { code: "ITEM_TOO_LARGE" } } });
+  });
+
+  it("reads back a number an update pushed past 2^53 as its exact decimal string", async () => {
+    await dispatch({
+      operation: "create",
+      tableName: TABLE,
+      payload: { Item: { id: "counter", n: 9007199254740991 } },
+    });
+    const bumped = await dispatch({
+      operation: "update",
+      tableName: TABLE,
+      payload: {
+        Key: { id: "counter" },
+        UpdateExpression: "SET n = n + :one",
+        ExpressionAttributeValues: { ":one": 1 },
+      },
+    });
+    expect(bumped.status).toBe(200);
+    const read = await call("GET", "/items/{id}", { id: "counter" });
+    expect(read.status).toBe(200);
+    expect(read.json.n).toBe("9007199254740992");
+    const listed = await call("GET", "/items", { query: { limit: "100" } });
+    expect(listed.status).toBe(200);
   });
 
   it("decodes a base64-encoded body", async () => {
@@ -639,6 +679,45 @@ const malformed: Case[] = [
     "INVALID_IF_MATCH",
   ],
   ["GET /items/{id} with an empty id", () => call("GET", "/items/{id}", { id: "" }), 400, "INVALID_KEY"],
+  [
+    "POST /items with a number beyond 2^53",
+    () => call("POST", "/items", { body: { id: "n", n: 1e16 } }),
+    400,
+    "NUMBER_OUT_OF_RANGE",
+  ],
+  [
+    "dispatcher update with a value beyond -2^53",
+    () =>
+      dispatch({
+        operation: "update",
+        tableName: TABLE,
+        payload: {
+          Key: { id: "n" },
+          UpdateExpression: "SET n = :n",
+          ExpressionAttributeValues: { ":n": -1e300 },
+        },
+      }),
+    400,
+    "NUMBER_OUT_OF_RANGE",
+  ],
+  [
+    "dispatcher create with a __proto__ attribute",
+    () =>
+      call("POST", "/DynamoDBManager", {
+        rawBody: `{"operation":"create","tableName":"${TABLE}","payload":{"Item":{"id":"p","__proto__":{"a":1}}}}`,
+      }),
+    400,
+    "INVALID_PARAMETER",
+  ],
+  [
+    "echo of a payload nested 100 levels deep",
+    () =>
+      call("POST", "/DynamoDBManager", {
+        rawBody: `{"operation":"echo","payload":${"[".repeat(100)}${"]".repeat(100)}}`,
+      }),
+    400,
+    "BODY_TOO_DEEP",
+  ],
 ];
 
 describe("bad input never yields a 5xx", () => {
@@ -663,6 +742,14 @@ describe("direct invocations that are not API Gateway events", () => {
     ["null", null],
     ["a string", "hello"],
     ["an event without httpMethod", { resource: "/items", path: "/items" }],
+    [
+      "an event whose body is an object",
+      { httpMethod: "POST", resource: "/items", path: "/items", body: { id: "a" } },
+    ],
+    [
+      "an event with a numeric header",
+      { httpMethod: "GET", resource: "/items", path: "/items", headers: { a: 1 } },
+    ],
   ])("%s → 400 NOT_AN_API_EVENT, never a thrown TypeError", async (_what, event) => {
     const result = await handler(
       event as unknown as APIGatewayProxyEvent,
