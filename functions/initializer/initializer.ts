@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { cleanupRun, undoChanges } from "../shared/aws/cleanup.js";
 import type { TunerConfig } from "../shared/aws/config.js";
-import { acquireLock, type DocumentClient, recordCreated, writeLock } from "../shared/aws/history.js";
+import { acquireLock, clearCreated, type DocumentClient, recordCreated } from "../shared/aws/history.js";
 import {
   DEFAULT_RETRY,
   deleteLeftovers,
@@ -41,25 +41,30 @@ export function createInitializer(deps: InitializerDeps) {
     spreadPayloads(input.payload, invocations); // fails here, in the first state, if a weight is too small
     const functionArn = input.lambdaARN;
     const region = functionArn.split(":")[3] ?? "us-east-1";
-    const target = await readTargetConfig(deps.lambda, functionArn);
+    let target = await readTargetConfig(deps.lambda, functionArn);
     const runId = deps.newRunId?.() ?? randomUUID();
     const table = deps.config.historyTable;
-    const lock = {
+    const { stale } = await acquireLock(deps.ddb, table, {
       functionArn,
       owner: runId,
       expiresAt: Math.floor(Date.now() / 1000) + deps.config.lockTtlSeconds,
       originalMemoryMb: target.memoryMb,
       originalEnvironment: target.environment,
-    };
-    const { stale } = await acquireLock(deps.ddb, table, lock);
-    if (stale) await undoChanges(deps, functionArn, stale, { restore: true }); // left by a killed run
-    await writeLock(deps.ddb, table, lock);
-    // A killed run whose lock item DynamoDB's TTL already removed left no record: sweep by name and marker.
-    if (!stale) await deleteLeftovers(deps.lambda, functionArn, retry);
+    });
 
     const executorTasks: ExecutorTask[] = [];
     let latestMemoryMb = target.memoryMb;
     try {
+      if (stale) {
+        // A killed run left its changes: undo them, then read the configuration as the user had it.
+        await undoChanges(deps, functionArn, stale, { restore: true });
+        await clearCreated(deps.ddb, table, functionArn, runId);
+        target = await readTargetConfig(deps.lambda, functionArn);
+        latestMemoryMb = target.memoryMb;
+      } else {
+        // A killed run whose lock item DynamoDB's TTL already removed left no record: sweep by name and marker.
+        await deleteLeftovers(deps.lambda, functionArn, retry);
+      }
       for (const power of input.powerValues) {
         const qualifiers: string[] = [];
         const count = input.onlyColdStarts ? invocations : 1;

@@ -45,8 +45,10 @@ export async function readLock(
 }
 
 /**
- * Takes the lock for a run. A live lock of another run refuses with TuningInProgressError. An expired lock
- * (a run that was killed) is returned so the caller can undo what that run left before tuning again.
+ * Takes the lock for a run, in one conditional write. A live lock of another run refuses with
+ * TuningInProgressError. An expired lock (a run that was killed) is taken over whole: the new lock keeps the
+ * killed run's original configuration and its record of what it created, and the expired lock is returned so
+ * the caller can undo that before tuning. Two runs that find the same expired lock cannot both take it.
  */
 export async function acquireLock(
   ddb: DocumentClient,
@@ -54,45 +56,67 @@ export async function acquireLock(
   lock: Omit<LockItem, "pk" | "sk" | "created"> & { functionArn: string },
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<{ stale?: LockItem }> {
-  const existing = await readLock(ddb, table, lock.functionArn);
-  if (existing && existing.expiresAt > nowSeconds) {
-    throw new TuningInProgressError(
-      lock.functionArn,
-      existing.owner,
-      new Date(existing.expiresAt * 1000).toISOString(),
-    );
-  }
-  return { stale: existing };
-}
-
-/** Writes the lock once any stale run is undone; loses a race with a clear TuningInProgressError. */
-export async function writeLock(
-  ddb: DocumentClient,
-  table: string,
-  lock: Omit<LockItem, "pk" | "sk" | "created"> & { functionArn: string },
-  nowSeconds = Math.floor(Date.now() / 1000),
-): Promise<void> {
-  const { functionArn, ...rest } = lock;
+  const { functionArn, ...fields } = lock;
+  const existing = await readLock(ddb, table, functionArn);
+  if (existing && existing.expiresAt > nowSeconds) throw inProgress(functionArn, existing, nowSeconds);
+  const item = existing
+    ? {
+        ...fields,
+        originalMemoryMb: existing.originalMemoryMb,
+        originalEnvironment: existing.originalEnvironment,
+        created: existing.created ?? [],
+      }
+    : { ...fields, created: [] };
   try {
     await ddb.send(
       new PutCommand({
         TableName: table,
-        Item: { ...lockKey(functionArn), ...rest, created: [] },
-        ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
-        ExpressionAttributeValues: { ":now": nowSeconds },
+        Item: { ...lockKey(functionArn), ...item },
+        ...(existing
+          ? {
+              ConditionExpression: "#owner = :previous AND expiresAt = :expiresAt",
+              ExpressionAttributeNames: { "#owner": "owner" },
+              ExpressionAttributeValues: { ":previous": existing.owner, ":expiresAt": existing.expiresAt },
+            }
+          : { ConditionExpression: "attribute_not_exists(pk)" }),
       }),
     );
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      const winner = await readLock(ddb, table, functionArn);
-      throw new TuningInProgressError(
-        functionArn,
-        winner?.owner ?? "unknown",
-        new Date((winner?.expiresAt ?? nowSeconds) * 1000).toISOString(),
-      );
-    }
-    throw error;
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    throw inProgress(functionArn, await readLock(ddb, table, functionArn), nowSeconds);
   }
+  return existing ? { stale: existing } : {};
+}
+
+function inProgress(
+  functionArn: string,
+  holder: LockItem | undefined,
+  nowSeconds: number,
+): TuningInProgressError {
+  return new TuningInProgressError(
+    functionArn,
+    holder?.owner ?? "unknown",
+    new Date((holder?.expiresAt ?? nowSeconds) * 1000).toISOString(),
+  );
+}
+
+/** After undoing a taken-over run: forget what it created, which is gone now. */
+export async function clearCreated(
+  ddb: DocumentClient,
+  table: string,
+  functionArn: string,
+  runId: string,
+): Promise<void> {
+  await ddb.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: lockKey(functionArn),
+      UpdateExpression: "SET created = :empty",
+      ConditionExpression: "#owner = :runId",
+      ExpressionAttributeNames: { "#owner": "owner" },
+      ExpressionAttributeValues: { ":empty": [], ":runId": runId },
+    }),
+  );
 }
 
 /** Records a created alias/version in the lock item first, so cleanup finds it even if the run dies next. */

@@ -15,7 +15,7 @@ import {
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnalyzerEvent } from "../../../functions/analyzer/analyzer.js";
 import type { CleanupEvent, CleanupResult, FinishEvent } from "../../../functions/optimizer/optimizer.js";
@@ -310,6 +310,46 @@ describe("cleanup finds what the lock does not record", () => {
     expect(await versionNumbers(functionArn)).toEqual([userVersion]);
     expect(await memoryOf(functionArn)).toBe(ORIGINAL_MEMORY_MB);
     expect(await lockOf(functionArn)).toBeUndefined();
+  });
+
+  it("takes over an expired lock once: the killed run is undone, its original memory kept, a racing run refused", async () => {
+    const functionArn = await createTarget("tuner-it-expired");
+    // A run killed mid-way: $LATEST left at 1024 MB with its alias, and its lock expired but still stored.
+    const version = await leaveUnrecorded(functionArn, "run-killed", 1024, "RAM1024");
+    await ddb.send(
+      new PutCommand({
+        TableName: HISTORY_TABLE,
+        Item: {
+          pk: `lock#${functionArn}`,
+          sk: "lock",
+          owner: "run-killed",
+          expiresAt: Math.floor(Date.now() / 1000) - 60,
+          originalMemoryMb: ORIGINAL_MEMORY_MB,
+          originalEnvironment: null,
+          created: [{ alias: "RAM1024", version }],
+        },
+      }),
+    );
+    expect(await memoryOf(functionArn)).toBe(1024);
+
+    const runs = await Promise.allSettled([
+      initializer({ lambdaARN: functionArn, num: 5, powerValues: [256] }),
+      initializer({ lambdaARN: functionArn, num: 5, powerValues: [512] }),
+    ]);
+    const won = runs.filter((r): r is PromiseFulfilledResult<TuningContext> => r.status === "fulfilled");
+    const lost = runs.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(won).toHaveLength(1);
+    expect(lost.map((r) => (r.reason as Error).name)).toEqual(["TuningInProgressError"]);
+    const tuning = (won[0] as PromiseFulfilledResult<TuningContext>).value;
+    expect(tuning.target.originalMemoryMb).toBe(ORIGINAL_MEMORY_MB);
+    expect((await lockOf(functionArn))?.originalMemoryMb).toBe(ORIGINAL_MEMORY_MB);
+    const power = tuning.executorTasks[0]?.power;
+    expect(await aliasNames(functionArn)).toEqual([`RAM${power}`]);
+    expect(await memoryOf(functionArn, `RAM${power}`)).toBe(power);
+
+    await optimizer({ mode: "cleanup", state: { lambdaARN: functionArn, tuning } });
+    expect(await memoryOf(functionArn)).toBe(ORIGINAL_MEMORY_MB);
+    await expectNothingLeft(functionArn);
   });
 
   it("sweeps a vanished run's leftovers before tuning, when no lock item records them", async () => {
