@@ -14,7 +14,7 @@ import {
   updateTarget,
   versionMarker,
 } from "../shared/aws/lambda-ops.js";
-import { validateTuningInput } from "../shared/input.js";
+import { isWeightedPayloadList, validateTuningInput } from "../shared/input.js";
 import { spreadPayloads } from "../shared/payloads.js";
 import type { ExecutorTask, TuningContext } from "../shared/types.js";
 
@@ -38,7 +38,10 @@ export function createInitializer(deps: InitializerDeps) {
     const started = Date.now();
     const input = validateTuningInput(event, deps.config.defaultPowerValues);
     const invocations = input.dryRun ? 1 : input.num;
-    spreadPayloads(input.payload, invocations); // fails here, in the first state, if a weight is too small
+    // A dry run's one invocation takes the first payload of a weighted list.
+    const payload =
+      input.dryRun && isWeightedPayloadList(input.payload) ? input.payload[0]?.payload : input.payload;
+    spreadPayloads(payload, invocations); // fails here, in the first state, if a weight is too small
     const functionArn = input.lambdaARN;
     const region = functionArn.split(":")[3] ?? "us-east-1";
     let target = await readTargetConfig(deps.lambda, functionArn);
@@ -103,7 +106,7 @@ export function createInitializer(deps: InitializerDeps) {
           power,
           qualifiers,
           num: invocations,
-          payload: input.payload,
+          payload,
           parallelInvocation: input.parallelInvocation,
           sleepBetweenRunsMs: input.sleepBetweenRunsMs,
           ...(input.preProcessorARN ? { preProcessorARN: input.preProcessorARN } : {}),

@@ -18,8 +18,8 @@ import {
   type LambdaApi,
   publishAndAlias,
   type RetryPolicy,
+  settleTargetUpdate,
   updateTarget,
-  waitForTargetUpdate,
 } from "../shared/aws/lambda-ops.js";
 import type { TuningContext } from "../shared/types.js";
 
@@ -108,17 +108,16 @@ export function createOptimizer(deps: OptimizerDeps) {
       // Temporary aliases and versions go first, so publishing the winner below cannot return one of them.
       await deleteCreated(deps.lambda, functionArn, lock.created ?? [], retry);
       await deleteLeftovers(deps.lambda, functionArn, retry);
-      await waitForTargetUpdate(deps.lambda, functionArn, retry); // the initializer's restore of $LATEST
+      // The initializer's restore of $LATEST may still be under way; if it failed, the paths below redo it.
+      await settleTargetUpdate(deps.lambda, functionArn, retry);
       const winner = recommendation.winnerPower;
-      const original = { memoryMb: lock.originalMemoryMb, environment: lock.originalEnvironment };
+      // Environment variables are written back only if the run changed them (onlyColdStarts): a snapshot that
+      // could not read them (a KMS key the tuner may not use) must not wipe them.
+      const environment = tuning.input.onlyColdStarts ? { environment: lock.originalEnvironment } : {};
+      const original = { memoryMb: lock.originalMemoryMb, ...environment };
       if (recommendation.decision === "apply" && tuning.input.autoOptimizeAlias) {
         const alias = tuning.input.autoOptimizeAlias;
-        await updateTarget(
-          deps.lambda,
-          functionArn,
-          { memoryMb: winner, environment: original.environment },
-          retry,
-        );
+        await updateTarget(deps.lambda, functionArn, { memoryMb: winner, ...environment }, retry);
         await publishAndAlias(
           deps.lambda,
           functionArn,
@@ -130,12 +129,7 @@ export function createOptimizer(deps: OptimizerDeps) {
         recommendation.applied = "yes";
         recommendation.appliedTo = `${functionArn}:${alias}`;
       } else if (recommendation.decision === "apply") {
-        await updateTarget(
-          deps.lambda,
-          functionArn,
-          { memoryMb: winner, environment: original.environment },
-          retry,
-        );
+        await updateTarget(deps.lambda, functionArn, { memoryMb: winner, ...environment }, retry);
         recommendation.applied = "yes";
         recommendation.appliedTo = `${functionArn}:$LATEST`;
       } else {

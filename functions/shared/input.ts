@@ -1,5 +1,7 @@
 // The tuning input: one schema, a superset of AWS Lambda Power Tuning's input with the same names and meanings.
+
 import { z } from "zod";
+import { TUNER_ALIAS_PATTERN } from "./aliases.js";
 import { type InputProblem, InvalidTuningInputError } from "./errors.js";
 
 export const MIN_POWER_MB = 128;
@@ -174,6 +176,12 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
     checkedPowerValues === "ALL" ? [...ALL_POWER_VALUES] : (checkedPowerValues ?? [...defaultPowerValues]);
   if (checkedPowerValues === undefined && defaultPowerValues.length === 0) {
     problems.push({ field: "powerValues", problem: "powerValues is required (no default is configured)" });
+  }
+  if (input.autoOptimizeAlias !== undefined && TUNER_ALIAS_PATTERN.test(input.autoOptimizeAlias)) {
+    problems.push({
+      field: "autoOptimizeAlias",
+      problem: `autoOptimizeAlias ${input.autoOptimizeAlias} looks like the tuner's own RAM<power> aliases, which every run deletes: choose another name`,
+    });
   }
   if (input.autoOptimizeAlias !== undefined && !input.autoOptimize) {
     problems.push({

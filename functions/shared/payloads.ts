@@ -13,7 +13,8 @@ export function spreadPayloads(payload: unknown, num: number): unknown[] {
   const total = payload.reduce((sum, p) => sum + p.weight, 0);
   const result: unknown[] = [];
   payload.forEach((item, i) => {
-    const count = Math.floor((item.weight / total) * num);
+    // Multiply first: (1 / 49) * 49 is 0.999…, which would round a whole invocation away.
+    const count = Math.floor((item.weight * num) / total + 1e-9);
     if (count < 1) {
       throw new InvalidTuningInputError([
         {

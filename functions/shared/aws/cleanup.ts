@@ -8,8 +8,8 @@ import {
   type LambdaApi,
   type RetryPolicy,
   readTargetConfig,
+  settleTargetUpdate,
   updateTarget,
-  waitForTargetUpdate,
 } from "./lambda-ops.js";
 
 export interface CleanupDeps {
@@ -36,11 +36,15 @@ export async function restoreTarget(
   functionArn: string,
   snapshot: Pick<LockItem, "originalMemoryMb" | "originalEnvironment">,
 ): Promise<number | null> {
-  // The initializer does not wait for its own restore; an update that failed shows here, before the compare.
-  await waitForTargetUpdate(deps.lambda, functionArn, deps.retry ?? DEFAULT_RETRY);
+  // The initializer does not wait for its own restore: wait here, before comparing; a failed one is redone.
+  const { lastUpdateFailed } = await settleTargetUpdate(
+    deps.lambda,
+    functionArn,
+    deps.retry ?? DEFAULT_RETRY,
+  );
   const current = await readTargetConfig(deps.lambda, functionArn);
   const envDiffers = !sameEnvironment(current.environment, snapshot.originalEnvironment);
-  if (current.memoryMb === snapshot.originalMemoryMb && !envDiffers) return null;
+  if (current.memoryMb === snapshot.originalMemoryMb && !envDiffers && !lastUpdateFailed) return null;
   await updateTarget(
     deps.lambda,
     functionArn,

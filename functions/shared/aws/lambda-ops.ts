@@ -14,6 +14,7 @@ import {
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
+import { TUNER_ALIAS_PATTERN } from "../aliases.js";
 import type { Architecture } from "../pricing.js";
 import type { CreatedResource } from "./history.js";
 
@@ -22,6 +23,8 @@ export type LambdaApi = Pick<LambdaClient, "send">;
 export interface TargetConfig {
   functionName: string;
   memoryMb: number;
+  /** Lambda's LastUpdateStatus: `Failed` means the last configuration change did not take. */
+  lastUpdateStatus: string | undefined;
   architecture: Architecture;
   environment: Record<string, string> | null;
 }
@@ -42,8 +45,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const versionMarker = (runId: string) => `${VERSION_MARKER_PREFIX}${runId}`;
 const VERSION_MARKER_PREFIX = "powertune run ";
 
-/** Aliases the tuner creates: `RAM<power>`, and `RAM<power>-<n>` per invocation with onlyColdStarts. */
-export const TUNER_ALIAS_PATTERN = /^RAM\d+(-\d+)?$/;
+export { TUNER_ALIAS_PATTERN };
 
 /** True for a version description written by a tuning run (any run: only one may hold the lock at a time). */
 export const isRunMarker = (description: string | undefined) =>
@@ -65,6 +67,7 @@ export async function readTargetConfig(lambda: LambdaApi, functionArn: string): 
   return {
     functionName: config.FunctionName ?? functionArn,
     memoryMb: config.MemorySize ?? 128,
+    lastUpdateStatus: config.LastUpdateStatus,
     architecture: config.Architectures?.[0] === "arm64" ? "arm64" : "x86_64",
     environment: config.Environment?.Variables ?? null,
   };
@@ -101,8 +104,27 @@ export async function startTargetUpdate(
   );
 }
 
+/**
+ * Waits until no update of $LATEST is in progress, and says whether the last one failed (LastUpdateStatus
+ * Failed) rather than throwing: a restore must go on and apply its snapshot again, or the target would stay
+ * changed for good.
+ */
+export async function settleTargetUpdate(
+  lambda: LambdaApi,
+  functionArn: string,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<{ lastUpdateFailed: boolean }> {
+  try {
+    await waitForTargetUpdate(lambda, functionArn, policy);
+    return { lastUpdateFailed: false };
+  } catch (error) {
+    if ((await readTargetConfig(lambda, functionArn)).lastUpdateStatus !== "Failed") throw error;
+    return { lastUpdateFailed: true };
+  }
+}
+
 /** Waits until no update of $LATEST is in progress; fails if the last one failed. */
-export async function waitForTargetUpdate(
+async function waitForTargetUpdate(
   lambda: LambdaApi,
   functionArn: string,
   policy: RetryPolicy = DEFAULT_RETRY,

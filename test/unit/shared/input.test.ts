@@ -129,6 +129,11 @@ const INVALID: [string, unknown, string][] = [
     "autoOptimizeAlias",
   ],
   ["autoOptimizeAlias without autoOptimize", { ...valid, autoOptimizeAlias: "live" }, "autoOptimizeAlias"],
+  [
+    "autoOptimizeAlias named like the tuner's own aliases",
+    { ...valid, autoOptimize: true, autoOptimizeAlias: "RAM2048" },
+    "autoOptimizeAlias",
+  ],
   ["dryRun not boolean", { ...valid, dryRun: "true" }, "dryRun"],
   ["preProcessorARN not an ARN", { ...valid, preProcessorARN: "pre" }, "preProcessorARN"],
   ["postProcessorARN not an ARN", { ...valid, postProcessorARN: 3 }, "postProcessorARN"],
@@ -227,6 +232,26 @@ describe("spreadPayloads", () => {
       10,
     );
     expect(spread).toEqual(["a", "a", "a", "b", "b", "b", "c", "c", "c", "a"]);
+  });
+
+  it("gives a weight exactly its share when the share is whole, whatever the floating point says", () => {
+    // (1 / 49) * 49 and (29 / 50) * 50 fall just short of 1 and 29 in binary floating point.
+    const small = spreadPayloads(
+      [
+        { payload: "a", weight: 48 },
+        { payload: "b", weight: 1 },
+      ],
+      49,
+    );
+    expect(small.filter((p) => p === "b").length).toBe(1);
+    const share = spreadPayloads(
+      [
+        { payload: "a", weight: 29 },
+        { payload: "b", weight: 21 },
+      ],
+      50,
+    );
+    expect(share.filter((p) => p === "a").length).toBe(29);
   });
 
   it("is deterministic and exactly num long", () => {

@@ -8,6 +8,7 @@ import { createAnalyzer } from "../../../functions/analyzer/analyzer.js";
 import { createExecutor } from "../../../functions/executor/executor.js";
 import { createInitializer } from "../../../functions/initializer/initializer.js";
 import { createOptimizer } from "../../../functions/optimizer/optimizer.js";
+import type { TuningOutput } from "../../../functions/shared/analysis.js";
 import type { TunerConfig } from "../../../functions/shared/aws/config.js";
 import type { LambdaApi } from "../../../functions/shared/aws/lambda-ops.js";
 import type { Measurements, TuningContext } from "../../../functions/shared/types.js";
@@ -28,6 +29,10 @@ class FakeLambda {
   failDeleteAliasOnce = false;
   throwing = false;
   updates = 0;
+  /** The last configuration update failed (LastUpdateStatus Failed) until the next one. */
+  updateFailed = false;
+  /** GetFunctionConfiguration cannot decrypt the variables (a KMS key the caller may not use). */
+  environmentUnreadable = false;
 
   send = async (command: {
     constructor: { name: string };
@@ -41,16 +46,22 @@ class FakeLambda {
           FunctionName: "target",
           MemorySize: this.memory,
           Architectures: ["arm64"],
-          Environment: { Variables: { ...this.env } },
+          Environment: this.environmentUnreadable
+            ? { Error: { ErrorCode: "KMSAccessDeniedException", Message: "no kms:Decrypt" } }
+            : { Variables: { ...this.env } },
+          LastUpdateStatus: this.updateFailed ? "Failed" : "Successful",
         };
       case "GetFunctionCommand":
-        return { Configuration: { State: "Active", LastUpdateStatus: "Successful" } };
+        return {
+          Configuration: { State: "Active", LastUpdateStatus: this.updateFailed ? "Failed" : "Successful" },
+        };
       case "UpdateFunctionConfigurationCommand":
         if (this.conflictsLeft > 0) {
           this.conflictsLeft--;
           throw new ResourceConflictException({ message: "An update is in progress", ...meta });
         }
         this.updates++;
+        this.updateFailed = false;
         this.memory = input.MemorySize as number;
         if (input.Environment)
           this.env = { ...((input.Environment as { Variables: Record<string, string> }).Variables ?? {}) };
@@ -211,6 +222,20 @@ describe("initializer", () => {
     expect(await lock()).toBeUndefined();
   });
 
+  it("dry-runs a weighted payload list with its first payload, whatever the weights", async () => {
+    const tuning = await initializer()({
+      lambdaARN: ARN,
+      num: 50,
+      dryRun: true,
+      powerValues: [256],
+      payload: [
+        { payload: { first: true }, weight: 49 },
+        { payload: { first: false }, weight: 1 },
+      ],
+    });
+    expect(tuning.executorTasks.map((t) => [t.num, t.payload])).toEqual([[1, { first: true }]]);
+  });
+
   it("gives each invocation its own alias with onlyColdStarts and restores the environment", async () => {
     const tuning = await initializer()({ lambdaARN: ARN, num: 5, powerValues: [128], onlyColdStarts: true });
     expect(tuning.executorTasks[0]?.qualifiers).toEqual([
@@ -274,6 +299,26 @@ describe("whole run and optimizer", () => {
     expectInvariant();
     expect(await lock()).toBeUndefined();
     expect(metricCalls.length).toBeGreaterThan(0);
+  });
+
+  it("restores the original memory when the initializer's restore failed (mocked client: LastUpdateStatus Failed)", async () => {
+    const { tuning, analysis } = await runThrough({ powerValues: [512, 1024] });
+    // The update back to 128 MB did not take: $LATEST stays at the last power, its update marked Failed.
+    fake.memory = 1024;
+    fake.updateFailed = true;
+    const output = (await optimizer()({ mode: "finish", tuning, analysis })) as TuningOutput;
+    expect(output.recommendation.applied).not.toBe("yes");
+    expectInvariant();
+    expect(fake.updateFailed).toBe(false);
+    expect(await lock()).toBeUndefined();
+  });
+
+  it("applies the winner without touching variables it could not read (mocked client: KMS error on Environment)", async () => {
+    fake.environmentUnreadable = true;
+    const { tuning, analysis } = await runThrough({ autoOptimize: true, powerValues: [512, 1024] });
+    const output = (await optimizer()({ mode: "finish", tuning, analysis })) as TuningOutput;
+    expect(output.recommendation.applied).toBe("yes");
+    expect(fake.env).toEqual({ A: "1" });
   });
 
   it("applies the winner to $LATEST with autoOptimize", async () => {
