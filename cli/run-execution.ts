@@ -104,7 +104,23 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
   if (progress.finished !== "succeeded") {
     const error = description.error ?? progress.failure?.error ?? progress.finished;
     const cause = description.cause ?? progress.failure?.cause ?? "";
-    throw new ExecutionFailedError(`execution ${progress.finished}: ${error}${cause ? `\n${cause}` : ""}`);
+    const reason = readableCause(cause);
+    throw new ExecutionFailedError(`execution ${progress.finished}: ${error}${reason ? `\n${reason}` : ""}`);
   }
   return { executionArn, output: JSON.parse(description.output ?? "null"), startedAt, finishedAt };
+}
+
+/**
+ * A failed state's cause as a person reads it: a Lambda error's JSON (`errorType`, `errorMessage`, `trace`)
+ * becomes its message alone, without the stack trace; any other cause is kept as it is.
+ */
+export function readableCause(cause: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(cause);
+  } catch {
+    return cause;
+  }
+  const message = (parsed as { errorMessage?: unknown } | null)?.errorMessage;
+  return typeof message === "string" ? message : cause;
 }

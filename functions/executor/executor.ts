@@ -45,9 +45,18 @@ export function createExecutor(deps: ExecutorDeps) {
     power: number,
     role: string,
   ): Promise<string> {
-    const response = await deps.lambda.send(
-      new InvokeCommand({ FunctionName: arn, Payload: encodePayload(payload) }),
-    );
+    const response = await deps.lambda
+      .send(new InvokeCommand({ FunctionName: arn, Payload: encodePayload(payload) }))
+      .catch((error: Error) => {
+        // Throttling keeps its name for the state's Retry; anything else (a missing function, no permission)
+        // is the input's processor ARN at fault: say which field.
+        if (error.name === "TooManyRequestsException") throw error;
+        const field = role === "pre-processor" ? "preProcessorARN" : "postProcessorARN";
+        throw new PowerValueFailedError(
+          power,
+          `${field} ${arn} could not be invoked: ${error.name}: ${error.message}`,
+        );
+      });
     const body = response.Payload ? decoder.decode(response.Payload) : "";
     if (response.FunctionError) {
       const { errorType, message } = describeFunctionError(body);

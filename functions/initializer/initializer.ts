@@ -15,7 +15,6 @@ import {
   versionMarker,
 } from "../shared/aws/lambda-ops.js";
 import { isWeightedPayloadList, validateTuningInput } from "../shared/input.js";
-import { spreadPayloads } from "../shared/payloads.js";
 import type { ExecutorTask, TuningContext } from "../shared/types.js";
 
 export interface InitializerDeps {
@@ -41,7 +40,6 @@ export function createInitializer(deps: InitializerDeps) {
     // A dry run's one invocation takes the first payload of a weighted list.
     const payload =
       input.dryRun && isWeightedPayloadList(input.payload) ? input.payload[0]?.payload : input.payload;
-    spreadPayloads(payload, invocations); // fails here, in the first state, if a weight is too small
     const functionArn = input.lambdaARN;
     const region = functionArn.split(":")[3] ?? "us-east-1";
     let target = await readTargetConfig(deps.lambda, functionArn);

@@ -50,6 +50,14 @@ const weightedPayload = z.strictObject({
 });
 
 /** A payload list is weighted when every item is an object with both `payload` and `weight` (original rule). */
+/**
+ * Invocations a weighted entry gets: floor(weight / total × num), the original tool's rule. Multiplying first
+ * keeps whole shares whole: (1 / 49) × 49 is 0.999… in floating point.
+ */
+export function invocationsForWeight(weight: number, total: number, num: number): number {
+  return Math.floor((weight * num) / total + 1e-9);
+}
+
 export function isWeightedPayloadList(payload: unknown): payload is { payload: unknown; weight: number }[] {
   return (
     Array.isArray(payload) &&
@@ -198,10 +206,21 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
         }
       }
     });
-    if (problems.length === 0 && input.payload.length > input.num) {
+    if (problems.length === 0 && !input.dryRun && input.payload.length > input.num) {
       problems.push({
         field: "payload",
         problem: `a weighted payload list of ${input.payload.length} items needs num of at least ${input.payload.length}`,
+      });
+    } else if (problems.length === 0 && !input.dryRun) {
+      // Every entry must get at least one invocation (a dry run sends the first payload once).
+      const total = input.payload.reduce((sum, item) => sum + item.weight, 0);
+      input.payload.forEach((item, i) => {
+        if (invocationsForWeight(item.weight, total, input.num) < 1) {
+          problems.push({
+            field: `payload[${i}].weight`,
+            problem: `weight ${item.weight} of ${total} gives no invocation out of num ${input.num}; raise the weight or num`,
+          });
+        }
       });
     }
   }

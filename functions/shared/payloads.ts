@@ -1,6 +1,6 @@
 // Spreading a weighted payload list over `num` invocations, deterministically.
 import { InvalidTuningInputError } from "./errors.js";
-import { isWeightedPayloadList } from "./input.js";
+import { invocationsForWeight, isWeightedPayloadList } from "./input.js";
 
 /**
  * Returns exactly `num` payloads, one per invocation. A weighted list follows the original tool's rule:
@@ -13,8 +13,7 @@ export function spreadPayloads(payload: unknown, num: number): unknown[] {
   const total = payload.reduce((sum, p) => sum + p.weight, 0);
   const result: unknown[] = [];
   payload.forEach((item, i) => {
-    // Multiply first: (1 / 49) * 49 is 0.999…, which would round a whole invocation away.
-    const count = Math.floor((item.weight * num) / total + 1e-9);
+    const count = invocationsForWeight(item.weight, total, num);
     if (count < 1) {
       throw new InvalidTuningInputError([
         {

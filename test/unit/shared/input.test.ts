@@ -135,6 +135,18 @@ const INVALID: [string, unknown, string][] = [
     "autoOptimizeAlias",
   ],
   ["dryRun not boolean", { ...valid, dryRun: "true" }, "dryRun"],
+  [
+    "a weight too small to get an invocation at this num",
+    {
+      ...valid,
+      num: 5,
+      payload: [
+        { payload: 1, weight: 1 },
+        { payload: 2, weight: 100 },
+      ],
+    },
+    "payload[0].weight",
+  ],
   ["preProcessorARN not an ARN", { ...valid, preProcessorARN: "pre" }, "preProcessorARN"],
   ["postProcessorARN not an ARN", { ...valid, postProcessorARN: 3 }, "postProcessorARN"],
   ["discardTopBottom above 0.4", { ...valid, discardTopBottom: 0.5 }, "discardTopBottom"],
