@@ -181,7 +181,9 @@ export function analyze(
   let reason: string;
   if (input.dryRun) reason = "dry run: nothing is applied";
   else if (winner.power === currentPower) reason = `the current ${currentPower} MB is already the best`;
-  else if (!input.autoOptimize) reason = "autoOptimize is off: the winner is only reported";
+  // Manual approval asks for the winner to be applied once approved, so it needs no autoOptimize.
+  else if (!input.autoOptimize && input.approval !== "manual")
+    reason = "autoOptimize is off: the winner is only reported";
   else if (input.minImprovement > 0 && savingPercent === null)
     reason = `the current ${currentPower} MB was not measured, so minImprovement cannot be checked; add it to powerValues`;
   else if (input.minImprovement > 0 && (savingPercent ?? 0) < input.minImprovement * 100)

@@ -191,10 +191,11 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
       problem: `autoOptimizeAlias ${input.autoOptimizeAlias} looks like the tuner's own RAM<power> aliases, which every run deletes: choose another name`,
     });
   }
-  if (input.autoOptimizeAlias !== undefined && !input.autoOptimize) {
+  if (input.autoOptimizeAlias !== undefined && !input.autoOptimize && input.approval !== "manual") {
     problems.push({
       field: "autoOptimizeAlias",
-      problem: "autoOptimizeAlias needs autoOptimize: true (or remove autoOptimizeAlias)",
+      problem:
+        'autoOptimizeAlias needs autoOptimize: true or approval: "manual" (or remove autoOptimizeAlias)',
     });
   }
   if (isWeightedPayloadList(input.payload)) {

@@ -70,6 +70,9 @@ describe("analyze", () => {
     expect(auto.recommendation.savingPercent).toBeGreaterThan(70);
     const manual = analyze(context({ strategy: "speed", autoOptimize: true, approval: "manual" }), data);
     expect(manual.recommendation.decision).toBe("pending");
+    // Manual approval is itself the request to apply once approved: autoOptimize is not needed.
+    const manualOnly = analyze(context({ strategy: "speed", approval: "manual" }), data);
+    expect(manualOnly.recommendation.decision).toBe("pending");
   });
 
   it("keeps the current memory when the improvement is below minImprovement", () => {
