@@ -1,4 +1,5 @@
 // The `powertune` command: dispatches to one module per subcommand.
+import { DataDirInUseError } from "../local/data-dir-lock.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExecutionFailedError, UsageError } from "./usage-error.js";
 
 interface Command {
@@ -65,6 +66,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof DataDirInUseError) {
+      process.stderr.write(`powertune ${name}: ${error.message}\n`);
       return EXIT_USAGE;
     }
     if (error instanceof ExecutionFailedError) {

@@ -10,6 +10,7 @@ import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { DEPLOY_PATH, INVOCATIONS_PATH, OUTPUTS_PATH } from "./admin.js";
 import { createApiGatewayService } from "./apigateway/index.js";
 import { createCloudWatchService } from "./cloudwatch/index.js";
+import { claimDataDir, type DataDirClaim } from "./data-dir-lock.js";
 import { type ApplySummary, applyPlan } from "./deployer/apply.js";
 import { readCloudAssembly } from "./deployer/assembly.js";
 import { type DeploymentPlan, localApiUrl, planDeployment } from "./deployer/plan.js";
@@ -114,9 +115,23 @@ export function cloudAdmissionCores(): number {
 }
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
-  const log = options.log ?? (() => {});
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
+  const claim = claimDataDir(dataDir);
+  try {
+    return await startOnClaimedDataDir(options, dataDir, claim);
+  } catch (error) {
+    claim.release();
+    throw error;
+  }
+}
+
+async function startOnClaimedDataDir(
+  options: LocalCloudOptions,
+  dataDir: string,
+  claim: DataDirClaim,
+): Promise<LocalCloud> {
+  const log = options.log ?? (() => {});
   let outputs: StackOutputs = {};
 
   const edge = createEdge({ services: {} });
@@ -147,6 +162,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     edge.handle(req, res);
   }, options.port ?? DEFAULT_EDGE_PORT);
   const endpoint = server.url;
+  claim.noteEndpoint(endpoint);
 
   const functionEnvironment = {
     AWS_ENDPOINT_URL: endpoint,
@@ -231,6 +247,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         sfn.destroy();
         await server.close();
         await edge.close();
+        claim.release();
       })();
       return closed;
     },

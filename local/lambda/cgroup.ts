@@ -3,6 +3,7 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { isProcessAlive } from "../shared/process.js";
 import { CFS_PERIOD_US, cfsQuotaUs } from "./cpu-law.js";
 
 export type CgroupMode = "auto" | "v2" | "v1" | "off";
@@ -37,15 +38,6 @@ function tryMkdir(dir: string): boolean {
 let instances = 0;
 const INSTANCE_NAME = /^(\d+)-\d+$/;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 function subdirectories(dir: string): string[] {
   try {
     return readdirSync(dir, { withFileTypes: true })
@@ -76,7 +68,7 @@ function sweepStale(sharedParent: string): void {
     const name = dir.slice(sharedParent.length + 1);
     const owner = INSTANCE_NAME.exec(name)?.[1];
     if (owner !== undefined) {
-      if (!isAlive(Number(owner))) removeTree(dir);
+      if (!isProcessAlive(Number(owner))) removeTree(dir);
     } else {
       let members = "";
       try {
