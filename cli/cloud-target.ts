@@ -3,7 +3,7 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { bootLocalCloudWithApp, LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/cloud.js";
 import { fetchLocalOutputs, type StackOutputs } from "../local/outputs.js";
 import { expireInterruptedRuns } from "./demo-steps.js";
-import { closeOnInterrupt } from "./interrupt.js";
+import { closeOnInterrupt, explainOnInterrupt } from "./interrupt.js";
 import { UsageError } from "./usage-error.js";
 
 export const DEFAULT_LOCAL_ENDPOINT = "http://127.0.0.1:4566";
@@ -41,18 +41,34 @@ export function localSfnClient(endpoint: string): SFNClient {
 export async function openCloudTarget(options: CloudTargetOptions): Promise<CloudTarget> {
   if (options.cloud) {
     const sfn = new SFNClient(options.region ? { region: options.region } : {});
-    return { sfn, stateMachineArn: options.stateMachineArn ?? "", close: async () => sfn.destroy() };
+    const stopExplaining = explainOnInterrupt(
+      "the execution keeps running on AWS, and restores the function and releases its lock when it ends",
+    );
+    return {
+      sfn,
+      stateMachineArn: options.stateMachineArn ?? "",
+      close: async () => {
+        stopExplaining();
+        sfn.destroy();
+      },
+    };
   }
   const endpoint = options.endpoint ?? DEFAULT_LOCAL_ENDPOINT;
   const running = await fetchLocalOutputs(endpoint);
   if (running) {
     const sfn = localSfnClient(endpoint);
+    const stopExplaining = explainOnInterrupt(
+      `the execution keeps running on the local cloud at ${endpoint}, and restores the function and releases its lock when it ends`,
+    );
     return {
       sfn,
       endpoint,
       outputs: running,
       stateMachineArn: stateMachineFromOutputs(running, `the local cloud at ${endpoint}`),
-      close: async () => sfn.destroy(),
+      close: async () => {
+        stopExplaining();
+        sfn.destroy();
+      },
     };
   }
   if (options.endpoint) {

@@ -16,3 +16,20 @@ export function closeOnInterrupt(close: () => Promise<void>, log: (line: string)
     process.off("SIGTERM", onSignal);
   };
 }
+
+/**
+ * Ctrl-C (or SIGTERM) while a command follows an execution that runs elsewhere (a running local cloud, AWS):
+ * the execution goes on without it; say so, and where, before exiting.
+ */
+export function explainOnInterrupt(explanation: string): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopped following; ${explanation}\n`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
+}

@@ -77,7 +77,16 @@ export async function runDecision(decision: Decision, argv: string[]): Promise<n
   const lambda = new LambdaClient(clientConfig);
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig));
   try {
-    const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: target }));
+    const config = await lambda
+      .send(new GetFunctionConfigurationCommand({ FunctionName: target }))
+      .catch((error: Error) => {
+        if (error.name === "ResourceNotFoundException" || error.name === "InvalidParameterValueException") {
+          throw new UsageError(
+            `powertune ${decision}: no function ${target} (${error.message}): give a function name or ARN`,
+          );
+        }
+        throw error;
+      });
     const functionArn = config.FunctionArn?.replace(/:\$LATEST$/, "") ?? target;
     const key = { pk: `fn#${functionArn}`, sk: "pending" };
     const { Item } = await ddb.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));

@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import type { TuningOutput } from "../../functions/shared/analysis.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { parseCommandArgs, parsePort } from "../args.js";
@@ -65,6 +66,9 @@ export async function runTune(argv: string[]): Promise<number> {
   const input = { includeOutputResults: true, ...raw };
   const checked = checkTuningInput(values.input, input);
 
+  const reportsDir = values["reports-dir"] ?? "reports";
+  if (!values.json && !values["no-report"]) await ensureReportsDir(reportsDir);
+
   const progressStream = values.json ? undefined : process.stderr;
   const target = await openCloudTarget({
     cloud: values.cloud === true,
@@ -94,10 +98,22 @@ export async function runTune(argv: string[]): Promise<number> {
     }
     const reportDir = values["no-report"]
       ? undefined
-      : await writeExecutionReport(values["reports-dir"] ?? "reports", checked.lambdaARN, result, output);
+      : await writeExecutionReport(reportsDir, checked.lambdaARN, result, output);
     process.stdout.write(renderTerminalSummary(output, reportDir));
     return EXIT_OK;
   } finally {
     await target.close();
+  }
+}
+
+/** Before a run, not after it: a reports directory that cannot be made would throw the results away. */
+async function ensureReportsDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new UsageError(
+      `powertune tune: --reports-dir ${dir} cannot be used (${code ?? message}): give a directory you can write`,
+    );
   }
 }

@@ -87,4 +87,16 @@ describe("usage errors exit 2 and say what to do", () => {
     expect(result.stderr).toContain("strategy");
     expect(result.stderr).not.toContain("booting");
   });
+
+  it("a reports directory that cannot be made is refused before the run, not after it", () => {
+    const file = inputFile(
+      "valid.json",
+      JSON.stringify({ lambdaARN: "arn:aws:lambda:us-east-1:000000000000:function:f", num: 5 }),
+    );
+    const notADirectory = inputFile("a-file", "");
+    const result = powertune("tune", "--input", file, "--reports-dir", join(notADirectory, "reports"));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("--reports-dir");
+    expect(result.stderr).not.toContain("booting");
+  });
 });
