@@ -50,6 +50,21 @@ const weightedPayload = z.strictObject({
 });
 
 /** A payload list is weighted when every item is an object with both `payload` and `weight` (original rule). */
+/** What a run may pass between states, leaving room under Step Functions' 256 KB for everything else. */
+export const MAX_STATE_BYTES = 200 * 1024;
+/** JSON of one invocation's raw measurements (duration, billed, init, memory), generously. */
+const BYTES_PER_INVOCATION = 32;
+
+/**
+ * The analyzer's input is the largest state: every invocation's raw measurements, and the payload carried by
+ * the run's context and by each power's executor task. Past the limit the execution would fail in a way no
+ * Catch can handle, leaving the target's aliases and the lock behind.
+ */
+export function estimatedStateBytes(powers: number, num: number, payload: unknown): number {
+  const payloadBytes = JSON.stringify(payload ?? null).length;
+  return powers * num * BYTES_PER_INVOCATION + payloadBytes * (powers + 1) + 2048;
+}
+
 /**
  * Invocations a weighted entry gets: floor(weight / total × num), the original tool's rule. Multiplying first
  * keeps whole shares whole: (1 / 49) × 49 is 0.999… in floating point.
@@ -184,6 +199,13 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
     checkedPowerValues === "ALL" ? [...ALL_POWER_VALUES] : (checkedPowerValues ?? [...defaultPowerValues]);
   if (checkedPowerValues === undefined && defaultPowerValues.length === 0) {
     problems.push({ field: "powerValues", problem: "powerValues is required (no default is configured)" });
+  }
+  const stateBytes = estimatedStateBytes(powerValues.length, input.dryRun ? 1 : input.num, input.payload);
+  if (stateBytes > MAX_STATE_BYTES) {
+    problems.push({
+      field: "num",
+      problem: `num ${input.num} × ${powerValues.length} powerValues with this payload would pass about ${Math.round(stateBytes / 1024)} KB between states, over the ${MAX_STATE_BYTES / 1024} KB this tuner allows under Step Functions' 256 KB limit: lower num, tune fewer powerValues per run, or shrink the payload`,
+    });
   }
   if (input.autoOptimizeAlias !== undefined && TUNER_ALIAS_PATTERN.test(input.autoOptimizeAlias)) {
     problems.push({

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { InvalidTuningInputError } from "../../../functions/shared/errors.js";
-import { ALL_POWER_VALUES, validateTuningInput } from "../../../functions/shared/input.js";
+import {
+  ALL_POWER_VALUES,
+  estimatedStateBytes,
+  validateTuningInput,
+} from "../../../functions/shared/input.js";
 import { spreadPayloads } from "../../../functions/shared/payloads.js";
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:crud";
@@ -135,6 +139,7 @@ const INVALID: [string, unknown, string][] = [
     "autoOptimizeAlias",
   ],
   ["dryRun not boolean", { ...valid, dryRun: "true" }, "dryRun"],
+  ["more measurements than a state can carry", { ...valid, num: 1000, powerValues: "ALL" }, "num"],
   [
     "a weight too small to get an invocation at this num",
     {
@@ -290,5 +295,25 @@ describe("spreadPayloads", () => {
         10,
       ),
     ).toThrow(/payload\[1\]\.weight/);
+  });
+});
+
+describe("estimatedStateBytes", () => {
+  it("covers the JSON of raw measurements with long durations, cold starts and big memory", () => {
+    const num = 200;
+    const powers = 6;
+    const measurements = Array.from({ length: powers }, (_, p) => ({
+      power: 10240 - p,
+      durationMs: Array.from({ length: num }, () => 12345.67),
+      billedMs: Array.from({ length: num }, () => 12346),
+      initMs: Array.from({ length: num }, () => 1234.56),
+      maxMemoryUsedMb: Array.from({ length: num }, () => 10240),
+      allowedErrors: 0,
+      compute: { gbSeconds: 1.5, requests: 1 },
+    }));
+    const payload = { some: "payload", list: [1, 2, 3] };
+    const context = { payload, tasks: Array.from({ length: powers }, () => ({ payload })) };
+    const actual = JSON.stringify({ measurements, context }).length;
+    expect(estimatedStateBytes(powers, num, payload)).toBeGreaterThanOrEqual(actual);
   });
 });
