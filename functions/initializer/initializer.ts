@@ -28,6 +28,18 @@ export interface InitializerDeps {
 /** Environment variable that makes each onlyColdStarts version distinct, so each alias starts cold. */
 export const COLD_START_VARIABLE = "POWERTUNE_COLD_START";
 
+/**
+ * The state machine sends `{input, runId}` (runId: the execution's name); a direct invoke sends the tuning
+ * input itself, and the run gets a fresh id.
+ */
+export function unwrapInitializerEvent(event: unknown): { input: unknown; runId: string | undefined } {
+  if (typeof event === "object" && event !== null && !("lambdaARN" in event)) {
+    const { input, runId } = event as { input?: unknown; runId?: unknown };
+    if (typeof runId === "string" && runId !== "" && input !== undefined) return { input, runId };
+  }
+  return { input: event, runId: undefined };
+}
+
 export const aliasName = (power: number, index?: number) =>
   index === undefined ? `RAM${power}` : `RAM${power}-${index}`;
 
@@ -35,7 +47,8 @@ export function createInitializer(deps: InitializerDeps) {
   const retry = deps.retry ?? DEFAULT_RETRY;
   return async function initializer(event: unknown): Promise<TuningContext> {
     const started = Date.now();
-    const input = validateTuningInput(event, deps.config.defaultPowerValues);
+    const { input: rawInput, runId: executionName } = unwrapInitializerEvent(event);
+    const input = validateTuningInput(rawInput, deps.config.defaultPowerValues);
     const invocations = input.dryRun ? 1 : input.num;
     // A dry run's one invocation takes the first payload of a weighted list.
     const payload =
@@ -43,7 +56,7 @@ export function createInitializer(deps: InitializerDeps) {
     const functionArn = input.lambdaARN;
     const region = functionArn.split(":")[3] ?? "us-east-1";
     let target = await readTargetConfig(deps.lambda, functionArn);
-    const runId = deps.newRunId?.() ?? randomUUID();
+    const runId = executionName ?? deps.newRunId?.() ?? randomUUID();
     const table = deps.config.historyTable;
     const { stale } = await acquireLock(deps.ddb, table, {
       functionArn,

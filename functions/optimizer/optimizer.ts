@@ -40,6 +40,8 @@ export interface FinishEvent {
 /** The whole execution state at the point of failure, as the cleanup state receives it. */
 export interface CleanupEvent {
   mode: "cleanup";
+  /** The execution's name, which is the run's id (the state machine sends it). */
+  runId?: string;
   state: {
     lambdaARN?: unknown;
     tuning?: Pick<TuningContext, "runId" | "target" | "input">;
@@ -165,20 +167,26 @@ export function createOptimizer(deps: OptimizerDeps) {
   }
 
   async function cleanup(event: CleanupEvent): Promise<CleanupResult> {
-    const runId = event.state.tuning?.runId;
-    const functionArn = event.state.tuning?.target.functionArn;
+    const runId = event.state.tuning?.runId ?? event.runId;
+    const functionArn =
+      event.state.tuning?.target.functionArn ??
+      (typeof event.state.lambdaARN === "string" ? event.state.lambdaARN : undefined);
     if (!runId || !functionArn) {
-      // The initializer failed: it undoes its own changes before failing, and took no lock if it failed early.
       return {
         runId: null,
         lockHeld: false,
         deletedAliases: 0,
         deletedVersions: 0,
         restoredMemoryMb: null,
-        note: "the run failed in the initializer, which undoes its own changes",
+        note: "the run failed in the initializer before it could be identified; it took no lock",
       };
     }
+    // After an initializer failure this finds the lock only if that run took it and died without undoing
+    // (a timeout, a crash): a lock of another run is left alone.
     const summary = await cleanupRun(deps, functionArn, runId, { restore: true });
+    if (!event.state.tuning && !summary.lockHeld) {
+      return { runId, ...summary, note: "the run failed in the initializer, which undid its own changes" };
+    }
     await appendHistory(deps.ddb, table, {
       functionArn,
       runId,

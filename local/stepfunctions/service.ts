@@ -194,6 +194,11 @@ export class StepFunctionsState {
     const definition = JSON.parse(machine.definition) as Record<string, unknown>;
     const runner = new StateMachine(definition as never, { validationOptions: { checkPaths: false } });
     const run = runner.run(parsedInput as never, {
+      // The context object's `$$.Execution` and `$$.StateMachine`, as Step Functions fills them in.
+      context: {
+        Execution: { Id: arn, Name: name },
+        StateMachine: { Id: machine.arn, Name: machine.name },
+      } as never,
       overrides: {
         taskResourceLocalHandlers: lambdaTaskHandlers(definition, this.options.lambdaClient) as never,
       },

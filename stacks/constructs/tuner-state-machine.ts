@@ -63,13 +63,19 @@ export class TunerStateMachine extends Construct {
     };
 
     const failed = new Fail(this, "TuningFailed", { errorPath: "$.error.Error", causePath: "$.error.Cause" });
+    // The run's id is the execution's name, known to every state: a Cleanup after an Initializer that died
+    // (timeout, crash) before returning still finds the lock that run took.
+    const runId = JsonPath.stringAt("$$.Execution.Name");
     const cleanup = invoke("Cleanup", props.optimizer, {
-      payload: TaskInput.fromObject({ mode: "cleanup", state: JsonPath.entirePayload }),
+      payload: TaskInput.fromObject({ mode: "cleanup", state: JsonPath.entirePayload, runId }),
       resultPath: "$.cleanup",
     }).next(failed);
     const catchAll = { resultPath: "$.error" };
 
-    const initializer = invoke("Initializer", props.initializer, { resultPath: "$.tuning" });
+    const initializer = invoke("Initializer", props.initializer, {
+      payload: TaskInput.fromObject({ input: JsonPath.entirePayload, runId }),
+      resultPath: "$.tuning",
+    });
     const executor = invoke("Executor", props.executor, {});
     const powerValues = new MapState(this, "PowerValues", {
       itemsPath: "$.tuning.executorTasks",

@@ -86,7 +86,13 @@ describe("PowerTunerStack state machine", () => {
       ]);
     }
     expect(asl.States.Cleanup?.Next).toBe("TuningFailed");
-    expect(asl.States.Cleanup?.Parameters).toEqual({ mode: "cleanup", "state.$": "$" });
+    expect(asl.States.Cleanup?.Parameters).toEqual({
+      mode: "cleanup",
+      "state.$": "$",
+      "runId.$": "$$.Execution.Name",
+    });
+    // The run's id is the execution's name, so Cleanup can find a lock an Initializer took before dying.
+    expect(asl.States.Initializer?.Parameters).toEqual({ "input.$": "$", "runId.$": "$$.Execution.Name" });
     expect(asl.States.TuningFailed).toMatchObject({
       Type: "Fail",
       ErrorPath: "$.error.Error",

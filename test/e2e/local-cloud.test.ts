@@ -13,7 +13,7 @@ import {
   ListVersionsByFunctionCommand,
 } from "@aws-sdk/client-lambda";
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireInterruptedRuns } from "../../cli/demo-steps.js";
@@ -171,6 +171,7 @@ describe("the deployed app on the local cloud", () => {
 describe("a tuning run through the synthesized state machine", () => {
   const powers = [128, 512, 1024];
   let output: TuningOutput;
+  let executionName = "";
 
   beforeAll(async () => {
     await dispatch("create", { Item: { id: "tune-target", name: "read during tuning" } });
@@ -195,7 +196,27 @@ describe("a tuning run through the synthesized state machine", () => {
     });
     expect(execution.status, execution.cause).toBe("SUCCEEDED");
     output = JSON.parse(execution.output ?? "{}");
+    executionName = execution.name ?? "";
   }, 180_000);
+
+  it("records the run in TuningHistory under the execution's name, its run id", async () => {
+    const ddb = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: cloud.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+    );
+    try {
+      const { Items } = await ddb.send(
+        new QueryCommand({
+          TableName: cloud.outputs.PowerTuner?.HistoryTableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": `fn#${crudArn}` },
+        }),
+      );
+      expect(executionName).not.toBe("");
+      expect((Items ?? []).map((item) => item.runId)).toContain(executionName);
+    } finally {
+      ddb.destroy();
+    }
+  });
 
   it("answers with the output contract: a power among the values, positive costs, a chart URL", () => {
     expect(powers).toContain(output.power);

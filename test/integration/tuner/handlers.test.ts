@@ -352,6 +352,55 @@ describe("cleanup finds what the lock does not record", () => {
     await expectNothingLeft(functionArn);
   });
 
+  it("Cleanup after an Initializer that died holding the lock undoes that run, found by the execution's name", async () => {
+    const functionArn = await createTarget("tuner-it-died");
+    // The Initializer of execution "exec-died" took the lock, set 1024 MB and published, then timed out.
+    const version = await leaveUnrecorded(functionArn, "exec-died", 1024, "RAM1024");
+    await ddb.send(
+      new PutCommand({
+        TableName: HISTORY_TABLE,
+        Item: {
+          pk: `lock#${functionArn}`,
+          sk: "lock",
+          owner: "exec-died",
+          expiresAt: Math.floor(Date.now() / 1000) + 3600,
+          originalMemoryMb: ORIGINAL_MEMORY_MB,
+          originalEnvironment: null,
+          created: [{ alias: "RAM1024", version }],
+        },
+      }),
+    );
+    const result = (await optimizer({
+      mode: "cleanup",
+      runId: "exec-died",
+      state: { lambdaARN: functionArn, error: { Error: "States.Timeout", Cause: "" } },
+    })) as CleanupResult;
+    expect(result).toMatchObject({
+      runId: "exec-died",
+      lockHeld: true,
+      deletedAliases: 1,
+      deletedVersions: 1,
+    });
+    expect(await memoryOf(functionArn)).toBe(ORIGINAL_MEMORY_MB);
+    await expectNothingLeft(functionArn);
+
+    // Another execution's Cleanup never touches a lock it does not own.
+    const live = await initializer({
+      input: { lambdaARN: functionArn, num: 5, powerValues: [256] },
+      runId: "exec-live",
+    });
+    expect(live.runId).toBe("exec-live");
+    const other = (await optimizer({
+      mode: "cleanup",
+      runId: "exec-other",
+      state: { lambdaARN: functionArn, error: { Error: "TuningInProgressError", Cause: "" } },
+    })) as CleanupResult;
+    expect(other.lockHeld).toBe(false);
+    expect(await aliasNames(functionArn)).toEqual(["RAM256"]);
+    await optimizer({ mode: "cleanup", runId: "exec-live", state: { lambdaARN: functionArn, tuning: live } });
+    await expectNothingLeft(functionArn);
+  });
+
   it("sweeps a vanished run's leftovers before tuning, when no lock item records them", async () => {
     const functionArn = await createTarget("tuner-it-vanished");
     // A run killed long ago: its lock item expired and DynamoDB's TTL removed it.
