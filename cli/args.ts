@@ -8,9 +8,29 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`powertune ${command}: ${message}. See: powertune ${command} --help`);
+    throw new UsageError(
+      `powertune ${command}: ${describeArgsError(error)}. See: powertune ${command} --help`,
+    );
   }
+}
+
+/** node:util's parseArgs messages, in the CLI's words: which option, and what is wrong with it. */
+export function describeArgsError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  const option = /--[A-Za-z][\w-]*/.exec(message)?.[0];
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const given = /Unknown option '([^']+)'/.exec(message)?.[1] ?? option;
+    return `unknown option ${given}`;
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
+    if (/ambiguous/.test(message)) {
+      return `option ${option} needs a value, and the next argument looks like an option (write ${option}=VALUE if it is the value)`;
+    }
+    if (/argument missing/.test(message)) return `option ${option} needs a value`;
+    if (/does not take an argument/.test(message)) return `option ${option} takes no value`;
+  }
+  return message.replace(/\.$/, "");
 }
 
 /** Parses a TCP port option, naming the flag when the value is not a port. */

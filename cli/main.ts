@@ -1,4 +1,5 @@
 // The `powertune` command: dispatches to one module per subcommand.
+import { readFile } from "node:fs/promises";
 import { DataDirInUseError } from "../local/data-dir-lock.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExecutionFailedError, UsageError } from "./usage-error.js";
 
@@ -45,13 +46,25 @@ export function mainHelp(): string {
     "commands:",
     ...lines,
     "",
-    "Run `powertune <command> --help` for the options of a command.",
+    "Run `powertune <command> --help` (or `powertune help <command>`) for the options of a command;",
+    "`powertune --version` prints the version.",
     "",
   ].join("\n");
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  // `powertune help tune` is `powertune tune --help`.
+  if (name === "help" && rest[0] !== undefined && commands[rest[0]] !== undefined) {
+    return main([rest[0], "--help"]);
+  }
+  if (name === "--version" || name === "-v" || name === "version") {
+    const { version } = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    process.stdout.write(`powertune ${version}\n`);
+    return EXIT_OK;
+  }
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(mainHelp());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
@@ -65,7 +78,8 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n`);
+      const prefix = error.message.startsWith("powertune") ? "" : `powertune ${name}: `;
+      process.stderr.write(`${prefix}${error.message}\n`);
       return EXIT_USAGE;
     }
     if (error instanceof DataDirInUseError) {

@@ -21,6 +21,14 @@ export async function readInputJson(source: string): Promise<Record<string, unkn
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(error);
     throw new UsageError(`--input ${source}: ${reason}`);
   }
+  const name = source === "-" ? "standard input" : source;
+  // Editors on some systems save a byte-order mark: it is not part of the JSON.
+  text = text.replace(/^\uFEFF/, "");
+  if (text.trim() === "") {
+    throw new UsageError(
+      `--input ${source}: ${name} is empty: give a JSON object with at least lambdaARN and num`,
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

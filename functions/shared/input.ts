@@ -88,7 +88,12 @@ const schema = z.strictObject({
       error: "lambdaARN must be an unqualified function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
     }),
   num: z
-    .number({ error: "num is required: the number of invocations per power value (5 to 1000)" })
+    .number({
+      error: (issue) =>
+        issue.input === undefined
+          ? "num is required: the number of invocations per power value (5 to 1000)"
+          : `num must be a number of invocations per power value (5 to 1000), not ${JSON.stringify(issue.input)}`,
+    })
     .int({ error: "num must be a whole number of invocations (5 to 1000)" })
     .min(5, { error: "num must be at least 5 invocations" })
     .max(1000, { error: "num must be at most 1000 invocations" }),

@@ -117,7 +117,9 @@ export async function applyPlan(plan: DeploymentPlan, options: ApplyOptions): Pr
             }),
           )
           .catch((error: Error) =>
-            options.log(`  table ${table.tableName}: TTL not set locally (${error.name})`),
+            options.log(
+              `  table ${table.tableName}: note: time to live (${table.timeToLiveAttribute}) is not emulated locally (${error.name}); expired items stay until deleted`,
+            ),
           );
       }
       summary.tables.created++;
