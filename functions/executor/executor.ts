@@ -36,6 +36,18 @@ function describeFunctionError(body: string): { errorType: string; message: stri
 interface OneResult {
   report: InvocationReport;
   allowedError: boolean;
+  httpError: boolean;
+}
+
+/** A response like `{"statusCode": 404, …}` (API Gateway proxy integration): an error answer, not a crash. */
+export function isHttpErrorResponse(body: string): boolean {
+  if (!body.startsWith("{")) return false;
+  try {
+    const status = (JSON.parse(body) as { statusCode?: unknown }).statusCode;
+    return typeof status === "number" && status >= 400;
+  } catch {
+    return false;
+  }
 }
 
 export function createExecutor(deps: ExecutorDeps) {
@@ -100,7 +112,7 @@ export function createExecutor(deps: ExecutorDeps) {
         "post-processor",
       );
     }
-    return { report, allowedError };
+    return { report, allowedError, httpError: !response.FunctionError && isHttpErrorResponse(body) };
   }
 
   return async function executor(task: ExecutorTask): Promise<Measurements> {
@@ -123,6 +135,7 @@ export function createExecutor(deps: ExecutorDeps) {
       billedMs: results.map((r) => r.report.billedMs),
       initMs: results.map((r) => r.report.initMs + r.report.restoreMs),
       maxMemoryUsedMb: results.map((r) => r.report.maxMemoryUsedMb),
+      httpErrorResponses: results.filter((r) => r.httpError).length,
       allowedErrors: results.filter((r) => r.allowedError).length,
       compute: { elapsedMs: Date.now() - started, memoryMb: deps.config.memoryMb },
     };

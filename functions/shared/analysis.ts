@@ -95,6 +95,13 @@ export function analyze(
   const seed = options.seed ?? 42;
   const { prices, warning } = pricesForRegion(target.region);
   const warnings = warning ? [warning] : [];
+  const httpErrors = measurements.reduce((sum, m) => sum + (m.httpErrorResponses ?? 0), 0);
+  if (httpErrors > 0) {
+    const total = measurements.reduce((sum, m) => sum + m.durationMs.length, 0);
+    warnings.push(
+      `${httpErrors} of ${total} invocations answered with an HTTP error (statusCode ≥ 400 in the response): those measure the error path; check the payload`,
+    );
+  }
   const costOf = (power: number, billed: number) =>
     costPerInvocation(power, billed, prices, target.architecture);
   const discard = input.dryRun ? 0 : input.discardTopBottom;

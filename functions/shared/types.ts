@@ -36,6 +36,8 @@ export interface Measurements {
   maxMemoryUsedMb: number[];
   /** Invocations that failed with an allowed exception (still measured). */
   allowedErrors: number;
+  /** Responses shaped like an API Gateway proxy result with statusCode ≥ 400: measured, but error answers. */
+  httpErrorResponses?: number;
   compute: TunerCompute;
 }
 

@@ -96,6 +96,14 @@ describe("analyze", () => {
     ).toContain("dry run");
   });
 
+  it("warns when invocations answered with HTTP errors, and not otherwise", () => {
+    const withErrors = data.map((m, i) => (i === 0 ? { ...m, httpErrorResponses: 3 } : m));
+    const total = data.reduce((sum, m) => sum + m.durationMs.length, 0);
+    const warned = analyze(context({}), withErrors);
+    expect(warned.warnings.join("\n")).toContain(`3 of ${total} invocations answered with an HTTP error`);
+    expect(analyze(context({}), data).warnings.join("\n")).not.toContain("HTTP error");
+  });
+
   it("warns about a region missing from the price table", () => {
     expect(analyze(context({}, "xx-moon-1"), data).warnings[0]).toContain("xx-moon-1");
     expect(analyze(context({}), data).warnings).toEqual([]);

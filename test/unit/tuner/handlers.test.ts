@@ -5,7 +5,7 @@ import { ResourceConflictException, TooManyRequestsException } from "@aws-sdk/cl
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAnalyzer } from "../../../functions/analyzer/analyzer.js";
-import { createExecutor } from "../../../functions/executor/executor.js";
+import { createExecutor, isHttpErrorResponse } from "../../../functions/executor/executor.js";
 import { createInitializer } from "../../../functions/initializer/initializer.js";
 import { createOptimizer } from "../../../functions/optimizer/optimizer.js";
 import type { TuningOutput } from "../../../functions/shared/analysis.js";
@@ -377,5 +377,17 @@ describe("whole run and optimizer", () => {
       state: { lambdaARN: ARN, error: { Error: "InvalidTuningInputError" } },
     });
     expect(result).toMatchObject({ runId: null, lockHeld: false });
+  });
+});
+
+describe("isHttpErrorResponse", () => {
+  it("spots API Gateway proxy results with a 4xx or 5xx statusCode, and nothing else", () => {
+    expect(isHttpErrorResponse('{"statusCode":404,"body":"{}"}')).toBe(true);
+    expect(isHttpErrorResponse('{"statusCode":503}')).toBe(true);
+    expect(isHttpErrorResponse('{"statusCode":200,"body":"ok"}')).toBe(false);
+    expect(isHttpErrorResponse('{"statusCode":"500"}')).toBe(false);
+    expect(isHttpErrorResponse('"pong"')).toBe(false);
+    expect(isHttpErrorResponse("{not json")).toBe(false);
+    expect(isHttpErrorResponse("")).toBe(false);
   });
 });
