@@ -150,10 +150,19 @@ export class LambdaService {
   parseFunctionName(raw: string, qualifier?: string): { name: string; qualifier: string | undefined } {
     let name = raw;
     let fromArn: string | undefined;
-    const arn = /^(?:arn:aws[\w-]*:lambda:[\w-]+:)?(?:\d{12}:)?function:([\w-]+)(?::([\w$-]+))?$/.exec(raw);
-    if (arn?.[1]) {
-      name = arn[1];
-      fromArn = arn[2];
+    const arn = /^(?:arn:aws[\w-]*:lambda:([\w-]+):)?(?:(\d{12}):)?function:([\w-]+)(?::([\w$-]+))?$/.exec(
+      raw,
+    );
+    if (arn?.[3]) {
+      const [, region, account] = arn;
+      // Like Lambda: a function is found only in the region and account the service is.
+      if ((region && region !== this.settings.region) || (account && account !== this.settings.accountId)) {
+        throw new ResourceNotFoundError(
+          `Function not found: ${raw} (functions here are in region ${this.settings.region}, account ${this.settings.accountId})`,
+        );
+      }
+      name = arn[3];
+      fromArn = arn[4];
     } else {
       const plain = /^([\w-]+)(?::([\w$-]+))?$/.exec(raw);
       if (!plain?.[1]) {

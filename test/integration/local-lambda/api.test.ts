@@ -138,6 +138,24 @@ describe("local Lambda service through @aws-sdk/client-lambda", () => {
     await expect(
       h.client.send(new InvokeCommand({ FunctionName: "api-echo", Qualifier: "nope" })),
     ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    // An ARN of another region or account names another function, even with the same name.
+    for (const elsewhere of [
+      "arn:aws:lambda:eu-west-1:000000000000:function:api-echo",
+      "arn:aws:lambda:us-east-1:111111111111:function:api-echo",
+    ]) {
+      await expect(
+        h.client.send(new GetFunctionConfigurationCommand({ FunctionName: elsewhere })),
+      ).rejects.toThrow(/Function not found: .*region us-east-1, account 000000000000/);
+    }
+    expect(
+      (
+        await h.client.send(
+          new GetFunctionConfigurationCommand({
+            FunctionName: "arn:aws:lambda:us-east-1:000000000000:function:api-echo",
+          }),
+        )
+      ).FunctionName,
+    ).toBe("api-echo");
   });
 
   it("goes InProgress → Successful on an update, refusing a second update meanwhile; waiters see it", async () => {
