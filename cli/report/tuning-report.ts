@@ -39,7 +39,7 @@ const columns: Column<Row>[] = [
   { header: "p99", align: "right", cell: (r) => formatMs(r.stats.p99Ms) },
   { header: "cost/invocation", align: "right", cell: (r) => formatUsd(r.stats.costUsd) },
   { header: "monthly", align: "right", cell: (r) => formatUsd(r.stats.monthlyCostUsd) },
-  { header: "", align: "left", cell: (r) => r.marks.join(", ") },
+  { header: "notes", align: "left", cell: (r) => r.marks.join(", ") },
 ];
 
 export function describeOutcome(output: TuningOutput): string {
