@@ -50,6 +50,29 @@ const weightedPayload = z.strictObject({
 });
 
 /** A payload list is weighted when every item is an object with both `payload` and `weight` (original rule). */
+/** The input field a misspelt one most likely meant: at most two edits away, ignoring case. */
+function closestField(key: string): string | undefined {
+  let best: { field: string; distance: number } | undefined;
+  for (const field of Object.keys(schema.shape)) {
+    const distance = editDistance(key.toLowerCase(), field.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { field, distance };
+  }
+  return best?.field;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
 /** What a run may pass between states, leaving room under Step Functions' 256 KB for everything else. */
 export const MAX_STATE_BYTES = 200 * 1024;
 /** JSON of one invocation's raw measurements (duration, billed, init, memory), generously. */
@@ -188,9 +211,10 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
     for (const issue of result.error?.issues ?? []) {
       if (issue.code === "unrecognized_keys") {
         for (const key of issue.keys) {
+          const guess = issue.path.length === 0 ? closestField(key) : undefined;
           problems.push({
             field: fieldName([...issue.path, key]),
-            problem: "unknown field; check its spelling",
+            problem: guess ? `unknown field; did you mean ${guess}?` : "unknown field; check its spelling",
           });
         }
       } else {

@@ -243,6 +243,11 @@ describe("DynamoDB failures", () => {
     expect(responseForDbFailure(reserved, conditionFailed, "r").status).toBe(400);
     const size = { name: "ValidationException", message: "Item size has exceeded the maximum allowed size" };
     expect(responseForDbFailure(size, conditionFailed, "r").status).toBe(413);
+    const expression = {
+      name: "ValidationException",
+      message: "Invalid UpdateExpression: Expression size has exceeded the maximum allowed size",
+    };
+    expect(responseForDbFailure(expression, conditionFailed, "r").status).toBe(400);
     const cond = { name: "ConditionalCheckFailedException", message: "x" };
     expect(responseForDbFailure(cond, conditionFailed, "r").status).toBe(412);
     const other = responseForDbFailure(

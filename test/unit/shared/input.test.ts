@@ -221,6 +221,16 @@ describe("validateTuningInput: rejected input names the field", () => {
     }
   });
 
+  it("suggests the field a misspelt one most likely meant", () => {
+    const problems = problemsOf({ ...valid, strategey: "cost", PowerValue: [128], zzz: 1 });
+    expect(problems).toContainEqual({ field: "strategey", problem: "unknown field; did you mean strategy?" });
+    expect(problems).toContainEqual({
+      field: "PowerValue",
+      problem: "unknown field; did you mean powerValues?",
+    });
+    expect(problems).toContainEqual({ field: "zzz", problem: "unknown field; check its spelling" });
+  });
+
   it("requires powerValues when no default is configured", () => {
     expect(() => validateTuningInput(valid, [])).toThrow(/powerValues: powerValues is required/);
   });
