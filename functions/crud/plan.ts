@@ -102,7 +102,7 @@ export function responseForDbFailure(
   }
   if (failure.name === "ValidationException") {
     // "Item size has exceeded…" is the item; "Expression size has exceeded…" is the request, a plain 400 below.
-    if (/item size has exceeded the maximum allowed size/i.test(failure.message)) {
+    if (/item size (to update )?has exceeded the maximum allowed size/i.test(failure.message)) {
       return errorResponse(
         413,
         "ITEM_TOO_LARGE",
