@@ -11,7 +11,7 @@ import {
   jsonResponse,
   parseJsonObjectBody,
 } from "./http.js";
-import { type DbCommand, type DbOutput, type Plan, respond } from "./plan.js";
+import { type Attributes, type DbCommand, type DbOutput, type Plan, respond } from "./plan.js";
 import {
   invalid,
   rejectUnknownKeys,
@@ -139,7 +139,7 @@ export function planDispatch(request: HttpRequest, config: CrudConfig): Plan {
           name: "Put",
           input: {
             TableName,
-            Item: validateItem(payload.Item, "payload.Item"),
+            Item: checkVersionAttribute(validateItem(payload.Item, "payload.Item")),
             ...expressionParts,
             ...opt({ ReturnValues }),
           },
@@ -176,6 +176,7 @@ export function planDispatch(request: HttpRequest, config: CrudConfig): Plan {
           'payload.UpdateExpression is missing: give e.g. "SET #n = :v" with its names and values',
         );
       }
+      rejectVersionUpdate(UpdateExpression, names);
       const ReturnValues = validateChoice(payload.ReturnValues, "payload.ReturnValues", RETURN_VALUES_UPDATE);
       return command(
         {
@@ -261,4 +262,32 @@ function checkTableName(tableName: unknown, configured: string, optional: boolea
 /** Drops undefined fields so commands carry only what the client set. */
 function opt<T extends Record<string, unknown>>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+// `version` is the REST face's optimistic-concurrency counter (ETag, If-Match): a dispatcher write that made
+// it anything but a whole number would leave the item unwritable through /items.
+
+function checkVersionAttribute(item: Attributes): Attributes {
+  const { version } = item;
+  if (version !== undefined && !(typeof version === "number" && Number.isInteger(version) && version >= 0)) {
+    throw invalid(
+      "payload.Item.version",
+      "is the /items API's concurrency counter: give a whole number ≥ 0, or leave it out",
+    );
+  }
+  return item;
+}
+
+function rejectVersionUpdate(expression: string, names: Record<string, string> | undefined): void {
+  const placeholders = Object.entries(names ?? {})
+    .filter(([, name]) => name === "version")
+    .map(([placeholder]) => placeholder);
+  const literal = /(^|[^#:.\w])version\b/.test(expression);
+  if (literal || placeholders.some((p) => new RegExp(`${p}\\b`).test(expression))) {
+    throw new CrudRequestError(
+      400,
+      "READ_ONLY_FIELD",
+      "payload.UpdateExpression changes version, the /items API's concurrency counter: leave it out (it advances on writes through /items)",
+    );
+  }
 }

@@ -264,6 +264,26 @@ describe("REST API (/items)", () => {
     expect(patched).toMatchObject({ status: 200, json: { a: 2, version: 1 } });
   });
 
+  it("lets the dispatcher write a whole-number version and nested attributes named version", async () => {
+    const created = await dispatch({
+      operation: "create",
+      tableName: TABLE,
+      payload: { Item: { id: "copied-1", version: 3, meta: { version: "v2" } } },
+    });
+    expect(created.status).toBe(200);
+    expect((await call("GET", "/items/{id}", { id: "copied-1" })).headers.etag).toBe('"3"');
+    const nested = await dispatch({
+      operation: "update",
+      tableName: TABLE,
+      payload: {
+        Key: { id: "copied-1" },
+        UpdateExpression: "SET meta.version = :v",
+        ExpressionAttributeValues: { ":v": "v3" },
+      },
+    });
+    expect(nested.status).toBe(200);
+  });
+
   it("pages GET /items over more than one page with an opaque next token", async () => {
     for (let i = 0; i < 25; i += 1)
       await call("POST", "/items", { body: { id: `page-r-${String(i).padStart(2, "0")}` } });
@@ -708,6 +728,44 @@ const malformed: Case[] = [
       }),
     400,
     "INVALID_PARAMETER",
+  ],
+  [
+    "dispatcher create with a version that is not a whole number",
+    () =>
+      dispatch({ operation: "create", tableName: TABLE, payload: { Item: { id: "v1", version: "abc" } } }),
+    400,
+    "INVALID_PARAMETER",
+  ],
+  [
+    "dispatcher update setting version",
+    () =>
+      dispatch({
+        operation: "update",
+        tableName: TABLE,
+        payload: {
+          Key: { id: "v1" },
+          UpdateExpression: "SET version = :v",
+          ExpressionAttributeValues: { ":v": 1.5 },
+        },
+      }),
+    400,
+    "READ_ONLY_FIELD",
+  ],
+  [
+    "dispatcher update setting version through a placeholder",
+    () =>
+      dispatch({
+        operation: "update",
+        tableName: TABLE,
+        payload: {
+          Key: { id: "v1" },
+          UpdateExpression: "SET #v = :v",
+          ExpressionAttributeNames: { "#v": "version" },
+          ExpressionAttributeValues: { ":v": "x" },
+        },
+      }),
+    400,
+    "READ_ONLY_FIELD",
   ],
   [
     "echo of a payload nested 100 levels deep",
