@@ -268,6 +268,29 @@ describe("tuner handlers against the local Lambda service", () => {
 });
 
 describe("cleanup finds what the lock does not record", () => {
+  /** A lock item as a run that took it would have left it, expiring `expiresInS` from now (negative: expired). */
+  async function putLock(
+    functionArn: string,
+    owner: string,
+    expiresInS: number,
+    created: { alias: string; version: string }[],
+  ) {
+    await ddb.send(
+      new PutCommand({
+        TableName: HISTORY_TABLE,
+        Item: {
+          pk: `lock#${functionArn}`,
+          sk: "lock",
+          owner,
+          expiresAt: Math.floor(Date.now() / 1000) + expiresInS,
+          originalMemoryMb: ORIGINAL_MEMORY_MB,
+          originalEnvironment: null,
+          created,
+        },
+      }),
+    );
+  }
+
   /** What a run leaves when it dies between PublishVersion/CreateAlias and recording them in the lock. */
   async function leaveUnrecorded(functionArn: string, runId: string, memoryMb: number, alias: string) {
     await client().send(
@@ -316,20 +339,7 @@ describe("cleanup finds what the lock does not record", () => {
     const functionArn = await createTarget("tuner-it-expired");
     // A run killed mid-way: $LATEST left at 1024 MB with its alias, and its lock expired but still stored.
     const version = await leaveUnrecorded(functionArn, "run-killed", 1024, "RAM1024");
-    await ddb.send(
-      new PutCommand({
-        TableName: HISTORY_TABLE,
-        Item: {
-          pk: `lock#${functionArn}`,
-          sk: "lock",
-          owner: "run-killed",
-          expiresAt: Math.floor(Date.now() / 1000) - 60,
-          originalMemoryMb: ORIGINAL_MEMORY_MB,
-          originalEnvironment: null,
-          created: [{ alias: "RAM1024", version }],
-        },
-      }),
-    );
+    await putLock(functionArn, "run-killed", -60, [{ alias: "RAM1024", version }]);
     expect(await memoryOf(functionArn)).toBe(1024);
 
     const runs = await Promise.allSettled([
@@ -356,20 +366,7 @@ describe("cleanup finds what the lock does not record", () => {
     const functionArn = await createTarget("tuner-it-died");
     // The Initializer of execution "exec-died" took the lock, set 1024 MB and published, then timed out.
     const version = await leaveUnrecorded(functionArn, "exec-died", 1024, "RAM1024");
-    await ddb.send(
-      new PutCommand({
-        TableName: HISTORY_TABLE,
-        Item: {
-          pk: `lock#${functionArn}`,
-          sk: "lock",
-          owner: "exec-died",
-          expiresAt: Math.floor(Date.now() / 1000) + 3600,
-          originalMemoryMb: ORIGINAL_MEMORY_MB,
-          originalEnvironment: null,
-          created: [{ alias: "RAM1024", version }],
-        },
-      }),
-    );
+    await putLock(functionArn, "exec-died", 3600, [{ alias: "RAM1024", version }]);
     const result = (await optimizer({
       mode: "cleanup",
       runId: "exec-died",
