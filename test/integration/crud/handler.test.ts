@@ -53,6 +53,7 @@ async function call(method: string, resource: string, options: CallOptions = {})
 }
 
 const dispatch = (body: unknown) => call("POST", "/DynamoDBManager", { body });
+const dispatchUpdate = (payload: unknown) => dispatch({ operation: "update", tableName: TABLE, payload });
 
 /** Follows `next` through every page of GET /items, checking each page; every id seen, in order. */
 async function readAllPages(limit: number): Promise<{ ids: string[]; pages: number }> {
@@ -91,16 +92,12 @@ describe("dispatcher protocol (POST /DynamoDBManager)", () => {
     const read = await dispatch({ operation: "read", tableName: TABLE, payload: { Key: { id: "d-1" } } });
     expect(read).toMatchObject({ status: 200, json: { Item: { id: "d-1", name: "first", count: 1 } } });
 
-    const updated = await dispatch({
-      operation: "update",
-      tableName: TABLE,
-      payload: {
-        Key: { id: "d-1" },
-        UpdateExpression: "SET #c = #c + :inc",
-        ExpressionAttributeNames: { "#c": "count" },
-        ExpressionAttributeValues: { ":inc": 4 },
-        ReturnValues: "ALL_NEW",
-      },
+    const updated = await dispatchUpdate({
+      Key: { id: "d-1" },
+      UpdateExpression: "SET #c = #c + :inc",
+      ExpressionAttributeNames: { "#c": "count" },
+      ExpressionAttributeValues: { ":inc": 4 },
+      ReturnValues: "ALL_NEW",
     });
     expect(updated).toMatchObject({ status: 200, json: { Attributes: { id: "d-1", count: 5 } } });
 
@@ -158,14 +155,10 @@ describe("dispatcher protocol (POST /DynamoDBManager)", () => {
 
   it("answers 400 RESERVED_WORD when an expression uses a reserved word without a placeholder", async () => {
     await dispatch({ operation: "create", tableName: TABLE, payload: { Item: { id: "rw-1" } } });
-    const response = await dispatch({
-      operation: "update",
-      tableName: TABLE,
-      payload: {
-        Key: { id: "rw-1" },
-        UpdateExpression: "SET name = :n",
-        ExpressionAttributeValues: { ":n": "x" },
-      },
+    const response = await dispatchUpdate({
+      Key: { id: "rw-1" },
+      UpdateExpression: "SET name = :n",
+      ExpressionAttributeValues: { ":n": "x" },
     });
     expect(response.status).toBe(400);
     expect(response.json.error.code).toBe("RESERVED_WORD");
@@ -173,14 +166,10 @@ describe("dispatcher protocol (POST /DynamoDBManager)", () => {
   });
 
   it("answers 400 INVALID_EXPRESSION for an expression DynamoDB cannot parse", async () => {
-    const response = await dispatch({
-      operation: "update",
-      tableName: TABLE,
-      payload: {
-        Key: { id: "rw-1" },
-        UpdateExpression: "SET = = :n",
-        ExpressionAttributeValues: { ":n": "x" },
-      },
+    const response = await dispatchUpdate({
+      Key: { id: "rw-1" },
+      UpdateExpression: "SET = = :n",
+      ExpressionAttributeValues: { ":n": "x" },
     });
     expect(response).toMatchObject({ status: 400, json: { error: { code: "INVALID_EXPRESSION" } } });
   });
@@ -289,14 +278,10 @@ describe("REST API (/items)", () => {
     });
     expect(created.status).toBe(200);
     expect((await call("GET", "/items/{id}", { id: "copied-1" })).headers.etag).toBe('"3"');
-    const nested = await dispatch({
-      operation: "update",
-      tableName: TABLE,
-      payload: {
-        Key: { id: "copied-1" },
-        UpdateExpression: "SET meta.version = :v",
-        ExpressionAttributeValues: { ":v": "v3" },
-      },
+    const nested = await dispatchUpdate({
+      Key: { id: "copied-1" },
+      UpdateExpression: "SET meta.version = :v",
+      ExpressionAttributeValues: { ":v": "v3" },
     });
     expect(nested.status).toBe(200);
   });
@@ -330,14 +315,10 @@ describe("REST API (/items)", () => {
       tableName: TABLE,
       payload: { Item: { id: "counter", n: 9007199254740991 } },
     });
-    const bumped = await dispatch({
-      operation: "update",
-      tableName: TABLE,
-      payload: {
-        Key: { id: "counter" },
-        UpdateExpression: "SET n = n + :one",
-        ExpressionAttributeValues: { ":one": 1 },
-      },
+    const bumped = await dispatchUpdate({
+      Key: { id: "counter" },
+      UpdateExpression: "SET n = n + :one",
+      ExpressionAttributeValues: { ":one": 1 },
     });
     expect(bumped.status).toBe(200);
     const read = await call("GET", "/items/{id}", { id: "counter" });
@@ -429,18 +410,8 @@ const malformed: Case[] = [
     400,
     "MISSING_PARAMETER",
   ],
-  [
-    "update without Key",
-    () => dispatch({ operation: "update", tableName: TABLE, payload: { UpdateExpression: "SET a = :a" } }),
-    400,
-    "MISSING_PARAMETER",
-  ],
-  [
-    "update without UpdateExpression",
-    () => dispatch({ operation: "update", tableName: TABLE, payload: { Key: { id: "a" } } }),
-    400,
-    "MISSING_PARAMETER",
-  ],
+  ["update without Key", () => dispatchUpdate({ UpdateExpression: "SET a = :a" }), 400, "MISSING_PARAMETER"],
+  ["update without UpdateExpression", () => dispatchUpdate({ Key: { id: "a" } }), 400, "MISSING_PARAMETER"],
   [
     "Key is a string",
     () => dispatch({ operation: "read", tableName: TABLE, payload: { Key: "a" } }),
@@ -515,18 +486,17 @@ const malformed: Case[] = [
   ],
   [
     "UpdateExpression of wrong type",
-    () =>
-      dispatch({ operation: "update", tableName: TABLE, payload: { Key: { id: "a" }, UpdateExpression: 3 } }),
+    () => dispatchUpdate({ Key: { id: "a" }, UpdateExpression: 3 }),
     400,
     "INVALID_PARAMETER",
   ],
   [
     "bad attribute name placeholder",
     () =>
-      dispatch({
-        operation: "update",
-        tableName: TABLE,
-        payload: { Key: { id: "a" }, UpdateExpression: "SET #a = :a", ExpressionAttributeNames: { a: "b" } },
+      dispatchUpdate({
+        Key: { id: "a" },
+        UpdateExpression: "SET #a = :a",
+        ExpressionAttributeNames: { a: "b" },
       }),
     400,
     "INVALID_PARAMETER",
@@ -534,10 +504,10 @@ const malformed: Case[] = [
   [
     "bad attribute value placeholder",
     () =>
-      dispatch({
-        operation: "update",
-        tableName: TABLE,
-        payload: { Key: { id: "a" }, UpdateExpression: "SET a = :a", ExpressionAttributeValues: { a: 1 } },
+      dispatchUpdate({
+        Key: { id: "a" },
+        UpdateExpression: "SET a = :a",
+        ExpressionAttributeValues: { a: 1 },
       }),
     400,
     "INVALID_PARAMETER",
@@ -705,14 +675,10 @@ const malformed: Case[] = [
   [
     "dispatcher update with a value beyond -2^53",
     () =>
-      dispatch({
-        operation: "update",
-        tableName: TABLE,
-        payload: {
-          Key: { id: "n" },
-          UpdateExpression: "SET n = :n",
-          ExpressionAttributeValues: { ":n": -1e300 },
-        },
+      dispatchUpdate({
+        Key: { id: "n" },
+        UpdateExpression: "SET n = :n",
+        ExpressionAttributeValues: { ":n": -1e300 },
       }),
     400,
     "NUMBER_OUT_OF_RANGE",
@@ -736,14 +702,10 @@ const malformed: Case[] = [
   [
     "dispatcher update setting version",
     () =>
-      dispatch({
-        operation: "update",
-        tableName: TABLE,
-        payload: {
-          Key: { id: "v1" },
-          UpdateExpression: "SET version = :v",
-          ExpressionAttributeValues: { ":v": 1.5 },
-        },
+      dispatchUpdate({
+        Key: { id: "v1" },
+        UpdateExpression: "SET version = :v",
+        ExpressionAttributeValues: { ":v": 1.5 },
       }),
     400,
     "READ_ONLY_FIELD",
@@ -751,15 +713,11 @@ const malformed: Case[] = [
   [
     "dispatcher update setting version through a placeholder",
     () =>
-      dispatch({
-        operation: "update",
-        tableName: TABLE,
-        payload: {
-          Key: { id: "v1" },
-          UpdateExpression: "SET #v = :v",
-          ExpressionAttributeNames: { "#v": "version" },
-          ExpressionAttributeValues: { ":v": "x" },
-        },
+      dispatchUpdate({
+        Key: { id: "v1" },
+        UpdateExpression: "SET #v = :v",
+        ExpressionAttributeNames: { "#v": "version" },
+        ExpressionAttributeValues: { ":v": "x" },
       }),
     400,
     "READ_ONLY_FIELD",
