@@ -7,6 +7,9 @@ export class DataDirInUseError extends Error {
   override readonly name = "DataDirInUseError";
 }
 
+/** Data dirs this process holds, to tell its own claim from one a previous process with the same pid left. */
+const claimedHere = new Set<string>();
+
 export interface DataDirClaim {
   /** Notes the endpoint, so a second command pointed at this data dir can be told where the cloud is. */
   noteEndpoint(endpoint: string): void;
@@ -24,10 +27,14 @@ export function claimDataDir(dataDir: string): DataDirClaim {
       writeFileSync(file, `${process.pid}\n`, { flag: "wx" });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw error;
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const [pidLine = "", endpoint] = readFileSync(file, "utf8").split("\n");
       const owner = Number.parseInt(pidLine, 10);
-      if (Number.isInteger(owner) && isProcessAlive(owner)) {
+      // Our own pid holds it only if this process claimed it (a restarted container reuses low pids).
+      const held =
+        owner === process.pid ? claimedHere.has(file) : Number.isInteger(owner) && isProcessAlive(owner);
+      // A second attempt that finds the file again lost a race with another starter.
+      if (held || attempt > 0) {
         const reach = endpoint ? `reach it with --endpoint ${endpoint}, ` : "";
         throw new DataDirInUseError(
           `${dataDir} is in use by another local cloud (pid ${owner}): ${reach}stop it, or give this command another --data-dir`,
@@ -36,6 +43,7 @@ export function claimDataDir(dataDir: string): DataDirClaim {
       unlinkSync(file); // its process is gone
     }
   }
+  claimedHere.add(file);
   const ours = () => {
     try {
       return Number.parseInt(readFileSync(file, "utf8"), 10) === process.pid;
@@ -49,6 +57,7 @@ export function claimDataDir(dataDir: string): DataDirClaim {
     },
     release() {
       if (ours()) unlinkSync(file);
+      claimedHere.delete(file);
     },
   };
 }

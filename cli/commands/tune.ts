@@ -1,4 +1,5 @@
-import { mkdir } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir } from "node:fs/promises";
 import type { TuningOutput } from "../../functions/shared/analysis.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { parseCommandArgs, parsePort } from "../args.js";
@@ -110,6 +111,7 @@ export async function runTune(argv: string[]): Promise<number> {
 async function ensureReportsDir(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     throw new UsageError(

@@ -269,25 +269,47 @@ function opt<T extends Record<string, unknown>>(fields: T): Partial<T> {
 
 function checkVersionAttribute(item: Attributes): Attributes {
   const { version } = item;
-  if (version !== undefined && !(typeof version === "number" && Number.isInteger(version) && version >= 0)) {
+  // 0 stands for "no version yet" (the attribute absent), so a stored version starts at 1.
+  if (version !== undefined && !(typeof version === "number" && Number.isInteger(version) && version >= 1)) {
     throw invalid(
       "payload.Item.version",
-      "is the /items API's concurrency counter: give a whole number ≥ 0, or leave it out",
+      "is the /items API's concurrency counter: give a whole number ≥ 1, or leave it out",
     );
   }
   return item;
 }
 
 function rejectVersionUpdate(expression: string, names: Record<string, string> | undefined): void {
-  const placeholders = Object.entries(names ?? {})
-    .filter(([, name]) => name === "version")
-    .map(([placeholder]) => placeholder);
-  const literal = /(^|[^#:.\w])version\b/.test(expression);
-  if (literal || placeholders.some((p) => new RegExp(`${p}\\b`).test(expression))) {
+  const targets = [
+    "version",
+    ...Object.entries(names ?? {})
+      .filter(([, name]) => name === "version")
+      .map(([placeholder]) => placeholder),
+  ];
+  if (changedPaths(expression).some((path) => targets.includes(path))) {
     throw new CrudRequestError(
       400,
       "READ_ONLY_FIELD",
       "payload.UpdateExpression changes version, the /items API's concurrency counter: leave it out (it advances on writes through /items)",
     );
   }
+}
+
+/**
+ * The top-level paths an update expression writes: the left side of each SET assignment, each REMOVE path,
+ * the path of each ADD and DELETE action. Reading an attribute (`SET a = version`) writes nothing to it.
+ */
+function changedPaths(expression: string): string[] {
+  const paths: string[] = [];
+  const clauses = expression.split(/(?<![#:.\w])(SET|REMOVE|ADD|DELETE)\b/i).slice(1);
+  for (let i = 0; i + 1 < clauses.length; i += 2) {
+    const keyword = (clauses[i] ?? "").toUpperCase();
+    const body = clauses[i + 1] ?? "";
+    if (keyword === "SET") {
+      for (const match of body.matchAll(/(?:^|,)\s*([#\w]+)\s*=/g)) paths.push(match[1] ?? "");
+    } else {
+      for (const action of body.split(",")) paths.push(action.trim().split(/\s+/)[0] ?? "");
+    }
+  }
+  return paths;
 }

@@ -5,15 +5,23 @@ import type { HttpRequest, HttpResponse } from "./http.js";
 /** A direct invoke with something else (`{}`, a string) must get a 400, not a TypeError. */
 export function isProxyEvent(event: unknown): event is APIGatewayProxyEvent {
   if (typeof event !== "object" || event === null) return false;
-  const { httpMethod, resource, path, body, headers, pathParameters, queryStringParameters } =
+  const { httpMethod, resource, path, body, headers, pathParameters, queryStringParameters, requestContext } =
     event as Record<string, unknown>;
   return (
     typeof httpMethod === "string" &&
     typeof resource === "string" &&
     typeof path === "string" &&
     (body === undefined || body === null || typeof body === "string") &&
-    [headers, pathParameters, queryStringParameters].every(isStringMapOrAbsent)
+    [headers, pathParameters, queryStringParameters].every(isStringMapOrAbsent) &&
+    (requestContext === undefined || requestContext === null || isRequestContext(requestContext))
   );
+}
+
+/** The fields of requestContext the service reads (`path`, `requestId`) are strings when present. */
+function isRequestContext(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const { path, requestId } = value as Record<string, unknown>;
+  return [path, requestId].every((field) => field === undefined || typeof field === "string");
 }
 
 /** API Gateway sends these as string→string maps, or null. */

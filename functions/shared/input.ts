@@ -78,14 +78,24 @@ export const MAX_STATE_BYTES = 200 * 1024;
 /** JSON of one invocation's raw measurements (duration, billed, init, memory), generously. */
 const BYTES_PER_INVOCATION = 32;
 
+/** An onlyColdStarts alias name in an executor task's qualifier list (`"RAM10240-999",`). */
+const BYTES_PER_COLD_START_ALIAS = 16;
+
 /**
  * The analyzer's input is the largest state: every invocation's raw measurements, and the payload carried by
- * the run's context and by each power's executor task. Past the limit the execution would fail in a way no
- * Catch can handle, leaving the target's aliases and the lock behind.
+ * the execution's own input, the run's context and each power's executor task (with onlyColdStarts, one alias
+ * name per invocation too). Past the limit the execution would fail in a way no Catch can handle, leaving the
+ * target's aliases and the lock behind.
  */
-export function estimatedStateBytes(powers: number, num: number, payload: unknown): number {
+export function estimatedStateBytes(
+  powers: number,
+  num: number,
+  payload: unknown,
+  onlyColdStarts = false,
+): number {
   const payloadBytes = JSON.stringify(payload ?? null).length;
-  return powers * num * BYTES_PER_INVOCATION + payloadBytes * (powers + 1) + 2048;
+  const perInvocation = BYTES_PER_INVOCATION + (onlyColdStarts ? BYTES_PER_COLD_START_ALIAS : 0);
+  return powers * num * perInvocation + payloadBytes * (powers + 2) + 4096;
 }
 
 /**
@@ -229,10 +239,16 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
   if (checkedPowerValues === undefined && defaultPowerValues.length === 0) {
     problems.push({ field: "powerValues", problem: "powerValues is required (no default is configured)" });
   }
-  const stateBytes = estimatedStateBytes(powerValues.length, input.dryRun ? 1 : input.num, input.payload);
+  const stateBytes = estimatedStateBytes(
+    powerValues.length,
+    input.dryRun ? 1 : input.num,
+    input.payload,
+    input.onlyColdStarts,
+  );
   if (stateBytes > MAX_STATE_BYTES) {
+    const payloadShare = JSON.stringify(input.payload ?? null).length * (powerValues.length + 2);
     problems.push({
-      field: "num",
+      field: payloadShare > stateBytes / 2 ? "payload" : "num",
       problem: `num ${input.num} × ${powerValues.length} powerValues with this payload would pass about ${Math.round(stateBytes / 1024)} KB between states, over the ${MAX_STATE_BYTES / 1024} KB this tuner allows under Step Functions' 256 KB limit: lower num, tune fewer powerValues per run, or shrink the payload`,
     });
   }

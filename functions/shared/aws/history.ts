@@ -74,7 +74,9 @@ export async function acquireLock(
         Item: { ...lockKey(functionArn), ...item },
         ...(existing
           ? {
-              ConditionExpression: "#owner = :previous AND expiresAt = :expiresAt",
+              // Or gone meanwhile: DynamoDB's TTL may delete an expired lock at any moment.
+              ConditionExpression:
+                "attribute_not_exists(pk) OR (#owner = :previous AND expiresAt = :expiresAt)",
               ExpressionAttributeNames: { "#owner": "owner" },
               ExpressionAttributeValues: { ":previous": existing.owner, ":expiresAt": existing.expiresAt },
             }

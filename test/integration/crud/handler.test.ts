@@ -278,6 +278,12 @@ describe("REST API (/items)", () => {
     });
     expect(created.status).toBe(200);
     expect((await call("GET", "/items/{id}", { id: "copied-1" })).headers.etag).toBe('"3"');
+    const copiedVersion = await dispatchUpdate({
+      Key: { id: "copied-1" },
+      UpdateExpression: "SET seenVersion = #v",
+      ExpressionAttributeNames: { "#v": "version" },
+    });
+    expect(copiedVersion.status).toBe(200);
     const nested = await dispatchUpdate({
       Key: { id: "copied-1" },
       UpdateExpression: "SET meta.version = :v",
@@ -700,6 +706,29 @@ const malformed: Case[] = [
     "INVALID_PARAMETER",
   ],
   [
+    "dispatcher create with version 0, which means no version",
+    () => dispatch({ operation: "create", tableName: TABLE, payload: { Item: { id: "v0", version: 0 } } }),
+    400,
+    "INVALID_PARAMETER",
+  ],
+  [
+    "dispatcher update removing version",
+    () => dispatchUpdate({ Key: { id: "v1" }, UpdateExpression: "REMOVE a, version" }),
+    400,
+    "READ_ONLY_FIELD",
+  ],
+  [
+    "dispatcher update adding to version",
+    () =>
+      dispatchUpdate({
+        Key: { id: "v1" },
+        UpdateExpression: "SET a = :v ADD version :v",
+        ExpressionAttributeValues: { ":v": 1 },
+      }),
+    400,
+    "READ_ONLY_FIELD",
+  ],
+  [
     "dispatcher update setting version",
     () =>
       dispatchUpdate({
@@ -762,6 +791,10 @@ describe("direct invocations that are not API Gateway events", () => {
     [
       "an event with a numeric header",
       { httpMethod: "GET", resource: "/items", path: "/items", headers: { a: 1 } },
+    ],
+    [
+      "an event whose requestContext.path is a number",
+      { httpMethod: "POST", resource: "/items", path: "/items", body: "{}", requestContext: { path: 5 } },
     ],
   ])("%s → 400 NOT_AN_API_EVENT, never a thrown TypeError", async (_what, event) => {
     const result = await handler(

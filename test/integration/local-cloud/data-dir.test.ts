@@ -27,6 +27,13 @@ describe("the local cloud's data directory", () => {
     expect(existsSync(join(dataDir, "cloud.pid"))).toBe(false);
   });
 
+  it("is taken over from an earlier process that had this process's pid (a restarted container)", async () => {
+    writeFileSync(join(dataDir, "cloud.pid"), `${process.pid}\n`);
+    const cloud = await startLocalCloud({ port: 0, dataDir });
+    await cloud.close();
+    expect(existsSync(join(dataDir, "cloud.pid"))).toBe(false);
+  });
+
   it("is taken over from a process that is gone", async () => {
     // A pid above the kernel's pid_max cannot be alive: the cloud that wrote this was killed.
     writeFileSync(join(dataDir, "cloud.pid"), "4194999\nhttp://127.0.0.1:1\n");

@@ -141,6 +141,11 @@ const INVALID: [string, unknown, string][] = [
   ["dryRun not boolean", { ...valid, dryRun: "true" }, "dryRun"],
   ["more measurements than a state can carry", { ...valid, num: 1000, powerValues: "ALL" }, "num"],
   [
+    "a payload too big to carry through the run's states",
+    { ...valid, num: 10, powerValues: [512], payload: { big: "x".repeat(90_000) } },
+    "payload",
+  ],
+  [
     "a weight too small to get an invocation at this num",
     {
       ...valid,
@@ -321,9 +326,20 @@ describe("estimatedStateBytes", () => {
       allowedErrors: 0,
       compute: { gbSeconds: 1.5, requests: 1 },
     }));
-    const payload = { some: "payload", list: [1, 2, 3] };
-    const context = { payload, tasks: Array.from({ length: powers }, () => ({ payload })) };
-    const actual = JSON.stringify({ measurements, context }).length;
-    expect(estimatedStateBytes(powers, num, payload)).toBeGreaterThanOrEqual(actual);
+    const payload = { some: "payload", list: "x".repeat(20_000) };
+    // The state after the Map: the execution's input, the run's context (its input, one task per power with
+    // onlyColdStarts' alias names) and the measurements.
+    const tasks = Array.from({ length: powers }, (_, p) => ({
+      payload,
+      qualifiers: Array.from({ length: num }, (_, i) => `RAM${10240 - p}-${i}`),
+    }));
+    const state = {
+      lambdaARN: "arn",
+      payload,
+      tuning: { input: { payload }, executorTasks: tasks },
+      measurements,
+    };
+    const actual = JSON.stringify(state).length;
+    expect(estimatedStateBytes(powers, num, payload, true)).toBeGreaterThanOrEqual(actual);
   });
 });
