@@ -1,20 +1,27 @@
+/** Runs `onSignal` on the first Ctrl-C or SIGTERM, then exits 130 or 143; the returned function disarms it. */
+function onInterrupt(onSignal: (signal: NodeJS.Signals) => Promise<void> | void): () => void {
+  const handle = (signal: NodeJS.Signals) => {
+    Promise.resolve(onSignal(signal)).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", handle);
+  process.once("SIGTERM", handle);
+  return () => {
+    process.off("SIGINT", handle);
+    process.off("SIGTERM", handle);
+  };
+}
+
 /**
  * Ctrl-C (or SIGTERM) while a command holds a local cloud: stop it cleanly (function processes, cgroups,
  * DynamoDB's store) before exiting, rather than leaving that to the next start's sweep.
  */
 export function closeOnInterrupt(close: () => Promise<void>, log: (line: string) => void): () => void {
-  const onSignal = (signal: NodeJS.Signals) => {
+  return onInterrupt((signal) => {
     log(`${signal}: stopping the local cloud…`);
-    close()
-      .catch((error: unknown) => log(`stopping the local cloud failed: ${(error as Error).message ?? error}`))
-      .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  return () => {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  };
+    return close().catch((error: unknown) =>
+      log(`stopping the local cloud failed: ${(error as Error).message ?? error}`),
+    );
+  });
 }
 
 /**
@@ -22,14 +29,7 @@ export function closeOnInterrupt(close: () => Promise<void>, log: (line: string)
  * the execution goes on without it; say so, and where, before exiting.
  */
 export function explainOnInterrupt(explanation: string): () => void {
-  const onSignal = (signal: NodeJS.Signals) => {
+  return onInterrupt((signal) => {
     process.stderr.write(`\n${signal}: stopped following; ${explanation}\n`);
-    process.exit(signal === "SIGINT" ? 130 : 143);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  return () => {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  };
+  });
 }
