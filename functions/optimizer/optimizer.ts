@@ -110,8 +110,8 @@ export function createOptimizer(deps: OptimizerDeps) {
       // Temporary aliases and versions go first, so publishing the winner below cannot return one of them.
       await deleteCreated(deps.lambda, functionArn, lock.created ?? [], retry);
       await deleteLeftovers(deps.lambda, functionArn, retry);
-      // The initializer's restore of $LATEST may still be under way; if it failed, the paths below redo it.
-      await settleTargetUpdate(deps.lambda, functionArn, retry);
+      // The initializer's restore of $LATEST may still be under way (restoreTarget below waits for it itself).
+      if (recommendation.decision === "apply") await settleTargetUpdate(deps.lambda, functionArn, retry);
       const winner = recommendation.winnerPower;
       // Environment variables are written back only if the run changed them (onlyColdStarts): a snapshot that
       // could not read them (a KMS key the tuner may not use) must not wipe them.
