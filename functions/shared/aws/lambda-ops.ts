@@ -45,8 +45,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const versionMarker = (runId: string) => `${VERSION_MARKER_PREFIX}${runId}`;
 const VERSION_MARKER_PREFIX = "powertune run ";
 
-export { TUNER_ALIAS_PATTERN };
-
 /** True for a version description written by a tuning run (any run: only one may hold the lock at a time). */
 export const isRunMarker = (description: string | undefined) =>
   description?.startsWith(VERSION_MARKER_PREFIX) ?? false;

@@ -1,11 +1,11 @@
 // deleteLeftovers with a paginating client (mocked client: ListAliases / ListVersionsByFunction pages, which the
 // local Lambda service never splits) and the naming rules of what counts as a tuner leftover.
 import { describe, expect, it } from "vitest";
+import { TUNER_ALIAS_PATTERN } from "../../../functions/shared/aliases.js";
 import {
   deleteLeftovers,
   isRunMarker,
   type LambdaApi,
-  TUNER_ALIAS_PATTERN,
   versionMarker,
 } from "../../../functions/shared/aws/lambda-ops.js";
 
