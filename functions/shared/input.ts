@@ -93,9 +93,13 @@ export function estimatedStateBytes(
   payload: unknown,
   onlyColdStarts = false,
 ): number {
-  const payloadBytes = JSON.stringify(payload ?? null).length;
   const perInvocation = BYTES_PER_INVOCATION + (onlyColdStarts ? BYTES_PER_COLD_START_ALIAS : 0);
-  return powers * num * perInvocation + payloadBytes * (powers + 2) + 4096;
+  return powers * num * perInvocation + payloadStateBytes(powers, payload) + 4096;
+}
+
+/** The payload's copies in that state: the execution's input, the run's context, one per executor task. */
+function payloadStateBytes(powers: number, payload: unknown): number {
+  return JSON.stringify(payload ?? null).length * (powers + 2);
 }
 
 /**
@@ -246,9 +250,8 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
     input.onlyColdStarts,
   );
   if (stateBytes > MAX_STATE_BYTES) {
-    const payloadShare = JSON.stringify(input.payload ?? null).length * (powerValues.length + 2);
     problems.push({
-      field: payloadShare > stateBytes / 2 ? "payload" : "num",
+      field: payloadStateBytes(powerValues.length, input.payload) > stateBytes / 2 ? "payload" : "num",
       problem: `num ${input.num} × ${powerValues.length} powerValues with this payload would pass about ${Math.round(stateBytes / 1024)} KB between states, over the ${MAX_STATE_BYTES / 1024} KB this tuner allows under Step Functions' 256 KB limit: lower num, tune fewer powerValues per run, or shrink the payload`,
     });
   }
