@@ -1,7 +1,8 @@
 // Where a command runs: AWS (standard credential chain), a running local cloud, or one booted for the run.
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { bootLocalCloudWithApp, LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/cloud.js";
+import { bootLocalCloudWithApp } from "../local/cloud.js";
 import { fetchLocalOutputs, type StackOutputs } from "../local/outputs.js";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/shared/identity.js";
 import { expireInterruptedRuns } from "./demo-steps.js";
 import { closeOnInterrupt, explainOnInterrupt } from "./interrupt.js";
 import { UsageError } from "./usage-error.js";

@@ -2,7 +2,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { expireAllLocks } from "../functions/shared/aws/history.js";
-import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalCloud } from "../local/cloud.js";
+import type { LocalCloud } from "../local/cloud.js";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/shared/identity.js";
 import { sampleItems } from "../stacks/constructs/crud-sample-data.js";
 
 /** PUTs the sample items the weekly tuning input reads through the REST API (ids are stable: reruns overwrite). */

@@ -20,12 +20,8 @@ import { createRuleScheduler, type RuleScheduler, type ScheduledRule } from "./e
 import { createLambdaService, type LocalLambdaService } from "./lambda/index.js";
 import { type StackOutputs, writeOutputsFile } from "./outputs.js";
 import { listenOnLoopback, sendJson } from "./shared/http.js";
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "./shared/identity.js";
 import { createStepFunctionsService } from "./stepfunctions/index.js";
-
-export const LOCAL_REGION = "us-east-1";
-export const LOCAL_ACCOUNT_ID = "000000000000";
-/** Dummy credentials: the local cloud checks none, but SDK clients must sign with something. */
-export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { cloudAdmissionCores } from "../../local/cloud.js";
 import { createLambdaService } from "../../local/lambda/index.js";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { machineLine, rewriteSection } from "../support/benchmarks-doc.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -32,8 +33,8 @@ const { url } = await lambda.listen();
 functionEnvironment.AWS_ENDPOINT_URL = url;
 const client = new LambdaClient({
   endpoint: url,
-  region: "us-east-1",
-  credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
+  region: LOCAL_REGION,
+  credentials: LOCAL_CREDENTIALS,
 });
 
 function create(name: string, fixture: string, memoryMb: number): void {

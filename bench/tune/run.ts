@@ -13,12 +13,8 @@ import { runExecution } from "../../cli/run-execution.js";
 import type { PowerStats, TuningOutput } from "../../functions/shared/analysis.js";
 import { findReport } from "../../functions/shared/report-line.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
-import {
-  bootLocalCloudWithApp,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  type LocalCloud,
-} from "../../local/cloud.js";
+import { bootLocalCloudWithApp, type LocalCloud } from "../../local/cloud.js";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { crudPingPayload } from "../../stacks/constructs/crud-sample-data.js";
 import { BENCHMARKS_DOC, machineLine, rewriteSection } from "../support/benchmarks-doc.js";
 

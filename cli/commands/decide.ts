@@ -5,8 +5,8 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-
 import type { Recommendation } from "../../functions/shared/analysis.js";
 import { appendHistory } from "../../functions/shared/aws/history.js";
 import { publishAndAlias, updateTarget } from "../../functions/shared/aws/lambda-ops.js";
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/cloud.js";
 import { fetchLocalOutputs } from "../../local/outputs.js";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { parseCommandArgs } from "../args.js";
 import { DEFAULT_LOCAL_ENDPOINT } from "../cloud-target.js";
 import { EXIT_OK, UsageError } from "../usage-error.js";

@@ -1,9 +1,11 @@
 // API Gateway (REST, v1 proxy payload) for the local cloud: routes from the template, each request turned
 // into the proxy event and sent to its function through the Lambda API — the same path as on AWS.
+
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { readBody } from "../shared/http.js";
+import { LOCAL_ACCOUNT_ID } from "../shared/identity.js";
 import type { LocalService } from "../shared/types.js";
 import {
   buildProxyEvent,
@@ -57,7 +59,7 @@ export function createApiGatewayService(options: ApiGatewayServiceOptions): ApiG
     region: options.region,
     credentials: options.credentials ?? { accessKeyId: "local", secretAccessKey: "local" },
   });
-  const accountId = options.accountId ?? "000000000000";
+  const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();

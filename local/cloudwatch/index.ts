@@ -5,14 +5,8 @@ import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import {
-  AMZ_JSON_1_0,
-  AwsServiceError,
-  parseJsonObject,
-  readBody,
-  sendAwsJsonError,
-  sendJson,
-} from "../shared/http.js";
+import { internalFailure, LocalServiceError } from "../shared/errors.js";
+import { AMZ_JSON_1_0, parseJsonObject, readBody, sendAwsJsonError, sendJson } from "../shared/http.js";
 import type { LocalService } from "../shared/types.js";
 import {
   type Dimension,
@@ -38,13 +32,13 @@ export interface CloudWatchService extends LocalService {
   dataPoints(): StoredDatum[];
 }
 
-function invalid(message: string): AwsServiceError {
-  return new AwsServiceError("InvalidParameterValue", message);
+function invalid(message: string): LocalServiceError {
+  return new LocalServiceError("InvalidParameterValue", message);
 }
 
 function requireString(value: unknown, field: string): string {
   if (typeof value !== "string" || value === "")
-    throw new AwsServiceError("MissingParameter", `${field} is required`);
+    throw new LocalServiceError("MissingParameter", `${field} is required`);
   return value;
 }
 
@@ -94,7 +88,7 @@ export function createCloudWatchService(options: CloudWatchServiceOptions = {}):
   function putMetricData(input: Record<string, unknown>): object {
     const namespace = requireString(input.Namespace, "Namespace");
     if (!Array.isArray(input.MetricData) || input.MetricData.length === 0) {
-      throw new AwsServiceError("MissingParameter", "MetricData is required: give at least one data point");
+      throw new LocalServiceError("MissingParameter", "MetricData is required: give at least one data point");
     }
     const now = Date.now();
     const added: StoredDatum[] = input.MetricData.map((raw, i) => {
@@ -134,7 +128,7 @@ export function createCloudWatchService(options: CloudWatchServiceOptions = {}):
     const startMs = parseTimestamp(input.StartTime, "StartTime");
     const endMs = parseTimestamp(input.EndTime, "EndTime");
     if (!Array.isArray(input.MetricDataQueries) || input.MetricDataQueries.length === 0) {
-      throw new AwsServiceError("MissingParameter", "MetricDataQueries is required");
+      throw new LocalServiceError("MissingParameter", "MetricDataQueries is required");
     }
     const descending = input.ScanBy !== "TimestampAscending";
     const results = input.MetricDataQueries.map((raw, i) => {
@@ -204,7 +198,7 @@ export function createCloudWatchService(options: CloudWatchServiceOptions = {}):
     const target = String(req.headers["x-amz-target"] ?? "");
     const raw = await readBody(req);
     if (!target.startsWith(CLOUDWATCH_TARGET_PREFIX)) {
-      throw new AwsServiceError(
+      throw new LocalServiceError(
         "InvalidAction",
         "This local CloudWatch speaks the AWS JSON 1.0 protocol (X-Amz-Target: GraniteServiceVersion20100801.<Operation>), " +
           "as current AWS SDKs do; the query protocol (Action=…) is not served",
@@ -212,7 +206,7 @@ export function createCloudWatchService(options: CloudWatchServiceOptions = {}):
     }
     const operation = operations[target.slice(CLOUDWATCH_TARGET_PREFIX.length)];
     if (operation === undefined) {
-      throw new AwsServiceError(
+      throw new LocalServiceError(
         "InvalidAction",
         `${target} is not emulated: use PutMetricData, GetMetricData or ListMetrics`,
       );
@@ -226,11 +220,7 @@ export function createCloudWatchService(options: CloudWatchServiceOptions = {}):
     handle(req, res) {
       serve(req, res).catch((error: unknown) => {
         const known =
-          error instanceof AwsServiceError
-            ? error
-            : error instanceof InvalidMetricParameterError
-              ? invalid(error.message)
-              : new AwsServiceError("InternalFailure", String((error as Error).message ?? error), 500);
+          error instanceof InvalidMetricParameterError ? invalid(error.message) : internalFailure(error);
         const fault = known.statusCode >= 500 ? "Receiver" : "Sender";
         sendAwsJsonError(res, known.statusCode, known.code, known.message, {
           "x-amzn-query-error": `${known.code};${fault}`,

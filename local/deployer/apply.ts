@@ -25,6 +25,7 @@ import {
   StateMachineDoesNotExist,
   UpdateStateMachineCommand,
 } from "@aws-sdk/client-sfn";
+import { iamRoleArn } from "../shared/identity.js";
 import type { ApiPlan, DeploymentPlan, FunctionPlan, RulePlan } from "./plan.js";
 import { zipFolder } from "./zip-folder.js";
 
@@ -144,7 +145,7 @@ export async function applyPlan(plan: DeploymentPlan, options: ApplyOptions): Pr
             Code: { ZipFile: zip },
             Handler: fn.handler,
             Runtime: fn.runtime as never,
-            Role: `arn:aws:iam::000000000000:role/${fn.functionName}`,
+            Role: iamRoleArn(fn.functionName),
             MemorySize: fn.memorySize,
             Timeout: fn.timeout,
             Architectures: fn.architectures as never,
@@ -201,7 +202,7 @@ export async function applyPlan(plan: DeploymentPlan, options: ApplyOptions): Pr
     );
 
     for (const machine of plan.stateMachines) {
-      const roleArn = `arn:aws:iam::000000000000:role/${machine.name}`;
+      const roleArn = iamRoleArn(machine.name);
       try {
         await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: machine.arn }));
         await sfn.send(

@@ -1,6 +1,7 @@
 // Turns a cloud assembly into a deployment plan for the local cloud: every resource it emulates, with every
 // intrinsic resolved to local names and ARNs, and the list of resource types it skips.
 import { createHash } from "node:crypto";
+import type { LocalIdentity } from "../shared/identity.js";
 import type { AssemblyStack, CfnResource, CloudAssembly } from "./assembly.js";
 import {
   NO_VALUE,
@@ -8,11 +9,6 @@ import {
   resolveIntrinsics,
   UnresolvableIntrinsicError,
 } from "./intrinsics.js";
-
-export interface LocalIdentity {
-  region: string;
-  accountId: string;
-}
 
 export interface TablePlan {
   stack: string;

@@ -1,33 +1,37 @@
 // Lambda's error codes and HTTP statuses, so an SDK v3 client raises the same exception classes it would
 // against AWS (the code travels in the `x-amzn-errortype` header and the `Type`/`Message` body).
 
-export class LambdaApiError extends Error {
-  constructor(
-    readonly code: string,
-    readonly statusCode: number,
-    message: string,
-    readonly errorType: "User" | "Service" = "User",
-  ) {
-    super(message);
-    this.name = code;
+import { LocalServiceError, type LocalServiceErrorOptions } from "../shared/errors.js";
+
+export interface LambdaApiErrorOptions extends LocalServiceErrorOptions {
+  /** Lambda's `Type` field: whose fault the error is. @default "User" */
+  errorType?: "User" | "Service";
+}
+
+export class LambdaApiError extends LocalServiceError {
+  readonly errorType: "User" | "Service";
+
+  constructor(code: string, message: string, options: LambdaApiErrorOptions = {}) {
+    super(code, message, options);
+    this.errorType = options.errorType ?? "User";
   }
 }
 
 export class ResourceNotFoundError extends LambdaApiError {
   constructor(message: string) {
-    super("ResourceNotFoundException", 404, message);
+    super("ResourceNotFoundException", message, { statusCode: 404 });
   }
 }
 
 export class ResourceConflictError extends LambdaApiError {
   constructor(message: string) {
-    super("ResourceConflictException", 409, message);
+    super("ResourceConflictException", message, { statusCode: 409 });
   }
 }
 
 export class InvalidParameterValueError extends LambdaApiError {
   constructor(message: string) {
-    super("InvalidParameterValueException", 400, message);
+    super("InvalidParameterValueException", message, { statusCode: 400 });
   }
 }
 
@@ -36,22 +40,20 @@ export class TooManyRequestsError extends LambdaApiError {
     message: string,
     readonly reason: string,
   ) {
-    super("TooManyRequestsException", 429, message);
+    super("TooManyRequestsException", message, { statusCode: 429 });
   }
 }
 
 export class RequestTooLargeError extends LambdaApiError {
   constructor(message: string) {
-    super("RequestTooLargeException", 413, message);
+    super("RequestTooLargeException", message, { statusCode: 413 });
   }
 }
 
 export class UnsupportedOperationError extends LambdaApiError {
   constructor(operation: string) {
-    super(
-      "InvalidRequestContentException",
-      400,
-      `${operation} is not implemented by the local Lambda service.`,
-    );
+    super("InvalidRequestContentException", `${operation} is not implemented by the local Lambda service.`, {
+      statusCode: 400,
+    });
   }
 }

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../shared/identity.js";
 import { type CgroupMode, detectCgroups } from "./cgroup.js";
 import {
   LambdaApiError,
@@ -21,9 +22,9 @@ export { CPU_ADMISSION_TAG, FALLBACK_EMULATION, LambdaService } from "./service.
 export interface LambdaServiceOptions {
   /** Code goes to `<dataDir>/functions/…`, per-function logs to `<dataDir>/logs/<name>.log`. @default a temp dir, no log files */
   dataDir?: string;
-  /** @default "us-east-1" */
+  /** @default LOCAL_REGION */
   region?: string;
-  /** @default "000000000000" */
+  /** @default LOCAL_ACCOUNT_ID */
   accountId?: string;
   /** Extra variables for every execution environment (endpoint, dummy role credentials). @default {} */
   functionEnvironment?: Record<string, string>;
@@ -68,8 +69,8 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambd
   const { codeRoot, temporary } = defaultCodeRoot(opts.dataDir);
   provideRuntimeSdk(codeRoot);
   const service = new LambdaService({
-    region: opts.region ?? "us-east-1",
-    accountId: opts.accountId ?? "000000000000",
+    region: opts.region ?? LOCAL_REGION,
+    accountId: opts.accountId ?? LOCAL_ACCOUNT_ID,
     codeRoot,
     logDir: opts.dataDir ? join(opts.dataDir, "logs") : undefined,
     functionEnvironment: opts.functionEnvironment ?? {},
@@ -156,11 +157,9 @@ async function readJson<T>(req: IncomingMessage): Promise<T> {
   try {
     return JSON.parse(body.toString("utf8")) as T;
   } catch {
-    throw new LambdaApiError(
-      "InvalidRequestContentException",
-      400,
-      "Could not parse request body into json.",
-    );
+    throw new LambdaApiError("InvalidRequestContentException", "Could not parse request body into json.", {
+      statusCode: 400,
+    });
   }
 }
 
@@ -184,9 +183,8 @@ function sendError(res: ServerResponse, error: unknown): void {
       ? error
       : new LambdaApiError(
           "ServiceException",
-          500,
           `Internal error: ${(error as Error)?.message ?? String(error)}`,
-          "Service",
+          { statusCode: 500, errorType: "Service", cause: error },
         );
   const body: Record<string, unknown> = {
     Type: apiError.errorType,
@@ -319,8 +317,8 @@ async function invoke(
   if (!["RequestResponse", "Event", "DryRun"].includes(invocationType)) {
     throw new LambdaApiError(
       "InvalidParameterValueException",
-      400,
       `InvocationType ${invocationType} is invalid: use RequestResponse, Event or DryRun.`,
+      { statusCode: 400 },
     );
   }
   const payload = await readBody(req);

@@ -379,8 +379,8 @@ export class LambdaService {
     if (revisionId !== undefined && revisionId !== record.latest.config.RevisionId) {
       throw new LambdaApiError(
         "PreconditionFailedException",
-        412,
         "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
+        { statusCode: 412 },
       );
     }
   }
@@ -618,8 +618,8 @@ export class LambdaService {
     if (input.RevisionId !== undefined && input.RevisionId !== alias.RevisionId) {
       throw new LambdaApiError(
         "PreconditionFailedException",
-        412,
         "The Revision Id provided does not match the latest Revision Id. Call GetAlias to retrieve it.",
+        { statusCode: 412 },
       );
     }
     if (input.FunctionVersion !== undefined)
@@ -715,8 +715,8 @@ export class LambdaService {
       } catch {
         throw new LambdaApiError(
           "InvalidRequestContentException",
-          400,
           "Could not parse request body into json: send the Payload as JSON text.",
+          { statusCode: 400 },
         );
       }
     }
@@ -991,7 +991,9 @@ export class LambdaService {
 }
 
 function shuttingDown(): LambdaApiError {
-  return new LambdaApiError("ServiceException", 500, "The local Lambda service is shutting down.");
+  return new LambdaApiError("ServiceException", "The local Lambda service is shutting down.", {
+    statusCode: 500,
+  });
 }
 
 export function defaultCodeRoot(dataDir: string | undefined): { codeRoot: string; temporary: boolean } {

@@ -1,5 +1,6 @@
 // Small JSON-over-HTTP helpers shared by the local services.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { LocalServiceError } from "./errors.js";
 
 export const AMZ_JSON_1_0 = "application/x-amz-json-1.0";
 
@@ -47,18 +48,6 @@ export function sendAwsJsonError(
   );
 }
 
-/** A base error for local services: its name is the AWS error code the SDK turns into an exception class. */
-export class AwsServiceError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly statusCode = 400,
-  ) {
-    super(message);
-    this.name = code;
-  }
-}
-
 /** Parses a JSON request body into an object, or throws the service's validation error naming the problem. */
 export function parseJsonObject(body: Buffer, errorCode = "SerializationException"): Record<string, unknown> {
   const text = body.toString("utf8").trim();
@@ -67,10 +56,10 @@ export function parseJsonObject(body: Buffer, errorCode = "SerializationExceptio
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new AwsServiceError(errorCode, `Request body is not valid JSON: ${(error as Error).message}`);
+    throw new LocalServiceError(errorCode, `Request body is not valid JSON: ${(error as Error).message}`);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new AwsServiceError(errorCode, "Request body must be a JSON object");
+    throw new LocalServiceError(errorCode, "Request body must be a JSON object");
   }
   return value as Record<string, unknown>;
 }

@@ -1,37 +1,37 @@
 // Step Functions' error codes: @aws-sdk/client-sfn raises the exception class of the same name.
-import { AwsServiceError } from "../shared/http.js";
+import { LocalServiceError } from "../shared/errors.js";
 
-export class StateMachineDoesNotExistError extends AwsServiceError {
+export class StateMachineDoesNotExistError extends LocalServiceError {
   constructor(arn: string) {
     super("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
   }
 }
 
-export class StateMachineAlreadyExistsError extends AwsServiceError {
+export class StateMachineAlreadyExistsError extends LocalServiceError {
   constructor(arn: string) {
     super("StateMachineAlreadyExists", `State Machine Already Exists with a different definition: '${arn}'`);
   }
 }
 
-export class ExecutionDoesNotExistError extends AwsServiceError {
+export class ExecutionDoesNotExistError extends LocalServiceError {
   constructor(arn: string) {
     super("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
   }
 }
 
-export class ExecutionAlreadyExistsError extends AwsServiceError {
+export class ExecutionAlreadyExistsError extends LocalServiceError {
   constructor(arn: string) {
     super("ExecutionAlreadyExists", `Execution Already Exists: '${arn}' (choose another name, or omit name)`);
   }
 }
 
-export class InvalidDefinitionError extends AwsServiceError {
+export class InvalidDefinitionError extends LocalServiceError {
   constructor(detail: string) {
     super("InvalidDefinition", `Invalid State Machine Definition: ${detail}`);
   }
 }
 
-export class InvalidExecutionInputError extends AwsServiceError {
+export class InvalidExecutionInputError extends LocalServiceError {
   constructor(detail: string) {
     super(
       "InvalidExecutionInput",
@@ -40,13 +40,13 @@ export class InvalidExecutionInputError extends AwsServiceError {
   }
 }
 
-export class InvalidArnError extends AwsServiceError {
+export class InvalidArnError extends LocalServiceError {
   constructor(field: string, value: unknown) {
     super("InvalidArn", `Invalid Arn in ${field}: ${JSON.stringify(value)}`);
   }
 }
 
-export class InvalidNameError extends AwsServiceError {
+export class InvalidNameError extends LocalServiceError {
   constructor(field: string, value: unknown) {
     super(
       "InvalidName",

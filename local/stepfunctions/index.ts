@@ -2,15 +2,9 @@
 // (`X-Amz-Target: AWSStepFunctions.<Operation>`, `application/x-amz-json-1.0`).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { LOCAL_REGION } from "../shared/arn.js";
-import {
-  AMZ_JSON_1_0,
-  AwsServiceError,
-  parseJsonObject,
-  readBody,
-  sendAwsJsonError,
-  sendJson,
-} from "../shared/http.js";
+import { internalFailure, LocalServiceError } from "../shared/errors.js";
+import { AMZ_JSON_1_0, parseJsonObject, readBody, sendAwsJsonError, sendJson } from "../shared/http.js";
+import { LOCAL_REGION } from "../shared/identity.js";
 import type { LocalService } from "../shared/types.js";
 import type { HistoryEvent } from "./history.js";
 import { type ExecutionRecord, type StateMachineRecord, StepFunctionsState } from "./service.js";
@@ -143,7 +137,7 @@ export function createStepFunctionsService(options: StepFunctionsServiceOptions 
       ? operations[target.slice(STEP_FUNCTIONS_TARGET_PREFIX.length)]
       : undefined;
     if (operation === undefined) {
-      throw new AwsServiceError(
+      throw new LocalServiceError(
         "UnknownOperationException",
         `${target || "(no X-Amz-Target)"} is not emulated; supported: ${Object.keys(operations).join(", ")}`,
       );
@@ -155,10 +149,7 @@ export function createStepFunctionsService(options: StepFunctionsServiceOptions 
     state,
     handle(req, res) {
       serve(req, res).catch((error: unknown) => {
-        const known =
-          error instanceof AwsServiceError
-            ? error
-            : new AwsServiceError("InternalFailure", (error as Error).message ?? String(error), 500);
+        const known = internalFailure(error);
         sendAwsJsonError(res, known.statusCode, known.code, known.message);
       });
     },
@@ -176,7 +167,7 @@ function paginate(items: object[], input: Record<string, unknown>, key: string):
   const start =
     typeof input.nextToken === "string" ? Number(Buffer.from(input.nextToken, "base64url").toString()) : 0;
   if (!Number.isInteger(start) || start < 0) {
-    throw new AwsServiceError(
+    throw new LocalServiceError(
       "InvalidToken",
       "nextToken is not one this service returned: omit it to start over",
     );

@@ -10,8 +10,7 @@ import {
   executionArn,
   type LocalIdentity,
   stateMachineArn,
-} from "../shared/arn.js";
-import { AwsServiceError } from "../shared/http.js";
+} from "../shared/identity.js";
 import {
   ExecutionAlreadyExistsError,
   ExecutionDoesNotExistError,
@@ -300,5 +299,3 @@ export class StepFunctionsState {
     await Promise.all(running.map((e) => e.done));
   }
 }
-
-export { AwsServiceError };

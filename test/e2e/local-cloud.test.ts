@@ -19,12 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireInterruptedRuns } from "../../cli/demo-steps.js";
 import type { TuningOutput } from "../../functions/shared/analysis.js";
 import { costPerInvocation, pricesForRegion } from "../../functions/shared/pricing.js";
-import {
-  bootLocalCloudWithApp,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  type LocalCloud,
-} from "../../local/cloud.js";
+import { bootLocalCloudWithApp, type LocalCloud } from "../../local/cloud.js";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { bootstrapChildren } from "../support/processes.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-e2e-"));

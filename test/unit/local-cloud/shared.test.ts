@@ -7,7 +7,7 @@ import {
   lambdaFunctionArn,
   parseArn,
   stateMachineArn,
-} from "../../../local/shared/arn.js";
+} from "../../../local/shared/identity.js";
 import { parseCredentialScope, serviceFromTarget } from "../../../local/shared/sigv4.js";
 
 function fakeRequest(url: string, headers: Record<string, string>): IncomingMessage {

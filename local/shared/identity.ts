@@ -1,8 +1,13 @@
-// ARNs shaped exactly like AWS's, for the local cloud's fixed identity.
+// The local cloud's one identity: its region, account and dummy credentials, and ARNs shaped exactly like
+// AWS's for them. Every local service and every caller of the local cloud takes these from here.
 
 export const LOCAL_REGION = "us-east-1";
 export const LOCAL_ACCOUNT_ID = "000000000000";
 
+/** Dummy credentials: the local cloud checks none, but SDK clients must sign with something. */
+export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+
+/** The region and account a local service answers for. */
 export interface LocalIdentity {
   region: string;
   accountId: string;
@@ -17,6 +22,11 @@ export function lambdaFunctionArn(
 ): string {
   const base = `arn:aws:lambda:${id.region}:${id.accountId}:function:${name}`;
   return qualifier === undefined ? base : `${base}:${qualifier}`;
+}
+
+/** The role ARN the deployer gives a resource whose template names none locally (roles are not emulated). */
+export function iamRoleArn(name: string, id: LocalIdentity = DEFAULT_IDENTITY): string {
+  return `arn:aws:iam::${id.accountId}:role/${name}`;
 }
 
 export function stateMachineArn(name: string, id: LocalIdentity = DEFAULT_IDENTITY): string {
