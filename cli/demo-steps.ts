@@ -1,7 +1,7 @@
 // The steps `npm start` takes on a freshly deployed local cloud, shared with the tune benchmark.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { expireAllLocks } from "../functions/shared/aws/history.js";
+import { expireAllLocks } from "../functions/tuner/aws/index.js";
 import type { LocalCloud } from "../local/cloud.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/shared/identity.js";
 import { sampleItems } from "../stacks/constructs/crud-sample-data.js";

@@ -10,8 +10,7 @@ import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from "@
 import { localSfnClient } from "../../cli/cloud-target.js";
 import { seedSampleItems, weeklyTuningInput } from "../../cli/demo-steps.js";
 import { runExecution } from "../../cli/run-execution.js";
-import type { PowerStats, TuningOutput } from "../../functions/shared/analysis.js";
-import { findReport } from "../../functions/shared/report-line.js";
+import { findReport, type PowerStats, type TuningOutput } from "../../functions/tuner/core/index.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { bootLocalCloudWithApp, type LocalCloud } from "../../local/cloud.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";

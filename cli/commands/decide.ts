@@ -2,9 +2,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import type { Recommendation } from "../../functions/shared/analysis.js";
-import { appendHistory } from "../../functions/shared/aws/history.js";
-import { publishAndAlias, updateTarget } from "../../functions/shared/aws/lambda-ops.js";
+import { appendHistory, publishAndAlias, updateTarget } from "../../functions/tuner/aws/index.js";
+import type { Recommendation } from "../../functions/tuner/core/index.js";
 import { fetchLocalOutputs } from "../../local/outputs.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { parseCommandArgs } from "../args.js";

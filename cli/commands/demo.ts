@@ -1,4 +1,4 @@
-import type { TuningOutput } from "../../functions/shared/analysis.js";
+import type { TuningOutput } from "../../functions/tuner/core/index.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { SAMPLE_ITEM_COUNT } from "../../stacks/constructs/crud-sample-data.js";
 import { parseCommandArgs } from "../args.js";

@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import { access, mkdir } from "node:fs/promises";
-import type { TuningOutput } from "../../functions/shared/analysis.js";
+import type { TuningOutput } from "../../functions/tuner/core/index.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { parseCommandArgs, parsePort } from "../args.js";
 import { openCloudTarget } from "../cloud-target.js";

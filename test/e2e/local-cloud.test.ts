@@ -17,8 +17,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-d
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireInterruptedRuns } from "../../cli/demo-steps.js";
-import type { TuningOutput } from "../../functions/shared/analysis.js";
-import { costPerInvocation, pricesForRegion } from "../../functions/shared/pricing.js";
+import { costPerInvocation, pricesForRegion, type TuningOutput } from "../../functions/tuner/core/index.js";
 import { bootLocalCloudWithApp, type LocalCloud } from "../../local/cloud.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { bootstrapChildren } from "../support/processes.js";

@@ -2,7 +2,7 @@
 // every event must be a 200, so a tuning measures reads, not error answers.
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spreadPayloads } from "../../functions/shared/payloads.js";
+import { spreadPayloads } from "../../functions/tuner/core/index.js";
 import {
   crudPingPayload,
   crudTuningPayload,

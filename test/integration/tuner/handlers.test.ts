@@ -19,9 +19,14 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@a
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnalyzerEvent } from "../../../functions/analyzer/analyzer.js";
 import type { CleanupEvent, CleanupResult, FinishEvent } from "../../../functions/optimizer/optimizer.js";
-import type { Analysis, TuningOutput } from "../../../functions/shared/analysis.js";
-import { versionMarker } from "../../../functions/shared/aws/lambda-ops.js";
-import type { ExecutorTask, Measurements, TuningContext } from "../../../functions/shared/types.js";
+import { versionMarker } from "../../../functions/tuner/aws/index.js";
+import type {
+  Analysis,
+  ExecutorTask,
+  Measurements,
+  TuningContext,
+  TuningOutput,
+} from "../../../functions/tuner/core/index.js";
 import { type CloudWatchService, createCloudWatchService } from "../../../local/cloudwatch/index.js";
 import { listenOnLoopback } from "../../../local/shared/http.js";
 import { createTable, type RunningDynalite, startDynalite } from "../../support/dynalite.js";

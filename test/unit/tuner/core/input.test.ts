@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { InvalidTuningInputError } from "../../../functions/shared/errors.js";
+import { InvalidTuningInputError } from "../../../../functions/tuner/core/errors.js";
 import {
   ALL_POWER_VALUES,
   estimatedStateBytes,
   validateTuningInput,
-} from "../../../functions/shared/input.js";
-import { spreadPayloads } from "../../../functions/shared/payloads.js";
+} from "../../../../functions/tuner/core/input.js";
+import { spreadPayloads } from "../../../../functions/tuner/core/payloads.js";
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:crud";
 const DEFAULTS = [128, 256, 512, 1024, 1536, 3008];
