@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
+import { DEFAULT_POWER_VALUES } from "../contract/index.js";
 import {
-  DEFAULT_POWER_VALUES,
   InvalidTuningInputError,
   type TuningInput,
   validateTuningInput,

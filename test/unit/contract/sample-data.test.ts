@@ -2,18 +2,19 @@
 // every event must be a 200, so a tuning measures reads, not error answers.
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spreadPayloads } from "../../functions/tuner/core/index.js";
 import {
   crudPingPayload,
   crudTuningPayload,
   SAMPLE_ITEM_COUNT,
+  STACKS,
   sampleItems,
   TUNING_READ_IDS,
-} from "../../stacks/constructs/crud-sample-data.js";
-import { type CrudHandler, loadCrudHandler } from "../support/crud-handler.js";
-import { type RunningDynalite, startDynalite } from "../support/dynalite.js";
+} from "../../../contract/index.js";
+import { spreadPayloads } from "../../../functions/tuner/core/index.js";
+import { type CrudHandler, loadCrudHandler } from "../../support/crud-handler.js";
+import { type RunningDynalite, startDynalite } from "../../support/dynalite.js";
 
-const TABLE = "CrudService-Items-sample";
+const TABLE = `${STACKS.crud}-Items-sample`;
 let dynalite: RunningDynalite;
 let handler: CrudHandler;
 let calls = 0;
