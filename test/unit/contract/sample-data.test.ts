@@ -11,22 +11,22 @@ import {
   TUNING_READ_IDS,
 } from "../../../contract/index.js";
 import { spreadPayloads } from "../../../functions/tuner/core/index.js";
-import { type CrudHandler, loadCrudHandler } from "../../support/crud-handler.js";
+import { type CrudHandlerOnDynalite, crudHandlerOnDynalite } from "../../support/crud-handler.js";
 import { type RunningDynalite, startDynalite } from "../../support/dynalite.js";
 
 const TABLE = `${STACKS.crud}-Items-sample`;
 let dynalite: RunningDynalite;
-let handler: CrudHandler;
+let crud: CrudHandlerOnDynalite;
 let calls = 0;
 
 const invoke = (event: unknown) => {
   calls += 1;
-  return handler(event as APIGatewayProxyEvent, { awsRequestId: `sample-${calls}` } as Context);
+  return crud.handler(event as APIGatewayProxyEvent, { awsRequestId: `sample-${calls}` } as Context);
 };
 
 beforeAll(async () => {
   dynalite = await startDynalite();
-  handler = await loadCrudHandler(dynalite, TABLE);
+  crud = await crudHandlerOnDynalite(dynalite, TABLE);
   // Seeded the way the demo does it: PUT /items/{id} through the API's event shape.
   for (const item of sampleItems(SAMPLE_ITEM_COUNT)) {
     const result = await invoke({
@@ -47,6 +47,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  crud?.close();
   await dynalite?.stop();
 });
 
