@@ -1,5 +1,6 @@
 // Where a command runs: AWS (standard credential chain), a running local cloud, or one booted for the run.
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { outputLabel, stackOutput } from "../contract/index.js";
 import { bootLocalCloudWithApp } from "../local/cloud.js";
 import { fetchLocalOutputs, type StackOutputs } from "../local/outputs.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/shared/identity.js";
@@ -29,9 +30,12 @@ export interface CloudTarget {
 }
 
 function stateMachineFromOutputs(outputs: StackOutputs, where: string): string {
-  const arn = outputs.PowerTuner?.StateMachineArn;
-  if (!arn)
-    throw new UsageError(`${where} has no PowerTuner StateMachineArn output: run \`powertune deploy\` first`);
+  const arn = stackOutput(outputs, "tuner", "stateMachineArn");
+  if (!arn) {
+    throw new UsageError(
+      `${where} has no ${outputLabel("tuner", "stateMachineArn")} output: run \`powertune deploy\` first`,
+    );
+  }
   return arn;
 }
 

@@ -1,10 +1,10 @@
 // The steps `npm start` takes on a freshly deployed local cloud, shared with the tune benchmark.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { expireAllLocks } from "../functions/shared/aws/history.js";
+import { STACKS, sampleItems, stackOutput } from "../contract/index.js";
+import { expireAllLocks } from "../functions/tuner/aws/index.js";
 import type { LocalCloud } from "../local/cloud.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/shared/identity.js";
-import { sampleItems } from "../stacks/constructs/crud-sample-data.js";
 
 /** PUTs the sample items the weekly tuning input reads through the REST API (ids are stable: reruns overwrite). */
 export async function seedSampleItems(
@@ -27,11 +27,13 @@ export async function seedSampleItems(
   log(`seeded ${count} items through ${apiUrl}items`);
 }
 
-/** The input of the deployed schedule rule (PowerTuner's weekly tuning of the crud function). */
+/** The input of the deployed schedule rule (the tuner stack's weekly tuning of the crud function). */
 export function weeklyTuningInput(cloud: LocalCloud): Record<string, unknown> {
   const input = cloud.rules().flatMap((rule) => rule.targets.map((target) => target.input))[0];
   if (!input)
-    throw new Error("the deployed app has no schedule rule with a tuning input (PowerTuner's weekly rule)");
+    throw new Error(
+      `the deployed app has no schedule rule with a tuning input (${STACKS.tuner}'s weekly rule)`,
+    );
   return JSON.parse(input) as Record<string, unknown>;
 }
 
@@ -41,7 +43,7 @@ export function weeklyTuningInput(cloud: LocalCloud): Record<string, unknown> {
  * and the next run undoes what the interrupted one left instead of refusing for the lock's whole TTL.
  */
 export async function expireInterruptedRuns(cloud: LocalCloud, log: (line: string) => void): Promise<void> {
-  const table = cloud.outputs.PowerTuner?.HistoryTableName;
+  const table = stackOutput(cloud.outputs, "tuner", "historyTableName");
   if (!table) return;
   const ddb = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: cloud.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),

@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
-import { InvalidTuningInputError } from "../functions/shared/errors.js";
-import { type TuningInput, validateTuningInput } from "../functions/shared/input.js";
+import { DEFAULT_POWER_VALUES } from "../contract/index.js";
+import {
+  InvalidTuningInputError,
+  type TuningInput,
+  validateTuningInput,
+} from "../functions/tuner/core/index.js";
 import { UsageError } from "./usage-error.js";
-
-/** The state machine's default power values (PowerTunerStack's default), used only for progress display. */
-export const DEFAULT_POWER_VALUES = [128, 256, 512, 1024, 1536, 3008] as const;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // CDK app entry: `cdk synth` runs this through tsx (see cdk.json). No lookups: synth works offline.
 import { App } from "aws-cdk-lib";
+import { STACKS } from "../contract/index.js";
 import { parseStage } from "./config.js";
 import { CrudServiceStack } from "./crud-service-stack.js";
 import { PowerTunerStack } from "./power-tuner-stack.js";
@@ -12,8 +13,8 @@ const env = {
 };
 const stage = parseStage(app.node.tryGetContext("stage"));
 
-const crud = new CrudServiceStack(app, "CrudService", { env, stage });
-new PowerTunerStack(app, "PowerTuner", {
+const crud = new CrudServiceStack(app, STACKS.crud, { env, stage });
+new PowerTunerStack(app, STACKS.tuner, {
   env,
   stage,
   defaultTarget: crud.crudFunction,

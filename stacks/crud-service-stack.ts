@@ -1,4 +1,4 @@
-// CrudService: REST API Gateway → Lambda `crud` → DynamoDB table (partition key `id`).
+// CrudServiceStack: REST API Gateway → Lambda `crud` → DynamoDB table (partition key `id`).
 import { CfnOutput, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import {
   AccessLogFormat,
@@ -15,6 +15,7 @@ import { type Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import { OUTPUTS } from "../contract/index.js";
 import { removalPolicyFor, type Stage } from "./config.js";
 import { CrudFunction } from "./constructs/crud-function.js";
 
@@ -111,18 +112,21 @@ export class CrudServiceStack extends Stack {
       );
     }
 
-    // RestApi adds an `Endpoint` output of its own; ApiUrl below is the one users copy.
+    // RestApi adds an `Endpoint` output of its own; the API URL output below is the one users copy.
     this.api.node.tryRemoveChild("Endpoint");
-    new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "Base URL of the REST API" });
-    new CfnOutput(this, "TableName", {
+    new CfnOutput(this, OUTPUTS.crud.apiUrl, {
+      value: this.api.url,
+      description: "Base URL of the REST API",
+    });
+    new CfnOutput(this, OUTPUTS.crud.tableName, {
       value: this.table.tableName,
       description: "DynamoDB table of the items",
     });
-    new CfnOutput(this, "FunctionArn", {
+    new CfnOutput(this, OUTPUTS.crud.functionArn, {
       value: this.crudFunction.functionArn,
       description: "ARN of the crud function",
     });
-    new CfnOutput(this, "FunctionName", {
+    new CfnOutput(this, OUTPUTS.crud.functionName, {
       value: this.crudFunction.functionName,
       description: "Name of the crud function",
     });

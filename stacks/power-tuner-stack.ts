@@ -8,12 +8,11 @@ import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { type IFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import type { StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
+import { crudTuningPayload, DEFAULT_POWER_VALUES, OUTPUTS } from "../contract/index.js";
 import { removalPolicyFor, type Stage } from "./config.js";
-import { crudTuningPayload } from "./constructs/crud-sample-data.js";
 import { TunerFunction } from "./constructs/tuner-function.js";
 import { TunerStateMachine } from "./constructs/tuner-state-machine.js";
 
-export const DEFAULT_POWER_VALUES = [128, 256, 512, 1024, 1536, 3008];
 export const METRICS_NAMESPACE = "PowerTuning";
 
 /** What the tuner may do to a target: read and change its configuration, version it, alias it, invoke it. */
@@ -86,7 +85,10 @@ export interface PowerTunerStackProps extends StackProps {
   targetFunctionArns?: string[];
   /** Pre/post-processor functions the executor may invoke. @default [] */
   processorFunctionArns?: string[];
-  /** @default [128, 256, 512, 1024, 1536, 3008] */
+  /**
+   * MB values the weekly rule measures, and the functions use when an input names none.
+   * @default DEFAULT_POWER_VALUES (the tuner's defaults)
+   */
   defaultPowerValues?: number[];
   /** Power values measured at once; 0 = all. @default 0 */
   maxConcurrency?: number;
@@ -240,8 +242,8 @@ export class PowerTunerStack extends Stack {
       });
     }
 
-    new CfnOutput(this, "StateMachineArn", { value: this.stateMachine.stateMachineArn });
-    new CfnOutput(this, "HistoryTableName", { value: this.historyTable.tableName });
+    new CfnOutput(this, OUTPUTS.tuner.stateMachineArn, { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, OUTPUTS.tuner.historyTableName, { value: this.historyTable.tableName });
   }
 }
 

@@ -10,16 +10,23 @@ import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from "@
 import { localSfnClient } from "../../cli/cloud-target.js";
 import { seedSampleItems, weeklyTuningInput } from "../../cli/demo-steps.js";
 import { runExecution } from "../../cli/run-execution.js";
-import type { PowerStats, TuningOutput } from "../../functions/shared/analysis.js";
-import { findReport } from "../../functions/shared/report-line.js";
+import {
+  crudPingPayload,
+  DEFAULT_POWER_VALUES,
+  OUTPUTS,
+  outputLabel,
+  STACKS,
+  stackOutput,
+} from "../../contract/index.js";
+import { findReport, type PowerStats, type TuningOutput } from "../../functions/tuner/core/index.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { bootLocalCloudWithApp, type LocalCloud } from "../../local/cloud.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
-import { crudPingPayload } from "../../stacks/constructs/crud-sample-data.js";
 import { BENCHMARKS_DOC, machineLine, rewriteSection } from "../support/benchmarks-doc.js";
 
 const SECTION = "## Local tune";
-const POWERS = [128, 256, 512, 1024, 1536, 3008];
+/** The tuner's defaults, which the weekly rule measures. */
+const POWERS = [...DEFAULT_POWER_VALUES];
 const NUM = 50;
 const SEED_ITEMS = 25;
 const REPEATS = 3;
@@ -198,12 +205,12 @@ try {
     cdkOutDir: join(scratch, "cdk.out"),
     log,
   });
-  const apiUrl = cloud.outputs.CrudService?.ApiUrl;
-  const tableName = cloud.outputs.CrudService?.TableName;
-  const stateMachineArn = cloud.outputs.PowerTuner?.StateMachineArn;
+  const apiUrl = stackOutput(cloud.outputs, "crud", "apiUrl");
+  const tableName = stackOutput(cloud.outputs, "crud", "tableName");
+  const stateMachineArn = stackOutput(cloud.outputs, "tuner", "stateMachineArn");
   if (!apiUrl || !tableName || !stateMachineArn)
     throw new Error(
-      "the deployed app lacks the CrudService ApiUrl/TableName or PowerTuner StateMachineArn output",
+      `the deployed app lacks the ${outputLabel("crud", "apiUrl")}/${OUTPUTS.crud.tableName} or ${outputLabel("tuner", "stateMachineArn")} output`,
     );
 
   step = "seeding the sample items";
@@ -355,7 +362,7 @@ averages of ${millis(Math.min(...ratios.map((r) => r.serialMs)))}–${millis(Mat
 ${POWERS.length} measurement streams share the machine's cores than when one power runs alone. The local
 cloud's own process (DynamoDB, the state machine runner, the edge) used ${parallel.map((m) => m.cloudCores.toFixed(2)).join(", ")} cores on average during the
 parallel tunes and ${serialRuns.map((m) => m.cloudCores.toFixed(2)).join(", ")} during the serial ones, so it was not saturated. On AWS,
-DynamoDB's latency does not depend on the tune; locally, serial tunes (PowerTuner's \`maxConcurrency: 1\`) give
+DynamoDB's latency does not depend on the tune; locally, serial tunes (${STACKS.tuner}'s \`maxConcurrency: 1\`) give
 the closer estimate for a function dominated by such calls.
 
 Repeatability (the chosen power of the ${REPEATS} parallel tunes must be the same): ${sameOk ? `same each time, ${chosen[0]} MB` : `NOT the same: ${chosen.map((p) => `${p} MB`).join(", ")}`}.

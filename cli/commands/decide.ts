@@ -2,9 +2,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import type { Recommendation } from "../../functions/shared/analysis.js";
-import { appendHistory } from "../../functions/shared/aws/history.js";
-import { publishAndAlias, updateTarget } from "../../functions/shared/aws/lambda-ops.js";
+import { OUTPUTS, outputLabel, STACKS, stackOutput } from "../../contract/index.js";
+import { appendHistory, publishAndAlias, updateTarget } from "../../functions/tuner/aws/index.js";
+import type { Recommendation } from "../../functions/tuner/core/index.js";
 import { fetchLocalOutputs } from "../../local/outputs.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { parseCommandArgs } from "../args.js";
@@ -25,7 +25,7 @@ The decision is recorded in the TuningHistory table. <function> is a name or an 
 options:
   --endpoint URL              a running local cloud (default ${DEFAULT_LOCAL_ENDPOINT})
   --cloud                     use AWS (standard credential chain) instead
-  --history-table NAME        with --cloud: the PowerTuner stack's HistoryTableName output
+  --history-table NAME        with --cloud: the ${STACKS.tuner} stack's ${OUTPUTS.tuner.historyTableName} output
   --region REGION             with --cloud: the region
   -h, --help                  this help
 `;
@@ -57,7 +57,9 @@ export async function runDecision(decision: Decision, argv: string[]): Promise<n
   if (values.cloud) {
     table = values["history-table"];
     if (!table)
-      throw new UsageError(`powertune ${decision}: --cloud needs --history-table (output HistoryTableName)`);
+      throw new UsageError(
+        `powertune ${decision}: --cloud needs --history-table (output ${OUTPUTS.tuner.historyTableName})`,
+      );
     clientConfig = values.region ? { region: values.region } : {};
   } else {
     const endpoint = values.endpoint ?? DEFAULT_LOCAL_ENDPOINT;
@@ -66,10 +68,10 @@ export async function runDecision(decision: Decision, argv: string[]): Promise<n
       throw new UsageError(
         `powertune ${decision}: no local cloud answers at ${endpoint}; start one with \`powertune up\``,
       );
-    table = values["history-table"] ?? outputs.PowerTuner?.HistoryTableName;
+    table = values["history-table"] ?? stackOutput(outputs, "tuner", "historyTableName");
     if (!table)
       throw new UsageError(
-        `powertune ${decision}: the local cloud has no PowerTuner HistoryTableName output`,
+        `powertune ${decision}: the local cloud has no ${outputLabel("tuner", "historyTableName")} output`,
       );
     clientConfig = { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   }

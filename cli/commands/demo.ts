@@ -1,6 +1,6 @@
-import type { TuningOutput } from "../../functions/shared/analysis.js";
+import { outputLabel, SAMPLE_ITEM_COUNT, stackOutput } from "../../contract/index.js";
+import type { TuningOutput } from "../../functions/tuner/core/index.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
-import { SAMPLE_ITEM_COUNT } from "../../stacks/constructs/crud-sample-data.js";
 import { parseCommandArgs } from "../args.js";
 import { localSfnClient } from "../cloud-target.js";
 import { expireInterruptedRuns, seedSampleItems, weeklyTuningInput } from "../demo-steps.js";
@@ -47,10 +47,13 @@ export async function runDemo(argv: string[]): Promise<number> {
   const sfn = localSfnClient(cloud.endpoint);
   const stopHandling = closeOnInterrupt(() => cloud.close(), log);
   try {
-    const apiUrl = cloud.outputs.CrudService?.ApiUrl;
-    const stateMachineArn = cloud.outputs.PowerTuner?.StateMachineArn;
-    if (!apiUrl || !stateMachineArn)
-      throw new Error("the deployed app lacks the CrudService ApiUrl or PowerTuner StateMachineArn output");
+    const apiUrl = stackOutput(cloud.outputs, "crud", "apiUrl");
+    const stateMachineArn = stackOutput(cloud.outputs, "tuner", "stateMachineArn");
+    if (!apiUrl || !stateMachineArn) {
+      throw new Error(
+        `the deployed app lacks the ${outputLabel("crud", "apiUrl")} or ${outputLabel("tuner", "stateMachineArn")} output`,
+      );
+    }
     await expireInterruptedRuns(cloud, log);
     await seedSampleItems(apiUrl, items, log);
     const input = { includeOutputResults: true, ...weeklyTuningInput(cloud) };

@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
 import { access, mkdir } from "node:fs/promises";
-import type { TuningOutput } from "../../functions/shared/analysis.js";
+import { OUTPUTS, STACKS } from "../../contract/index.js";
+import type { TuningOutput } from "../../functions/tuner/core/index.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { parseCommandArgs, parsePort } from "../args.js";
 import { openCloudTarget } from "../cloud-target.js";
@@ -22,7 +23,7 @@ where it runs (default: the local cloud; one is booted for the run if none answe
   --endpoint URL              a running local cloud (default http://127.0.0.1:4566)
   --data-dir DIR              the local cloud's data directory when one is booted (default .powertune)
   --cloud                     run on AWS with the standard credential chain instead
-  --state-machine-arn ARN     with --cloud: the PowerTuner state machine (output StateMachineArn)
+  --state-machine-arn ARN     with --cloud: the ${STACKS.tuner} state machine (output ${OUTPUTS.tuner.stateMachineArn})
   --region REGION             with --cloud: the region (default: from the AWS configuration)
 
 output:
@@ -56,7 +57,7 @@ export async function runTune(argv: string[]): Promise<number> {
   if (values.input === undefined) throw new UsageError("powertune tune: --input FILE|- is required");
   if (values.cloud && !values["state-machine-arn"]) {
     throw new UsageError(
-      "powertune tune: --cloud needs --state-machine-arn (the PowerTuner stack's StateMachineArn output)",
+      `powertune tune: --cloud needs --state-machine-arn (the ${STACKS.tuner} stack's ${OUTPUTS.tuner.stateMachineArn} output)`,
     );
   }
   if (!values.cloud && (values["state-machine-arn"] || values.region)) {

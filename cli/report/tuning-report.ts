@@ -1,5 +1,5 @@
 // Turns the state machine's output into what a person reads: a terminal table, summary.md, report.html.
-import type { PowerStats, TuningOutput } from "../../functions/shared/analysis.js";
+import type { PowerStats, TuningOutput } from "../../functions/tuner/core/index.js";
 import { renderDualAxisChartSvg } from "./svg-chart.js";
 import { type Column, renderMarkdownTable, renderTextTable } from "./text-table.js";
 

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { TuningOutput } from "../../functions/shared/analysis.js";
+import type { TuningOutput } from "../../functions/tuner/core/index.js";
 import { type ReportMeta, renderReportHtml, renderSummaryMarkdown } from "./tuning-report.js";
 
 /** `2026-11-22T10-04-05Z-my-function`: sortable, and safe on every file system. */

@@ -1,9 +1,13 @@
 // Analyzer: statistics, costs, the winner and the recommendation (all in the pure core).
-import { type Analysis, analyze } from "../shared/analysis.js";
-import type { TunerConfig } from "../shared/aws/config.js";
-import { pricesForRegion } from "../shared/pricing.js";
-import { tunerComputeCost } from "../shared/run-cost.js";
-import type { Measurements, TuningContext } from "../shared/types.js";
+import type { TunerConfig } from "../tuner/aws/index.js";
+import {
+  type Analysis,
+  analyze,
+  type Measurements,
+  pricesForRegion,
+  type TuningContext,
+  tunerComputeCost,
+} from "../tuner/core/index.js";
 
 export interface AnalyzerEvent {
   tuning: TuningContext;

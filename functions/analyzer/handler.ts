@@ -1,4 +1,4 @@
-import { readTunerConfig } from "../shared/aws/config.js";
+import { readTunerConfig } from "../tuner/aws/index.js";
 import { createAnalyzer } from "./analyzer.js";
 
 export const handler = createAnalyzer({ config: readTunerConfig() });

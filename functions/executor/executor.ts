@@ -1,11 +1,15 @@
 // Executor: invoke one power value's alias num times and return the raw REPORT measurements.
 import { InvokeCommand } from "@aws-sdk/client-lambda";
-import type { TunerConfig } from "../shared/aws/config.js";
-import type { LambdaApi } from "../shared/aws/lambda-ops.js";
-import { PowerValueFailedError, ReportLineNotFoundError } from "../shared/errors.js";
-import { spreadPayloads } from "../shared/payloads.js";
-import { type InvocationReport, reportFromLogResult } from "../shared/report-line.js";
-import type { ExecutorTask, Measurements } from "../shared/types.js";
+import type { LambdaApi, TunerConfig } from "../tuner/aws/index.js";
+import {
+  type ExecutorTask,
+  type InvocationReport,
+  type Measurements,
+  PowerValueFailedError,
+  ReportLineNotFoundError,
+  reportFromLogResult,
+  spreadPayloads,
+} from "../tuner/core/index.js";
 
 export interface ExecutorDeps {
   lambda: LambdaApi;

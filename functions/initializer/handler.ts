@@ -1,5 +1,4 @@
-import { documentClient, lambdaClient } from "../shared/aws/clients.js";
-import { readTunerConfig } from "../shared/aws/config.js";
+import { documentClient, lambdaClient, readTunerConfig } from "../tuner/aws/index.js";
 import { createInitializer } from "./initializer.js";
 
 export const handler = createInitializer({

@@ -1,21 +1,29 @@
 // Initializer: validate the input, take the lock, snapshot $LATEST, create one version + alias per power value.
 import { randomUUID } from "node:crypto";
-import { cleanupRun, undoChanges } from "../shared/aws/cleanup.js";
-import type { TunerConfig } from "../shared/aws/config.js";
-import { acquireLock, clearCreated, type DocumentClient, recordCreated } from "../shared/aws/history.js";
 import {
+  acquireLock,
+  cleanupRun,
+  clearCreated,
   DEFAULT_RETRY,
+  type DocumentClient,
   deleteLeftovers,
   type LambdaApi,
   publishAndAlias,
   type RetryPolicy,
   readTargetConfig,
+  recordCreated,
   startTargetUpdate,
+  type TunerConfig,
+  undoChanges,
   updateTarget,
   versionMarker,
-} from "../shared/aws/lambda-ops.js";
-import { isWeightedPayloadList, validateTuningInput } from "../shared/input.js";
-import type { ExecutorTask, TuningContext } from "../shared/types.js";
+} from "../tuner/aws/index.js";
+import {
+  type ExecutorTask,
+  isWeightedPayloadList,
+  type TuningContext,
+  validateTuningInput,
+} from "../tuner/core/index.js";
 
 export interface InitializerDeps {
   lambda: LambdaApi;

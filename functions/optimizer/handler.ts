@@ -1,5 +1,4 @@
-import { cloudWatchClient, documentClient, lambdaClient } from "../shared/aws/clients.js";
-import { readTunerConfig } from "../shared/aws/config.js";
+import { cloudWatchClient, documentClient, lambdaClient, readTunerConfig } from "../tuner/aws/index.js";
 import { createOptimizer } from "./optimizer.js";
 
 export const handler = createOptimizer({

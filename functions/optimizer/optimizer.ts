@@ -1,27 +1,26 @@
 // Optimizer: remove the run's aliases/versions, apply or record the winner, restore $LATEST, release the lock,
 // append the run to TuningHistory and publish per-power metrics. In cleanup mode it undoes a failed run.
 import { type CloudWatchClient, PutMetricDataCommand, StandardUnit } from "@aws-sdk/client-cloudwatch";
-import { type Analysis, finalOutput, type TuningOutput } from "../shared/analysis.js";
-import { type CleanupSummary, cleanupRun, restoreTarget } from "../shared/aws/cleanup.js";
-import type { TunerConfig } from "../shared/aws/config.js";
 import {
   appendHistory,
-  type DocumentClient,
-  putPendingRecommendation,
-  readLock,
-  releaseLock,
-} from "../shared/aws/history.js";
-import {
+  type CleanupSummary,
+  cleanupRun,
   DEFAULT_RETRY,
+  type DocumentClient,
   deleteCreated,
   deleteLeftovers,
   type LambdaApi,
   publishAndAlias,
+  putPendingRecommendation,
   type RetryPolicy,
+  readLock,
+  releaseLock,
+  restoreTarget,
   settleTargetUpdate,
+  type TunerConfig,
   updateTarget,
-} from "../shared/aws/lambda-ops.js";
-import type { TuningContext } from "../shared/types.js";
+} from "../tuner/aws/index.js";
+import { type Analysis, finalOutput, type TuningContext, type TuningOutput } from "../tuner/core/index.js";
 
 export interface OptimizerDeps {
   lambda: LambdaApi;

@@ -9,7 +9,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { esmBundling } from "./bundling.js";
 
-/** Exactly the DynamoDB actions the handler sends (see functions/crud/handler.ts). */
+/** Exactly the DynamoDB actions the handler sends (see sendDbCommand in functions/crud/document-client.ts). */
 export const CRUD_TABLE_ACTIONS = [
   "dynamodb:GetItem",
   "dynamodb:PutItem",

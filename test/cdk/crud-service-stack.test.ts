@@ -3,6 +3,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { Architecture } from "aws-cdk-lib/aws-lambda";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
+import { OUTPUTS, STACKS } from "../../contract/index.js";
 import { parseStage } from "../../stacks/config.js";
 import { CRUD_TABLE_ACTIONS } from "../../stacks/constructs/crud-function.js";
 import { CrudServiceStack, type CrudServiceStackProps } from "../../stacks/crud-service-stack.js";
@@ -11,7 +12,7 @@ const env = { account: "000000000000", region: "us-east-1" };
 
 function synth(props: CrudServiceStackProps = {}) {
   const app = new App();
-  const stack = new CrudServiceStack(app, "CrudService", { env, ...props });
+  const stack = new CrudServiceStack(app, STACKS.crud, { env, ...props });
   return { stack, template: Template.fromStack(stack) };
 }
 
@@ -104,11 +105,11 @@ describe("CrudServiceStack", () => {
     defaults.template.hasResourceProperties("AWS::ApiGateway::Stage", { StageName: "dev" });
   });
 
-  it("outputs ApiUrl, TableName, FunctionArn and FunctionName", () => {
+  it("outputs the API URL, the table name, and the function's ARN and name", () => {
     const outputs = defaults.template.findOutputs("*");
-    expect(Object.keys(outputs).sort()).toEqual(["ApiUrl", "FunctionArn", "FunctionName", "TableName"]);
-    expect(outputs.TableName?.Value).toEqual({ Ref: tableLogicalId });
-    expect(JSON.stringify(outputs.FunctionArn?.Value)).toContain('"Arn"]');
+    expect(Object.keys(outputs).sort()).toEqual(Object.values(OUTPUTS.crud).sort());
+    expect(outputs[OUTPUTS.crud.tableName]?.Value).toEqual({ Ref: tableLogicalId });
+    expect(JSON.stringify(outputs[OUTPUTS.crud.functionArn]?.Value)).toContain('"Arn"]');
   });
 
   it("requires SigV4 on every method when apiAuthorization is iam", () => {

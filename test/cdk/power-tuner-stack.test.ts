@@ -3,13 +3,12 @@ import { App, Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
-import { crudTuningPayload } from "../../stacks/constructs/crud-sample-data.js";
+import { crudTuningPayload, DEFAULT_POWER_VALUES, OUTPUTS, STACKS } from "../../contract/index.js";
 import { CPU_ADMISSION_TAG } from "../../stacks/constructs/tuner-function.js";
 import { CrudServiceStack } from "../../stacks/crud-service-stack.js";
 import {
   ACCEPTED_WILDCARD_FINDINGS,
   type AcceptedWildcard,
-  DEFAULT_POWER_VALUES,
   PowerTunerStack,
   TARGET_ACTIONS,
 } from "../../stacks/power-tuner-stack.js";
@@ -20,8 +19,8 @@ const aslValidator = createRequire(import.meta.url)("asl-validator") as AslValid
 
 const env = { account: "000000000000", region: "us-east-1" };
 const app = new App();
-const crud = new CrudServiceStack(app, "CrudService", { env });
-const stack = new PowerTunerStack(app, "PowerTuner", {
+const crud = new CrudServiceStack(app, STACKS.crud, { env });
+const stack = new PowerTunerStack(app, STACKS.tuner, {
   env,
   defaultTarget: crud.crudFunction,
   defaultTargetTable: crud.table,
@@ -150,7 +149,7 @@ describe("PowerTunerStack resources", () => {
     expect(imports.some((name) => name.includes("Items"))).toBe(true);
     expect(input).toEqual({
       lambdaARN: "arn:aws:lambda:us-east-1:000000000000:function:crud",
-      powerValues: [128, 256, 512, 1024, 1536, 3008],
+      powerValues: DEFAULT_POWER_VALUES,
       num: 50,
       strategy: "balanced",
       payload: crudTuningPayload("crud-table"),
@@ -160,9 +159,9 @@ describe("PowerTunerStack resources", () => {
 
   it("leaves the weekly rule disabled unless asked", () => {
     const other = new App();
-    const c = new CrudServiceStack(other, "CrudService", { env });
+    const c = new CrudServiceStack(other, STACKS.crud, { env });
     const t = Template.fromStack(
-      new PowerTunerStack(other, "PowerTuner", {
+      new PowerTunerStack(other, STACKS.tuner, {
         env,
         defaultTarget: c.crudFunction,
         defaultTargetTable: c.table,
@@ -215,15 +214,15 @@ describe("PowerTunerStack resources", () => {
   });
 
   it("outputs the state machine ARN and the history table name", () => {
-    template.hasOutput("StateMachineArn", {});
-    template.hasOutput("HistoryTableName", {});
+    template.hasOutput(OUTPUTS.tuner.stateMachineArn, {});
+    template.hasOutput(OUTPUTS.tuner.historyTableName, {});
   });
 
   it("passes cdk-nag AwsSolutions with zero findings once the table of accepted wildcards is applied", () => {
     // A fresh app: acknowledging changes the construct tree.
     const nagApp = new App();
-    const nagCrud = new CrudServiceStack(nagApp, "CrudService", { env });
-    const nagStack = new PowerTunerStack(nagApp, "PowerTuner", {
+    const nagCrud = new CrudServiceStack(nagApp, STACKS.crud, { env });
+    const nagStack = new PowerTunerStack(nagApp, STACKS.tuner, {
       env,
       defaultTarget: nagCrud.crudFunction,
       defaultTargetTable: nagCrud.table,
@@ -261,7 +260,7 @@ describe("PowerTunerStack resources", () => {
     const [targets, , stateMachine] = ACCEPTED_WILDCARD_FINDINGS;
     expect(stateMachine?.resource.test("<ExecutorFunction90B119DB.Arn>:*")).toBe(true);
     expect(stateMachine?.resource.test("<SomeOtherFunctionABCDEF12.Arn>:*")).toBe(false);
-    expect(targets?.construct.test("PowerTuner/Analyzer/Role/Resource")).toBe(false);
+    expect(targets?.construct.test(`${STACKS.tuner}/Analyzer/Role/Resource`)).toBe(false);
     expect(targets?.resource.test("*")).toBe(false);
   });
 });

@@ -17,8 +17,8 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-d
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireInterruptedRuns } from "../../cli/demo-steps.js";
-import type { TuningOutput } from "../../functions/shared/analysis.js";
-import { costPerInvocation, pricesForRegion } from "../../functions/shared/pricing.js";
+import { type DeployedOutputs, stackOutput } from "../../contract/index.js";
+import { costPerInvocation, pricesForRegion, type TuningOutput } from "../../functions/tuner/core/index.js";
 import { bootLocalCloudWithApp, type LocalCloud } from "../../local/cloud.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { bootstrapChildren } from "../support/processes.js";
@@ -43,10 +43,10 @@ beforeAll(async () => {
   const config = { endpoint: cloud.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   lambda = new LambdaClient(config);
   sfn = new SFNClient(config);
-  apiUrl = cloud.outputs.CrudService?.ApiUrl ?? "";
-  tableName = cloud.outputs.CrudService?.TableName ?? "";
-  crudArn = cloud.outputs.CrudService?.FunctionArn ?? "";
-  stateMachineArn = cloud.outputs.PowerTuner?.StateMachineArn ?? "";
+  apiUrl = stackOutput(cloud.outputs, "crud", "apiUrl") ?? "";
+  tableName = stackOutput(cloud.outputs, "crud", "tableName") ?? "";
+  crudArn = stackOutput(cloud.outputs, "crud", "functionArn") ?? "";
+  stateMachineArn = stackOutput(cloud.outputs, "tuner", "stateMachineArn") ?? "";
 }, 180_000);
 
 afterAll(async () => {
@@ -103,10 +103,10 @@ async function expectNoTunerLeftovers(functionName: string, memoryMb: number) {
 describe("the deployed app on the local cloud", () => {
   it("writes outputs like cdk deploy --outputs-file, with a local API URL", () => {
     expect(apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/restapis\/[a-z0-9]+\/dev\/_user_request_\/$/);
-    const file = JSON.parse(readFileSync(join(scratch, "data", "outputs.json"), "utf8"));
-    expect(file.CrudService.FunctionArn).toBe(crudArn);
-    expect(file.PowerTuner.StateMachineArn).toBe(stateMachineArn);
-    expect(file.PowerTuner.HistoryTableName).toBeTruthy();
+    const file = JSON.parse(readFileSync(join(scratch, "data", "outputs.json"), "utf8")) as DeployedOutputs;
+    expect(stackOutput(file, "crud", "functionArn")).toBe(crudArn);
+    expect(stackOutput(file, "tuner", "stateMachineArn")).toBe(stateMachineArn);
+    expect(stackOutput(file, "tuner", "historyTableName")).toBeTruthy();
   });
 
   it("serves every seed operation of the dispatcher over HTTP", async () => {
@@ -202,7 +202,7 @@ describe("a tuning run through the synthesized state machine", () => {
     try {
       const { Items } = await ddb.send(
         new QueryCommand({
-          TableName: cloud.outputs.PowerTuner?.HistoryTableName,
+          TableName: stackOutput(cloud.outputs, "tuner", "historyTableName"),
           KeyConditionExpression: "pk = :pk",
           ExpressionAttributeValues: { ":pk": `fn#${crudArn}` },
         }),
@@ -269,7 +269,7 @@ describe("a tuning run whose target always throws", () => {
 
 describe("a tuning interrupted with an earlier local cloud", () => {
   it("leaves a lock that refuses runs until a freshly booted cloud expires it; then the next run tunes", async () => {
-    const table = cloud.outputs.PowerTuner?.HistoryTableName ?? "";
+    const table = stackOutput(cloud.outputs, "tuner", "historyTableName") ?? "";
     const ddb = DynamoDBDocumentClient.from(
       new DynamoDBClient({ endpoint: cloud.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
     );

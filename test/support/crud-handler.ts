@@ -1,19 +1,45 @@
 // The real crud handler, configured as the stack configures it, against a dynalite table made for the test.
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { CrudConfig } from "../../functions/crud/config.js";
+import {
+  type CrudHandler,
+  type CrudHandlerDeps,
+  createCrudHandler,
+} from "../../functions/crud/crud-handler.js";
+import { createCrudDocumentClient } from "../../functions/crud/document-client.js";
 import { createTable, type RunningDynalite } from "./dynalite.js";
 
-export type CrudHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export type { CrudHandler };
 
-/** Creates `tableName` and imports the handler; it reads its configuration at import, so the env comes first. */
-export async function loadCrudHandler(dynalite: RunningDynalite, tableName: string): Promise<CrudHandler> {
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_REGION: "us-east-1",
-    TABLE_NAME: tableName,
-    POWERTOOLS_LOG_LEVEL: "SILENT",
-  });
+export interface CrudHandlerOnDynalite {
+  handler: CrudHandler;
+  /** Closes the handler's document client. */
+  close(): void;
+}
+
+export interface CrudHandlerOptions {
+  /** @default false, as the stack sets LOG_PAYLOADS */
+  logPayloads?: boolean;
+  /** @default a silent Logger */
+  logger?: CrudHandlerDeps["logger"];
+}
+
+/** Creates `tableName` and a crud handler on it, configured as the stack configures the function. */
+export async function crudHandlerOnDynalite(
+  dynalite: RunningDynalite,
+  tableName: string,
+  options: CrudHandlerOptions = {},
+): Promise<CrudHandlerOnDynalite> {
   await createTable(dynalite.endpoint, tableName, { hash: "id" });
-  return (await import("../../functions/crud/handler.js")).handler;
+  const config: CrudConfig = { tableName, logPayloads: options.logPayloads ?? false };
+  const documentClient = createCrudDocumentClient({
+    endpoint: dynalite.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+  const logger = options.logger ?? new Logger({ serviceName: "crud", logLevel: "SILENT" });
+  return {
+    handler: createCrudHandler({ config, documentClient, logger }),
+    close: () => documentClient.destroy(),
+  };
 }

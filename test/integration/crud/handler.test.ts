@@ -1,19 +1,21 @@
 // The real crud handler, driven with API Gateway REST proxy events, against dynalite.
+import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CrudHandler, loadCrudHandler } from "../../support/crud-handler.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type CrudHandlerOnDynalite, crudHandlerOnDynalite } from "../../support/crud-handler.js";
 import { type RunningDynalite, startDynalite } from "../../support/dynalite.js";
 
 const TABLE = "crud-items-test";
 let dynalite: RunningDynalite;
-let handler: CrudHandler;
+let crud: CrudHandlerOnDynalite;
 
 beforeAll(async () => {
   dynalite = await startDynalite();
-  handler = await loadCrudHandler(dynalite, TABLE);
+  crud = await crudHandlerOnDynalite(dynalite, TABLE);
 });
 
 afterAll(async () => {
+  crud?.close();
   await dynalite?.stop();
 });
 
@@ -47,7 +49,7 @@ async function call(method: string, resource: string, options: CallOptions = {})
     requestContext: { requestId: `req-${requestCounter}`, path: `/dev${path}`, stage: "dev" },
   } as unknown as APIGatewayProxyEvent;
   const context = { awsRequestId: `lambda-${requestCounter}` } as Context;
-  const result = await handler(event, context);
+  const result = await crud.handler(event, context);
   const headers = (result.headers ?? {}) as Record<string, string>;
   return { status: result.statusCode, headers, json: result.body ? JSON.parse(result.body) : undefined };
 }
@@ -797,11 +799,114 @@ describe("direct invocations that are not API Gateway events", () => {
       { httpMethod: "POST", resource: "/items", path: "/items", body: "{}", requestContext: { path: 5 } },
     ],
   ])("%s → 400 NOT_AN_API_EVENT, never a thrown TypeError", async (_what, event) => {
-    const result = await handler(
+    const result = await crud.handler(
       event as unknown as APIGatewayProxyEvent,
       { awsRequestId: "direct" } as Context,
     );
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body).error.code).toBe("NOT_AN_API_EVENT");
+  });
+});
+
+describe("logs", () => {
+  /** The JSON lines a real Powertools Logger writes (stdout, and stderr for warnings) while `run` runs. */
+  async function logLines(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+    const written: string[] = [];
+    const capture = (chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    };
+    const spies = [
+      vi.spyOn(process.stdout, "write").mockImplementation(capture),
+      vi.spyOn(process.stderr, "write").mockImplementation(capture),
+    ];
+    try {
+      await run();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    return written
+      .join("")
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  const getItem = (id: string) =>
+    ({
+      httpMethod: "GET",
+      resource: "/items/{id}",
+      path: `/items/${id}`,
+      pathParameters: { id },
+      queryStringParameters: null,
+      headers: {},
+      body: null,
+      isBase64Encoded: false,
+      requestContext: { requestId: `log-${id}`, path: `/dev/items/${id}` },
+    }) as unknown as APIGatewayProxyEvent;
+
+  it("writes one request line per request, with its ids, status and duration, and no payloads by default", async () => {
+    const logged = await crudHandlerOnDynalite(dynalite, "crud-logs-test", {
+      logger: new Logger({ serviceName: "crud", logLevel: "INFO" }),
+    });
+    try {
+      const lines = await logLines(() =>
+        logged.handler(getItem("missing"), { awsRequestId: "l-1" } as Context),
+      );
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({
+        level: "INFO",
+        message: "request",
+        service: "crud",
+        requestId: "log-missing",
+        lambdaRequestId: "l-1",
+        method: "GET",
+        resource: "/items/{id}",
+        status: 404,
+      });
+      expect(typeof lines[0]?.durationMs).toBe("number");
+      // The keys of one request do not leak into the next line.
+      const next = await logLines(() =>
+        logged.handler({} as APIGatewayProxyEvent, { awsRequestId: "l-2" } as Context),
+      );
+      expect(next).toEqual([
+        expect.objectContaining({
+          level: "WARN",
+          message: "not an API Gateway proxy event",
+          lambdaRequestId: "l-2",
+        }),
+      ]);
+      expect(next[0]).not.toHaveProperty("requestId");
+    } finally {
+      logged.close();
+    }
+  });
+
+  it("logs request and response bodies only when the config says so", async () => {
+    const logged = await crudHandlerOnDynalite(dynalite, "crud-payload-logs-test", {
+      logPayloads: true,
+      logger: new Logger({ serviceName: "crud", logLevel: "INFO" }),
+    });
+    const body = JSON.stringify({ operation: "echo", payload: { marker: 7 } });
+    const echo = {
+      httpMethod: "POST",
+      resource: "/DynamoDBManager",
+      path: "/DynamoDBManager",
+      headers: { "Content-Type": "application/json" },
+      body,
+      isBase64Encoded: false,
+      requestContext: { requestId: "log-echo", path: "/dev/DynamoDBManager" },
+    } as unknown as APIGatewayProxyEvent;
+    try {
+      const lines = await logLines(() => logged.handler(echo, { awsRequestId: "p-1" } as Context));
+      expect(lines.map((line) => line.message)).toEqual(["payloads", "request"]);
+      expect(lines[0]).toMatchObject({
+        requestId: "log-echo",
+        requestBody: body,
+        responseBody: '{"marker":7}',
+      });
+    } finally {
+      logged.close();
+    }
   });
 });

@@ -17,17 +17,23 @@ import {
 } from "@aws-sdk/client-lambda";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STACKS } from "../../../contract/index.js";
 import type { AnalyzerEvent } from "../../../functions/analyzer/analyzer.js";
 import type { CleanupEvent, CleanupResult, FinishEvent } from "../../../functions/optimizer/optimizer.js";
-import type { Analysis, TuningOutput } from "../../../functions/shared/analysis.js";
-import { versionMarker } from "../../../functions/shared/aws/lambda-ops.js";
-import type { ExecutorTask, Measurements, TuningContext } from "../../../functions/shared/types.js";
+import { versionMarker } from "../../../functions/tuner/aws/index.js";
+import type {
+  Analysis,
+  ExecutorTask,
+  Measurements,
+  TuningContext,
+  TuningOutput,
+} from "../../../functions/tuner/core/index.js";
 import { type CloudWatchService, createCloudWatchService } from "../../../local/cloudwatch/index.js";
 import { listenOnLoopback } from "../../../local/shared/http.js";
 import { createTable, type RunningDynalite, startDynalite } from "../../support/dynalite.js";
 import { type Harness, startHarness } from "../local-lambda/support.js";
 
-const HISTORY_TABLE = "PowerTuner-TuningHistory-test";
+const HISTORY_TABLE = `${STACKS.tuner}-TuningHistory-test`;
 const POWERS = [128, 256, 512];
 const ORIGINAL_MEMORY_MB = 192; // not among POWERS, so any winner differs from it
 const arn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;

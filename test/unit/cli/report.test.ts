@@ -8,7 +8,7 @@ import {
   renderTerminalSummary,
 } from "../../../cli/report/tuning-report.js";
 import { reportFolderName } from "../../../cli/report/write-report.js";
-import type { PowerStats, TuningOutput } from "../../../functions/shared/analysis.js";
+import type { PowerStats, TuningOutput } from "../../../functions/tuner/core/index.js";
 
 function stats(power: number, averageMs: number, costUsd: number): PowerStats {
   return {

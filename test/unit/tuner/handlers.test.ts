@@ -8,10 +8,8 @@ import { createAnalyzer } from "../../../functions/analyzer/analyzer.js";
 import { createExecutor, isHttpErrorResponse } from "../../../functions/executor/executor.js";
 import { createInitializer } from "../../../functions/initializer/initializer.js";
 import { createOptimizer } from "../../../functions/optimizer/optimizer.js";
-import type { TuningOutput } from "../../../functions/shared/analysis.js";
-import type { TunerConfig } from "../../../functions/shared/aws/config.js";
-import type { LambdaApi } from "../../../functions/shared/aws/lambda-ops.js";
-import type { Measurements, TuningContext } from "../../../functions/shared/types.js";
+import type { LambdaApi, TunerConfig } from "../../../functions/tuner/aws/index.js";
+import type { Measurements, TuningContext, TuningOutput } from "../../../functions/tuner/core/index.js";
 import { createTable, type RunningDynalite, startDynalite } from "../../support/dynalite.js";
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:target";

@@ -1,13 +1,13 @@
 // deleteLeftovers with a paginating client (mocked client: ListAliases / ListVersionsByFunction pages, which the
 // local Lambda service never splits) and the naming rules of what counts as a tuner leftover.
 import { describe, expect, it } from "vitest";
-import { TUNER_ALIAS_PATTERN } from "../../../functions/shared/aliases.js";
 import {
   deleteLeftovers,
   isRunMarker,
   type LambdaApi,
   versionMarker,
-} from "../../../functions/shared/aws/lambda-ops.js";
+} from "../../../functions/tuner/aws/lambda-ops.js";
+import { TUNER_ALIAS_PATTERN } from "../../../functions/tuner/core/index.js";
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:target";
 const retry = { attempts: 2, baseDelayMs: 1, maxWaitSeconds: 1 };

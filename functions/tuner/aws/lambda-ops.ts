@@ -14,8 +14,7 @@ import {
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
-import { TUNER_ALIAS_PATTERN } from "../aliases.js";
-import type { Architecture } from "../pricing.js";
+import { type Architecture, TUNER_ALIAS_PATTERN } from "../core/index.js";
 import type { CreatedResource } from "./history.js";
 
 export type LambdaApi = Pick<LambdaClient, "send">;

@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { InvalidTuningInputError } from "../../../functions/shared/errors.js";
+import { InvalidTuningInputError } from "../../../../functions/tuner/core/errors.js";
 import {
   ALL_POWER_VALUES,
   estimatedStateBytes,
   validateTuningInput,
-} from "../../../functions/shared/input.js";
-import { spreadPayloads } from "../../../functions/shared/payloads.js";
+} from "../../../../functions/tuner/core/input.js";
+import { spreadPayloads } from "../../../../functions/tuner/core/payloads.js";
+import { DEFAULT_POWER_VALUES } from "../../../../functions/tuner/core/power-values.js";
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:crud";
-const DEFAULTS = [128, 256, 512, 1024, 1536, 3008];
+const DEFAULTS = DEFAULT_POWER_VALUES;
 const valid = { lambdaARN: ARN, num: 10 };
 
 function problemsOf(raw: unknown): InvalidTuningInputError["problems"] {

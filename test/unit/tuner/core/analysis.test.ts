@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { analyze, finalOutput } from "../../../functions/shared/analysis.js";
-import { validateTuningInput } from "../../../functions/shared/input.js";
-import type { Measurements, TuningContext } from "../../../functions/shared/types.js";
+import { analyze, finalOutput } from "../../../../functions/tuner/core/analysis.js";
+import { validateTuningInput } from "../../../../functions/tuner/core/input.js";
+import type { Measurements, TuningContext } from "../../../../functions/tuner/core/types.js";
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:f";
 

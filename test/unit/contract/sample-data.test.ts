@@ -2,30 +2,31 @@
 // every event must be a 200, so a tuning measures reads, not error answers.
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spreadPayloads } from "../../functions/shared/payloads.js";
 import {
   crudPingPayload,
   crudTuningPayload,
   SAMPLE_ITEM_COUNT,
+  STACKS,
   sampleItems,
   TUNING_READ_IDS,
-} from "../../stacks/constructs/crud-sample-data.js";
-import { type CrudHandler, loadCrudHandler } from "../support/crud-handler.js";
-import { type RunningDynalite, startDynalite } from "../support/dynalite.js";
+} from "../../../contract/index.js";
+import { spreadPayloads } from "../../../functions/tuner/core/index.js";
+import { type CrudHandlerOnDynalite, crudHandlerOnDynalite } from "../../support/crud-handler.js";
+import { type RunningDynalite, startDynalite } from "../../support/dynalite.js";
 
-const TABLE = "CrudService-Items-sample";
+const TABLE = `${STACKS.crud}-Items-sample`;
 let dynalite: RunningDynalite;
-let handler: CrudHandler;
+let crud: CrudHandlerOnDynalite;
 let calls = 0;
 
 const invoke = (event: unknown) => {
   calls += 1;
-  return handler(event as APIGatewayProxyEvent, { awsRequestId: `sample-${calls}` } as Context);
+  return crud.handler(event as APIGatewayProxyEvent, { awsRequestId: `sample-${calls}` } as Context);
 };
 
 beforeAll(async () => {
   dynalite = await startDynalite();
-  handler = await loadCrudHandler(dynalite, TABLE);
+  crud = await crudHandlerOnDynalite(dynalite, TABLE);
   // Seeded the way the demo does it: PUT /items/{id} through the API's event shape.
   for (const item of sampleItems(SAMPLE_ITEM_COUNT)) {
     const result = await invoke({
@@ -46,6 +47,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  crud?.close();
   await dynalite?.stop();
 });
 

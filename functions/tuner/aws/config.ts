@@ -1,5 +1,5 @@
 // Configuration of the tuner's functions, read once from the environment at cold start.
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, DEFAULT_POWER_VALUES } from "../core/index.js";
 
 export interface TunerConfig {
   /** DynamoDB table for run history, pending recommendations and the per-function lock. */
@@ -18,11 +18,16 @@ export function readTunerConfig(env: NodeJS.ProcessEnv = process.env): TunerConf
   const historyTable = env.HISTORY_TABLE;
   if (!historyTable)
     throw new ConfigurationError("HISTORY_TABLE", "is required (the TuningHistory table name)");
-  let defaultPowerValues: unknown;
-  try {
-    defaultPowerValues = JSON.parse(env.DEFAULT_POWER_VALUES ?? "[128,256,512,1024,1536,3008]");
-  } catch {
-    throw new ConfigurationError("DEFAULT_POWER_VALUES", "must be a JSON list of MB values, e.g. [128,256]");
+  let defaultPowerValues: unknown = [...DEFAULT_POWER_VALUES];
+  if (env.DEFAULT_POWER_VALUES !== undefined) {
+    try {
+      defaultPowerValues = JSON.parse(env.DEFAULT_POWER_VALUES);
+    } catch {
+      throw new ConfigurationError(
+        "DEFAULT_POWER_VALUES",
+        "must be a JSON list of MB values, e.g. [128,256]",
+      );
+    }
   }
   if (!Array.isArray(defaultPowerValues) || !defaultPowerValues.every((v) => Number.isInteger(v))) {
     throw new ConfigurationError(

@@ -1,5 +1,6 @@
 // Sample items for the CRUD table and the weighted, read-heavy payload the weekly tuning sends to the crud
-// function. Plain data with no CDK imports: the stack, the demo and the benchmark all use it.
+// function. Plain data: the tuner stack puts the payload in its weekly rule, the demo seeds the items, the
+// benchmark and the tests send the same events.
 
 /** An item the demo seeds through `PUT /items/{id}` before tuning. */
 export interface SampleItem {

@@ -4,7 +4,7 @@ import {
   parseJsonReportRecord,
   parseReportLine,
   reportFromLogResult,
-} from "../../../functions/shared/report-line.js";
+} from "../../../../functions/tuner/core/report-line.js";
 
 const WARM =
   "REPORT RequestId: 3f0c2b1e-0000-4000-8000-000000000001\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 71 MB\t";

@@ -10,7 +10,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { TuningInProgressError } from "../errors.js";
+import { TuningInProgressError } from "../core/index.js";
 
 export type DocumentClient = Pick<DynamoDBDocumentClient, "send">;
 

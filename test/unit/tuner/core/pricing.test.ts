@@ -5,12 +5,12 @@ import {
   PRICES_TAKEN_ON,
   pricesForRegion,
   REGION_PRICES,
-} from "../../../functions/shared/pricing.js";
+} from "../../../../functions/tuner/core/pricing.js";
 import {
   countStateTransitions,
   executionCost,
   tunerComputeCost,
-} from "../../../functions/shared/run-cost.js";
+} from "../../../../functions/tuner/core/run-cost.js";
 
 describe("price table", () => {
   it("records the date it was taken", () => {

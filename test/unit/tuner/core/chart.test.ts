@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartUrl } from "../../../functions/shared/chart.js";
+import { chartUrl } from "../../../../functions/tuner/core/chart.js";
 
 describe("chartUrl", () => {
   const points = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { balancedScore, type Candidate, pickWinner } from "../../../functions/shared/strategies.js";
+import { balancedScore, type Candidate, pickWinner } from "../../../../functions/tuner/core/strategies.js";
 
 const c = (power: number, cost: number, duration: number): Candidate => ({ power, cost, duration });
 

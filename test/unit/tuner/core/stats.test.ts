@@ -7,7 +7,7 @@ import {
   seededRandom,
   standardDeviation,
   trimmedMean,
-} from "../../../functions/shared/stats.js";
+} from "../../../../functions/tuner/core/stats.js";
 
 describe("trimmedMean", () => {
   it("drops floor(n × 0.2) from each end of 10 values", () => {

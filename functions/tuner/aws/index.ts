@@ -1,0 +1,29 @@
+// The tuner's AWS adapters (the target function, the TuningHistory table, undoing a run, clients, config): what
+// its handlers and the CLI may import. Each function bundles only what it uses ("sideEffects": false).
+export { type CleanupSummary, cleanupRun, restoreTarget, undoChanges } from "./cleanup.js";
+export { cloudWatchClient, documentClient, lambdaClient } from "./clients.js";
+export { readTunerConfig, type TunerConfig } from "./config.js";
+export {
+  acquireLock,
+  appendHistory,
+  clearCreated,
+  type DocumentClient,
+  expireAllLocks,
+  putPendingRecommendation,
+  readLock,
+  recordCreated,
+  releaseLock,
+} from "./history.js";
+export {
+  DEFAULT_RETRY,
+  deleteCreated,
+  deleteLeftovers,
+  type LambdaApi,
+  publishAndAlias,
+  type RetryPolicy,
+  readTargetConfig,
+  settleTargetUpdate,
+  startTargetUpdate,
+  updateTarget,
+  versionMarker,
+} from "./lambda-ops.js";
