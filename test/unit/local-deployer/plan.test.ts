@@ -2,8 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readCloudAssembly } from "../../../local/deployer/assembly.js";
-import { localApiUrl, planDeployment } from "../../../local/deployer/plan.js";
+import { localApiUrl, planDeployment, readCloudAssembly } from "../../../local/deployer/index.js";
 
 const identity = { region: "us-east-1", accountId: "000000000000" };
 let outDir: string;
