@@ -50,7 +50,7 @@ describe("Step Functions history mapping", () => {
         timestamp: 0,
         state: { name: "X", type: "Task", input: null },
         catch: { catcher: { ErrorEquals: ["States.ALL"], Next: "Y" } },
-      } as never),
+      }),
     ).toBeUndefined();
   });
 });
