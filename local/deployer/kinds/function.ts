@@ -26,6 +26,7 @@ import {
   templateConfig,
   writeDeployedConfigs,
 } from "./deployed-functions.js";
+import { exists } from "./exists.js";
 
 export interface FunctionPlan {
   stack: string;
@@ -116,16 +117,6 @@ function planFunction(resource: TemplateResource, stack: StackContext): Function
   };
 }
 
-async function functionExists(cloud: LocalCloudTarget, functionName: string): Promise<boolean> {
-  try {
-    await cloud.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-    return true;
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
-    throw error;
-  }
-}
-
 function waitUntilUpdated(cloud: LocalCloudTarget, functionName: string) {
   return waitUntilFunctionUpdatedV2(
     { client: cloud.lambda, maxWaitTime: 60 },
@@ -178,7 +169,11 @@ export const functionKind: ResourceKind<FunctionPlan, FunctionSummary> = {
     const deployed = await readDeployedConfigs(cloud.dataDir);
     for (const fn of functions) {
       const zip = await zipFolder(fn.codeDir);
-      if (await functionExists(cloud, fn.functionName)) {
+      const found = await exists(
+        () => cloud.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.functionName })),
+        ResourceNotFoundException,
+      );
+      if (found) {
         await updateFunction(cloud, fn, zip, deployed[fn.functionName]);
         summary.updated++;
       } else {

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { iamRoleArn } from "../../shared/identity.js";
 import { InvalidTemplateError } from "../errors.js";
 import type { LocalCloudTarget, ResourceKind } from "../kind.js";
+import { exists } from "./exists.js";
 
 export interface StateMachinePlan {
   stack: string;
@@ -27,20 +28,15 @@ const definitionProperties = z.object({
 });
 
 async function createOrUpdate(cloud: LocalCloudTarget, machine: StateMachinePlan): Promise<void> {
-  try {
-    await cloud.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: machine.arn }));
-    await cloud.sfn.send(
-      new UpdateStateMachineCommand({ stateMachineArn: machine.arn, definition: machine.definition }),
-    );
-  } catch (error) {
-    if (!(error instanceof StateMachineDoesNotExist)) throw error;
-    await cloud.sfn.send(
-      new CreateStateMachineCommand({
-        name: machine.name,
-        definition: machine.definition,
-        roleArn: iamRoleArn(machine.name),
-      }),
-    );
+  const { arn, name, definition } = machine;
+  const found = await exists(
+    () => cloud.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn })),
+    StateMachineDoesNotExist,
+  );
+  if (found) {
+    await cloud.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arn, definition }));
+  } else {
+    await cloud.sfn.send(new CreateStateMachineCommand({ name, definition, roleArn: iamRoleArn(name) }));
   }
 }
 

@@ -14,6 +14,7 @@ import {
 import { z } from "zod";
 import type { LocalCloudTarget, ResourceKind } from "../kind.js";
 import { cfnBoolean, cfnNumber } from "../template-properties.js";
+import { exists } from "./exists.js";
 
 export interface TablePlan {
   stack: string;
@@ -58,17 +59,6 @@ const tableProperties = z.object({
     .optional(),
   GlobalSecondaryIndexes: z.array(globalSecondaryIndex).optional(),
 });
-
-/** Whether the table exists already: then it is kept as it is, data included. */
-async function tableExists(cloud: LocalCloudTarget, tableName: string): Promise<boolean> {
-  try {
-    await cloud.dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
-    return true;
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
-    throw error;
-  }
-}
 
 async function createTable(cloud: LocalCloudTarget, table: TablePlan): Promise<void> {
   await cloud.dynamodb.send(
@@ -115,7 +105,11 @@ export const tableKind: ResourceKind<TablePlan, TableSummary> = {
   async apply(tables, cloud) {
     const summary: TableSummary = { created: 0, kept: 0 };
     for (const table of tables) {
-      if (await tableExists(cloud, table.tableName)) {
+      const found = await exists(
+        () => cloud.dynamodb.send(new DescribeTableCommand({ TableName: table.tableName })),
+        ResourceNotFoundException,
+      );
+      if (found) {
         summary.kept++;
         continue; // its data stays: a redeploy never recreates a table
       }
