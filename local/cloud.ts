@@ -11,16 +11,22 @@ import { DEPLOY_PATH, INVOCATIONS_PATH, OUTPUTS_PATH } from "./admin.js";
 import { createApiGatewayService } from "./apigateway/index.js";
 import { createCloudWatchService } from "./cloudwatch/index.js";
 import { claimDataDir, type DataDirClaim } from "./data-dir-lock.js";
-import { type ApplySummary, applyPlan } from "./deployer/apply.js";
-import { readCloudAssembly } from "./deployer/assembly.js";
-import { type DeploymentPlan, localApiUrl, planDeployment } from "./deployer/plan.js";
+import {
+  type ApplySummary,
+  applyPlan,
+  type DeploymentPlan,
+  localApiUrl,
+  planDeployment,
+  readCloudAssembly,
+  skippedSummary,
+} from "./deployer/index.js";
 import { createDynamoDbService } from "./dynamodb/index.js";
 import { createEdge, DEFAULT_EDGE_PORT } from "./edge/index.js";
 import { createRuleScheduler, type RuleScheduler, type ScheduledRule } from "./events/schedule.js";
 import { createLambdaService, type LocalLambdaService } from "./lambda/index.js";
 import { type StackOutputs, writeOutputsFile } from "./outputs.js";
 import { listenOnLoopback, sendJson } from "./shared/http.js";
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "./shared/identity.js";
+import { DEFAULT_IDENTITY, LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "./shared/identity.js";
 import { createStepFunctionsService } from "./stepfunctions/index.js";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -209,12 +215,9 @@ async function startOnClaimedDataDir(
     async deploy(deployOptions = {}) {
       const cdkOutDir = resolve(deployOptions.cdkOutDir ?? join(PROJECT_ROOT, "cdk.out"));
       if (!deployOptions.skipSynth) await synthesize(cdkOutDir, log);
-      const plan = planDeployment(await readCloudAssembly(cdkOutDir), {
-        region: LOCAL_REGION,
-        accountId: LOCAL_ACCOUNT_ID,
-      });
-      const skipped = Object.entries(plan.skipped).map(([type, count]) => `${type} ×${count}`);
-      if (skipped.length > 0) log(`not emulated (skipped): ${skipped.join(", ")}`);
+      const plan = planDeployment(await readCloudAssembly(cdkOutDir), DEFAULT_IDENTITY);
+      const skipped = skippedSummary(plan.skipped);
+      if (skipped !== undefined) log(skipped);
       const applied = await applyPlan(plan, {
         endpoint,
         region: LOCAL_REGION,

@@ -65,9 +65,10 @@ export async function readCloudAssembly(outDir: string): Promise<CloudAssembly> 
   try {
     manifest = JSON.parse(await readFile(manifestPath, "utf8"));
   } catch (error) {
-    throw new Error(
-      `cannot read the cloud assembly at ${manifestPath} (${(error as Error).message}); run the synth first`,
-    );
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot read the cloud assembly at ${manifestPath} (${reason}); run the synth first`, {
+      cause: error,
+    });
   }
   const stacks = new Map<string, AssemblyStack & { artifactId: string }>();
   const assetsByObjectKey = new Map<string, string>();

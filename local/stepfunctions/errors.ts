@@ -26,16 +26,17 @@ export class ExecutionAlreadyExistsError extends LocalServiceError {
 }
 
 export class InvalidDefinitionError extends LocalServiceError {
-  constructor(detail: string) {
-    super("InvalidDefinition", `Invalid State Machine Definition: ${detail}`);
+  constructor(detail: string, options: ErrorOptions = {}) {
+    super("InvalidDefinition", `Invalid State Machine Definition: ${detail}`, options);
   }
 }
 
 export class InvalidExecutionInputError extends LocalServiceError {
-  constructor(detail: string) {
+  constructor(detail: string, options: ErrorOptions = {}) {
     super(
       "InvalidExecutionInput",
       `Invalid execution input: ${detail}. The input must be a JSON text, e.g. "{}"`,
+      options,
     );
   }
 }

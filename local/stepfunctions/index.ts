@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { internalFailure, LocalServiceError } from "../shared/errors.js";
 import { AMZ_JSON_1_0, parseJsonObject, readBody, sendAwsJsonError, sendJson } from "../shared/http.js";
-import { LOCAL_REGION } from "../shared/identity.js";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../shared/identity.js";
 import type { LocalService } from "../shared/types.js";
 import type { HistoryEvent } from "./history.js";
 import { type ExecutionRecord, type StateMachineRecord, StepFunctionsState } from "./service.js";
@@ -64,7 +64,7 @@ export function createStepFunctionsService(options: StepFunctionsServiceOptions 
   const lambdaClient = new LambdaClient({
     region: options.region ?? process.env.AWS_REGION ?? LOCAL_REGION,
     ...(options.lambdaEndpoint !== undefined
-      ? { endpoint: options.lambdaEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
+      ? { endpoint: options.lambdaEndpoint, credentials: LOCAL_CREDENTIALS }
       : {}),
     // A tune's Map runs many invocations at once; retries would hide the throttling a test wants to see.
     maxAttempts: 1,

@@ -2,11 +2,23 @@
 // a plain function-ARN `Resource` and the optimized `arn:aws:states:::lambda:invoke` integration, which the
 // library alone would try to invoke as if it were a function ARN.
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from "@aws-sdk/client-lambda";
+import type { JsonValue } from "./runner.js";
 
 export const LAMBDA_INVOKE_INTEGRATION = "arn:aws:states:::lambda:invoke";
 
-type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type TaskHandler = (input: JsonValue) => Promise<JsonValue>;
+
+type JsonObject = { [key: string]: JsonValue };
+
+function isJsonObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A member of a JSON object if it is a string; undefined otherwise. */
+function stringMember(value: JsonValue | undefined, key: string): string | undefined {
+  const member = isJsonObject(value) ? value[key] : undefined;
+  return typeof member === "string" ? member : undefined;
+}
 
 interface StateDefinition {
   Type?: string;
@@ -53,21 +65,20 @@ async function invoke(
     );
   } catch (error) {
     // Service errors surface as Lambda.<Code>, as Step Functions names them (e.g. Lambda.TooManyRequestsException).
-    const err = error as Error;
+    const err = error instanceof Error ? error : new Error(String(error));
     throw new TaskFailedError(`Lambda.${err.name}`, err.message);
   }
   const text = response.Payload === undefined ? "" : new TextDecoder().decode(response.Payload);
   let parsed: JsonValue = null;
   if (text !== "") {
     try {
-      parsed = JSON.parse(text) as JsonValue;
+      parsed = JSON.parse(text);
     } catch {
       parsed = text;
     }
   }
   if (response.FunctionError !== undefined) {
-    const body = (parsed ?? {}) as { errorType?: string };
-    throw new TaskFailedError(body.errorType ?? "Lambda.Unknown", text);
+    throw new TaskFailedError(stringMember(parsed, "errorType") ?? "Lambda.Unknown", text);
   }
   return { payload: parsed, executedVersion: response.ExecutedVersion, statusCode: response.StatusCode };
 }
@@ -83,14 +94,15 @@ export function lambdaTaskHandlers(
       handlers[name] = async (input) => (await invoke(client, resource, input)).payload;
     } else if (resource === LAMBDA_INVOKE_INTEGRATION) {
       handlers[name] = async (input) => {
-        const params = (input ?? {}) as { FunctionName?: string; Payload?: JsonValue; Qualifier?: string };
-        if (typeof params.FunctionName !== "string") {
+        const functionName = stringMember(input, "FunctionName");
+        if (functionName === undefined) {
           throw new TaskFailedError(
             "States.Runtime",
             `${name}: Parameters.FunctionName is required for lambda:invoke`,
           );
         }
-        const result = await invoke(client, params.FunctionName, params.Payload, params.Qualifier);
+        const payload = isJsonObject(input) ? input.Payload : undefined;
+        const result = await invoke(client, functionName, payload, stringMember(input, "Qualifier"));
         return {
           ExecutedVersion: result.executedVersion ?? "$LATEST",
           Payload: result.payload,

@@ -7,6 +7,7 @@ interface Resolvers<T> {
   reject: (reason?: unknown) => void;
 }
 
+// The ES2023 lib this project compiles against does not declare withResolvers: the cast lets this module add it.
 const promiseConstructor = Promise as unknown as { withResolvers?: <T>() => Resolvers<T> };
 
 if (typeof promiseConstructor.withResolvers !== "function") {

@@ -1,9 +1,7 @@
 // The Step Functions state: state machines and their executions, run on aws-local-stepfunctions.
-import "./promise-with-resolvers.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
-import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import {
   arnResourceName,
   DEFAULT_IDENTITY,
@@ -15,16 +13,22 @@ import {
   ExecutionAlreadyExistsError,
   ExecutionDoesNotExistError,
   InvalidArnError,
-  InvalidDefinitionError,
-  InvalidExecutionInputError,
   InvalidNameError,
   StateMachineAlreadyExistsError,
   StateMachineDoesNotExistError,
 } from "./errors.js";
-import { type EventLog, type HistoryEvent, toHistoryEvent } from "./history.js";
-import { collectTaskStates, lambdaTaskHandlers } from "./lambda-bridge.js";
+import { type HistoryEvent, toHistoryEvent } from "./history.js";
+import { collectTaskStates } from "./lambda-bridge.js";
+import {
+  compileDefinition,
+  executionInput,
+  type Run,
+  type RunOutcome,
+  runOutcome,
+  startRun,
+} from "./runner.js";
 
-export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+export type ExecutionStatus = "RUNNING" | RunOutcome["status"];
 
 export interface StateMachineRecord {
   name: string;
@@ -73,24 +77,20 @@ function isValidName(name: unknown): name is string {
   });
 }
 
-function parseDefinition(definition: unknown): Record<string, unknown> {
-  if (typeof definition !== "string" || definition === "")
-    throw new InvalidDefinitionError("definition is required");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(definition);
-  } catch (error) {
-    throw new InvalidDefinitionError(`definition is not valid JSON (${(error as Error).message})`);
+/** Appends the run's events to the execution's history, numbered as Step Functions numbers them. */
+async function recordEvents(
+  record: ExecutionRecord,
+  run: Run,
+  context: { roleArn: string; taskResources: Map<string, string> },
+): Promise<void> {
+  for await (const event of run.eventLogs) {
+    const mapped = toHistoryEvent(event, context);
+    if (mapped === undefined) continue;
+    // StopExecution has already recorded the abort with its error and cause.
+    if (mapped.type === "ExecutionAborted" && record.status === "ABORTED") continue;
+    const id = record.events.length + 1;
+    record.events.push({ ...mapped, id, previousEventId: id - 1 });
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new InvalidDefinitionError("definition must be a JSON object with StartAt and States");
-  }
-  try {
-    new StateMachine(parsed as never, { validationOptions: { checkPaths: false } });
-  } catch (error) {
-    throw new InvalidDefinitionError((error as Error).message);
-  }
-  return parsed as Record<string, unknown>;
 }
 
 export class StepFunctionsState {
@@ -104,17 +104,17 @@ export class StepFunctionsState {
 
   createStateMachine(input: { name?: unknown; definition?: unknown; roleArn?: unknown; type?: unknown }) {
     if (!isValidName(input.name)) throw new InvalidNameError("name", input.name);
-    parseDefinition(input.definition);
+    const { text: definition } = compileDefinition(input.definition);
     const arn = stateMachineArn(input.name, this.identity);
     const existing = this.machines.get(arn);
     if (existing !== undefined) {
-      if (existing.definition !== input.definition) throw new StateMachineAlreadyExistsError(arn);
+      if (existing.definition !== definition) throw new StateMachineAlreadyExistsError(arn);
       return existing;
     }
     const record: StateMachineRecord = {
       name: input.name,
       arn,
-      definition: input.definition as string,
+      definition,
       roleArn: typeof input.roleArn === "string" ? input.roleArn : "",
       type: typeof input.type === "string" ? input.type : "STANDARD",
       creationDate: new Date(),
@@ -125,10 +125,7 @@ export class StepFunctionsState {
 
   updateStateMachine(input: { stateMachineArn?: unknown; definition?: unknown; roleArn?: unknown }) {
     const machine = this.machine(input.stateMachineArn);
-    if (input.definition !== undefined) {
-      parseDefinition(input.definition);
-      machine.definition = input.definition as string;
-    }
+    if (input.definition !== undefined) machine.definition = compileDefinition(input.definition).text;
     if (typeof input.roleArn === "string") machine.roleArn = input.roleArn;
     machine.updateDate = new Date();
     return machine;
@@ -148,8 +145,7 @@ export class StepFunctionsState {
   }
 
   deleteStateMachine(arn: unknown): void {
-    this.machine(arn);
-    this.machines.delete(arn as string);
+    this.machines.delete(this.machine(arn).arn);
   }
 
   execution(arn: unknown): ExecutionRecord {
@@ -174,14 +170,7 @@ export class StepFunctionsState {
     const machine = this.machine(input.stateMachineArn);
     const name = input.name === undefined ? crypto.randomUUID() : input.name;
     if (!isValidName(name)) throw new InvalidNameError("name", input.name);
-    const inputText = input.input === undefined ? "{}" : input.input;
-    if (typeof inputText !== "string") throw new InvalidExecutionInputError("input must be a string");
-    let parsedInput: unknown;
-    try {
-      parsedInput = JSON.parse(inputText);
-    } catch (error) {
-      throw new InvalidExecutionInputError((error as Error).message);
-    }
+    const { text: inputText, value: inputValue } = executionInput(input.input);
     const arn = executionArn(machine.name, name, this.identity);
     const existing = this.executions.get(arn);
     if (existing !== undefined) {
@@ -190,19 +179,18 @@ export class StepFunctionsState {
       throw new ExecutionAlreadyExistsError(arn);
     }
 
-    const definition = JSON.parse(machine.definition) as Record<string, unknown>;
-    const runner = new StateMachine(definition as never, { validationOptions: { checkPaths: false } });
-    const run = runner.run(parsedInput as never, {
-      // The context object's `$$.Execution` and `$$.StateMachine`, as Step Functions fills them in.
-      context: {
-        Execution: { Id: arn, Name: name },
-        StateMachine: { Id: machine.arn, Name: machine.name },
-      } as never,
-      overrides: {
-        taskResourceLocalHandlers: lambdaTaskHandlers(definition, this.options.lambdaClient) as never,
+    const compiled = compileDefinition(machine.definition);
+    const run = startRun(
+      compiled,
+      inputValue,
+      {
+        executionArn: arn,
+        executionName: name,
+        stateMachineArn: machine.arn,
+        stateMachineName: machine.name,
       },
-    });
-    const taskResources = collectTaskStates(definition.States as never);
+      this.options.lambdaClient,
+    );
     const record: ExecutionRecord = {
       executionArn: arn,
       stateMachineArn: machine.arn,
@@ -215,49 +203,24 @@ export class StepFunctionsState {
       abort: () => run.abort(),
     };
     this.executions.set(arn, record);
-
-    const recordEvent = (event: EventLog) => {
-      const mapped = toHistoryEvent(event, { roleArn: machine.roleArn, taskResources });
-      if (mapped === undefined) return;
-      // StopExecution has already recorded the abort with its error and cause.
-      if (mapped.type === "ExecutionAborted" && record.status === "ABORTED") return;
-      const id = record.events.length + 1;
-      record.events.push({ ...mapped, id, previousEventId: id - 1 });
-    };
-    const consumeEvents = (async () => {
-      for await (const event of run.eventLogs) recordEvent(event as EventLog);
-    })();
-
-    record.done = (async () => {
-      const outcome = await run.result.then(
-        (output: unknown) => ({ output }),
-        (error: unknown) => ({ error: error as Error }),
-      );
-      // A stopped execution keeps the status, error and cause StopExecution gave it.
-      if (record.status === "RUNNING") {
-        if (!("error" in outcome)) {
-          record.status = "SUCCEEDED";
-          record.output = JSON.stringify(outcome.output ?? null);
-        } else if (outcome.error instanceof ExecutionAbortedError) {
-          record.status = "ABORTED";
-        } else if (outcome.error instanceof ExecutionTimeoutError) {
-          record.status = "TIMED_OUT";
-          record.error = "States.Timeout";
-        } else {
-          const cause = outcome.error.cause as Error | undefined;
-          record.status = "FAILED";
-          record.error = cause?.name ?? outcome.error.name;
-          const detail = cause?.cause ?? cause?.message ?? outcome.error.message;
-          record.cause = typeof detail === "string" ? detail : JSON.stringify(detail);
-        }
-      }
-      // The library closes its event stream on success and failure; an abort may leave it open.
-      await Promise.race([consumeEvents, new Promise((resolve) => setTimeout(resolve, 50))]);
-      record.stopDate ??= new Date();
-      delete record.abort;
-      this.writeResult(record);
-    })();
+    const consumeEvents = recordEvents(record, run, {
+      roleArn: machine.roleArn,
+      taskResources: collectTaskStates(compiled.definition.States),
+    });
+    record.done = this.settle(record, run, consumeEvents);
     return record;
+  }
+
+  /** Records how the run ended, once its events are in, and writes the result. */
+  private async settle(record: ExecutionRecord, run: Run, consumeEvents: Promise<void>): Promise<void> {
+    const outcome = await runOutcome(run);
+    // A stopped execution keeps the status, error and cause StopExecution gave it.
+    if (record.status === "RUNNING") Object.assign(record, outcome);
+    // The library closes its event stream on success and failure; an abort may leave it open.
+    await Promise.race([consumeEvents, new Promise((resolve) => setTimeout(resolve, 50))]);
+    record.stopDate ??= new Date();
+    delete record.abort;
+    this.writeResult(record);
   }
 
   stopExecution(arn: unknown, error?: unknown, cause?: unknown): ExecutionRecord {

@@ -2,8 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readCloudAssembly } from "../../../local/deployer/assembly.js";
-import { localApiUrl, planDeployment } from "../../../local/deployer/plan.js";
+import { planDeployment, readCloudAssembly } from "../../../local/deployer/index.js";
 
 const identity = { region: "us-east-1", accountId: "000000000000" };
 let outDir: string;
@@ -196,13 +195,5 @@ describe("planDeployment", () => {
       "arn:aws:states:us-east-1:000000000000:stateMachine:Consumer-Machine",
     );
     expect(plan.skipped).toEqual({ "AWS::IAM::Role": 1 });
-  });
-
-  it("maps an execute-api URL to the edge's API route", () => {
-    const url = "https://553aee621b.execute-api.us-east-1.amazonaws.com/prod/";
-    expect(localApiUrl(url, "http://127.0.0.1:4566")).toBe(
-      "http://127.0.0.1:4566/restapis/553aee621b/prod/_user_request_/",
-    );
-    expect(localApiUrl("not a url", "http://127.0.0.1:4566")).toBe("not a url");
   });
 });

@@ -1,0 +1,12 @@
+// The deployer's public surface: read a cloud assembly, plan its deployment, apply the plan to a local cloud.
+export { type ApplyOptions, applyPlan } from "./apply.js";
+export { readCloudAssembly } from "./assembly.js";
+export type { InProcessTargets } from "./kind.js";
+export type { FunctionPlan } from "./kinds/function.js";
+export type { ApplySummary } from "./kinds/index.js";
+export { type ApiPlan, localApiUrl, type RoutePlan } from "./kinds/rest-api.js";
+export type { RulePlan } from "./kinds/rule.js";
+export type { StateMachinePlan } from "./kinds/state-machine.js";
+export type { TablePlan } from "./kinds/table.js";
+export { type DeploymentPlan, planDeployment } from "./plan.js";
+export { skippedSummary } from "./skipped-types.js";
