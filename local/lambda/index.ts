@@ -7,6 +7,8 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../shared/identity.js";
 import { type CgroupMode, detectCgroups } from "./cgroup.js";
+import { defaultCodeRoot } from "./code-store.js";
+import { FALLBACK_EMULATION } from "./cpu-law.js";
 import {
   LambdaApiError,
   RequestTooLargeError,
@@ -14,10 +16,13 @@ import {
   UnsupportedOperationError,
 } from "./errors.js";
 import { provideRuntimeSdk } from "./runtime-sdk.js";
-import { type CreateFunctionInput, defaultCodeRoot, FALLBACK_EMULATION, LambdaService } from "./service.js";
+import { LambdaService } from "./service.js";
+import type { CreateFunctionInput } from "./types.js";
 
+export { CPU_ADMISSION_TAG } from "./admission.js";
+export { FALLBACK_EMULATION } from "./cpu-law.js";
 export { billedDurationMs, formatJsonReport, formatReportLine } from "./report-line.js";
-export { CPU_ADMISSION_TAG, FALLBACK_EMULATION, LambdaService } from "./service.js";
+export { LambdaService } from "./service.js";
 
 export interface LambdaServiceOptions {
   /** Code goes to `<dataDir>/functions/…`, per-function logs to `<dataDir>/logs/<name>.log`. @default a temp dir, no log files */
