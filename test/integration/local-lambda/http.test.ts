@@ -34,6 +34,12 @@ describe("local Lambda service: the REST layer's edges", () => {
   });
 
   const api = (path: string, init?: RequestInit) => fetch(`${h.url}${path}`, init);
+  const invokeAs = (invocationType: string) =>
+    api("/2015-03-31/functions/http-echo/invocations", {
+      method: "POST",
+      headers: { "x-amz-invocation-type": invocationType },
+      body: "{}",
+    });
 
   it("answers an unknown path with Lambda's error body and x-amzn-errortype", async () => {
     const res = await api("/2015-03-31/functions/http-echo/policy");
@@ -76,22 +82,14 @@ describe("local Lambda service: the REST layer's edges", () => {
   });
 
   it("answers an Event invocation with 202, the executed version and no payload", async () => {
-    const res = await api("/2015-03-31/functions/http-echo/invocations", {
-      method: "POST",
-      headers: { "x-amz-invocation-type": "Event" },
-      body: "{}",
-    });
+    const res = await invokeAs("Event");
     expect(res.status).toBe(202);
     expect(res.headers.get("x-amz-executed-version")).toBe("$LATEST");
     expect(await res.text()).toBe("");
   });
 
   it("refuses an unknown invocation type and a payload that is not JSON", async () => {
-    const badType = await api("/2015-03-31/functions/http-echo/invocations", {
-      method: "POST",
-      headers: { "x-amz-invocation-type": "Later" },
-      body: "{}",
-    });
+    const badType = await invokeAs("Later");
     expect(badType.status).toBe(400);
     expect(badType.headers.get("x-amzn-errortype")).toBe("InvalidParameterValueException");
     await expect(
