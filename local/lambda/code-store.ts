@@ -57,6 +57,7 @@ export function unpackZip(zip: Uint8Array, root: string): void {
   } catch (error) {
     throw new InvalidParameterValueError(
       `Code.ZipFile could not be unzipped (${(error as Error).message}): send a valid .zip archive.`,
+      { cause: error },
     );
   }
   for (const [path, data] of Object.entries(files)) {
