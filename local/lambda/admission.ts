@@ -3,6 +3,9 @@
 // first served. An invocation is always admitted when nothing else holds CPU budget, so a share larger than
 // the machine (e.g. 3008 MB on a 1-core box) cannot deadlock.
 
+/** Tag that exempts a function from CPU admission (orchestrators that wait on the invocations they make). */
+export const CPU_ADMISSION_TAG = "powertune:cpu-admission";
+
 interface Waiter {
   share: number;
   admit: () => void;

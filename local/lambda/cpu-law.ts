@@ -22,6 +22,9 @@ export function cfsQuotaUs(shareCores: number, periodUs = CFS_PERIOD_US): number
   return Math.max(CFS_MIN_QUOTA_US, Math.round(shareCores * periodUs));
 }
 
+/** How a REPORT line and an Invoke response name the fallback, where no cgroup enforces the law. */
+export const FALLBACK_EMULATION = "fallback-cpu-scaling";
+
 /**
  * Fallback when no cgroup can be written: the handler ran unthrottled, so its wall time is stretched by
  * the CPU time it used times (1/share − 1), the time a quota of `share` would have added.

@@ -96,6 +96,18 @@ export class ExecutionEnvironment {
 
   /** Starts the process and runs the init phase (module load), unthrottled and capped at 10 s. */
   async init(): Promise<InitResult> {
+    this.watch(this.spawnChild());
+    const result = await this.waitForInit();
+    if (!result.ok) {
+      await this.kill();
+      return result;
+    }
+    this.cgroup?.setCpuShare(this.shareCores);
+    this.state = "idle";
+    return result;
+  }
+
+  private spawnChild(): ChildProcess {
     const { spec } = this;
     const env: Record<string, string> = { ...spec.env };
     if (spec.cgroups) {
@@ -128,6 +140,12 @@ export class ExecutionEnvironment {
           stdio: ["ignore", "pipe", "pipe", "ipc"],
         });
     this.child = child;
+    return child;
+  }
+
+  /** Forwards the child's output and messages, and records how it exits. */
+  private watch(child: ChildProcess): void {
+    const { spec } = this;
     child.stdout?.setEncoding("utf8").on("data", (text: string) => spec.onOutput(text));
     child.stderr?.setEncoding("utf8").on("data", (text: string) => {
       this.stderrTail = (this.stderrTail + text).slice(-2048);
@@ -149,7 +167,10 @@ export class ExecutionEnvironment {
       this.state = "dead";
       this.onExit?.();
     });
+  }
 
+  /** Resolves when the bootstrap reports its handler loaded, failed to load, exited, or ran out of time. */
+  private async waitForInit(): Promise<InitResult> {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const result = await new Promise<InitResult>((resolve) => {
@@ -181,12 +202,6 @@ export class ExecutionEnvironment {
     clearTimeout(timer);
     this.onMessage = undefined;
     this.onExit = undefined;
-    if (!result.ok) {
-      await this.kill();
-      return result;
-    }
-    this.cgroup?.setCpuShare(this.shareCores);
-    this.state = "idle";
     return result;
   }
 

@@ -30,8 +30,8 @@ export class ResourceConflictError extends LambdaApiError {
 }
 
 export class InvalidParameterValueError extends LambdaApiError {
-  constructor(message: string) {
-    super("InvalidParameterValueException", message, { statusCode: 400 });
+  constructor(message: string, options: ErrorOptions = {}) {
+    super("InvalidParameterValueException", message, { statusCode: 400, cause: options.cause });
   }
 }
 

@@ -1,23 +1,23 @@
 // The local Lambda service: Lambda's REST API (the paths @aws-sdk/client-lambda sends) over HTTP on loopback.
 
 import { rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { type LoopbackServer, listenOnLoopback, sendJson } from "../shared/http.js";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../shared/identity.js";
-import { type CgroupMode, detectCgroups } from "./cgroup.js";
-import {
-  LambdaApiError,
-  RequestTooLargeError,
-  TooManyRequestsError,
-  UnsupportedOperationError,
-} from "./errors.js";
+import { type CgroupLayout, type CgroupMode, detectCgroups } from "./cgroup.js";
+import { defaultCodeRoot } from "./code-store.js";
+import { FALLBACK_EMULATION } from "./cpu-law.js";
+import { LambdaApiError, TooManyRequestsError } from "./errors.js";
+import { routeLambdaApi } from "./http-routes.js";
 import { provideRuntimeSdk } from "./runtime-sdk.js";
-import { type CreateFunctionInput, defaultCodeRoot, FALLBACK_EMULATION, LambdaService } from "./service.js";
+import { LambdaService, type ServiceSettings } from "./service.js";
 
+export { CPU_ADMISSION_TAG } from "./admission.js";
+export { FALLBACK_EMULATION } from "./cpu-law.js";
 export { billedDurationMs, formatJsonReport, formatReportLine } from "./report-line.js";
-export { CPU_ADMISSION_TAG, FALLBACK_EMULATION, LambdaService } from "./service.js";
+export { LambdaService } from "./service.js";
 
 export interface LambdaServiceOptions {
   /** Code goes to `<dataDir>/functions/…`, per-function logs to `<dataDir>/logs/<name>.log`. @default a temp dir, no log files */
@@ -61,29 +61,11 @@ export interface LocalLambdaService {
   readonly cgroupDirs: string[];
 }
 
-const MAX_BODY_BYTES = 70 * 1024 * 1024; // a 50 MB zip, base64-encoded, with room for the JSON around it
-const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
-
 export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambdaService {
   const cgroups = detectCgroups(opts.cgroup ?? "auto");
   const { codeRoot, temporary } = defaultCodeRoot(opts.dataDir);
   provideRuntimeSdk(codeRoot);
-  const service = new LambdaService({
-    region: opts.region ?? LOCAL_REGION,
-    accountId: opts.accountId ?? LOCAL_ACCOUNT_ID,
-    codeRoot,
-    logDir: opts.dataDir ? join(opts.dataDir, "logs") : undefined,
-    functionEnvironment: opts.functionEnvironment ?? {},
-    cores: opts.cpuCores ?? availableParallelism(),
-    admissionCores: Math.min(
-      opts.admissionCores ?? Number.POSITIVE_INFINITY,
-      opts.cpuCores ?? availableParallelism(),
-    ),
-    accountConcurrency: opts.accountConcurrency ?? 50,
-    idleTimeoutMs: opts.idleTimeoutMs ?? 300_000,
-    updateTransitionMs: opts.updateTransitionMs ?? 200,
-    cgroups,
-  });
+  const service = new LambdaService(serviceSettings(opts, codeRoot, cgroups));
   const cpuLawEnforcement = cgroups ? `cgroup-${cgroups.flavour}` : FALLBACK_EMULATION;
   if (!cgroups) {
     (opts.warn ?? console.warn)(
@@ -92,10 +74,10 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambd
         "cgroup cpu controller for enforced quotas.",
     );
   }
-  let server: Server | undefined;
+  let server: LoopbackServer | undefined;
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    route(service, req, res).catch((error: unknown) => sendError(res, error));
+    routeLambdaApi(service, req, res).catch((error: unknown) => sendError(res, error));
   };
 
   return {
@@ -107,72 +89,41 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambd
       : [],
     createFunctionFromDirectory: (input) => service.createFunctionFromDirectory(input),
     async listen(port = 0) {
-      const s = createServer(handle);
-      server = s;
-      await new Promise<void>((resolve, reject) => {
-        s.once("error", reject);
-        s.listen(port, "127.0.0.1", () => resolve());
-      });
-      const { port: actual } = s.address() as AddressInfo;
-      return { url: `http://127.0.0.1:${actual}` };
+      server = await listenOnLoopback(handle, port);
+      return { url: server.url };
     },
     async close() {
-      if (server) {
-        const s = server;
-        server = undefined;
-        s.closeAllConnections();
-        await new Promise<void>((resolve) => s.close(() => resolve()));
-      }
+      const listening = server;
+      server = undefined;
+      await listening?.close();
       await service.close();
       if (temporary) rmSync(codeRoot, { recursive: true, force: true });
     },
   };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(
-          new RequestTooLargeError(
-            "Request must be smaller than 70167211 bytes for the CreateFunction operation",
-          ),
-        );
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
+function serviceSettings(
+  opts: LambdaServiceOptions,
+  codeRoot: string,
+  cgroups: CgroupLayout | undefined,
+): ServiceSettings {
+  const cores = opts.cpuCores ?? availableParallelism();
+  return {
+    region: opts.region ?? LOCAL_REGION,
+    accountId: opts.accountId ?? LOCAL_ACCOUNT_ID,
+    codeRoot,
+    logDir: opts.dataDir ? join(opts.dataDir, "logs") : undefined,
+    functionEnvironment: opts.functionEnvironment ?? {},
+    cores,
+    admissionCores: Math.min(opts.admissionCores ?? Number.POSITIVE_INFINITY, cores),
+    accountConcurrency: opts.accountConcurrency ?? 50,
+    idleTimeoutMs: opts.idleTimeoutMs ?? 300_000,
+    updateTransitionMs: opts.updateTransitionMs ?? 200,
+    cgroups,
+  };
 }
 
-async function readJson<T>(req: IncomingMessage): Promise<T> {
-  const body = await readBody(req);
-  if (body.length === 0) return {} as T;
-  try {
-    return JSON.parse(body.toString("utf8")) as T;
-  } catch {
-    throw new LambdaApiError("InvalidRequestContentException", "Could not parse request body into json.", {
-      statusCode: 400,
-    });
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = body === undefined ? "" : JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    "x-amzn-requestid": crypto.randomUUID(),
-  });
-  res.end(text);
-}
-
+/** Lambda's error answer: the code in `x-amzn-errortype`, whose fault in `Type`, the message twice. */
 function sendError(res: ServerResponse, error: unknown): void {
   if (res.headersSent) {
     res.destroy();
@@ -192,167 +143,5 @@ function sendError(res: ServerResponse, error: unknown): void {
     message: apiError.message,
   };
   if (error instanceof TooManyRequestsError) body.Reason = error.reason;
-  const text = JSON.stringify(body);
-  res.writeHead(apiError.statusCode, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    "x-amzn-errortype": apiError.code,
-    "x-amzn-requestid": crypto.randomUUID(),
-  });
-  res.end(text);
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-async function route(service: LambdaService, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
-  const method = req.method ?? "GET";
-  const qualifier = url.searchParams.get("Qualifier") ?? undefined;
-  const [apiVersion, collection, fn, sub, subName] = parts;
-
-  if (collection === "functions" && apiVersion === "2015-03-31") {
-    if (fn === undefined) {
-      if (method === "POST")
-        return sendJson(res, 201, service.createFunction(await readJson<CreateFunctionInput>(req)));
-      if (method === "GET") {
-        const functions = [...service.functions.values()].map((r) => structuredClone(r.latest.config));
-        return sendJson(res, 200, { Functions: functions });
-      }
-    } else if (sub === undefined) {
-      if (method === "GET") {
-        const { record, snapshot } = service.resolve(fn, qualifier);
-        const body: Record<string, unknown> = {
-          Configuration: structuredClone(snapshot.config),
-          Code: { RepositoryType: "S3", Location: `file://${snapshot.codeDir}` },
-          Tags: { ...record.tags },
-        };
-        if (record.reservedConcurrency !== undefined) {
-          body.Concurrency = { ReservedConcurrentExecutions: record.reservedConcurrency };
-        }
-        return sendJson(res, 200, body);
-      }
-      if (method === "DELETE") {
-        service.deleteFunction(fn, qualifier);
-        return sendJson(res, 204, undefined);
-      }
-    } else if (sub === "invocations" && method === "POST") {
-      return invoke(service, fn, qualifier, req, res);
-    } else if (sub === "configuration") {
-      if (method === "GET")
-        return sendJson(res, 200, structuredClone(service.resolve(fn, qualifier).snapshot.config));
-      if (method === "PUT")
-        return sendJson(res, 200, service.updateFunctionConfiguration(fn, await readJson(req)));
-    } else if (sub === "code" && method === "PUT") {
-      return sendJson(res, 200, service.updateFunctionCode(fn, await readJson(req)));
-    } else if (sub === "versions") {
-      if (method === "POST") return sendJson(res, 201, service.publishVersion(fn, await readJson(req)));
-      if (method === "GET") return sendJson(res, 200, { Versions: service.listVersions(fn) });
-    } else if (sub === "aliases") {
-      if (subName === undefined && method === "POST")
-        return sendJson(res, 201, service.createAlias(fn, await readJson(req)));
-      if (subName === undefined && method === "GET") {
-        const version = url.searchParams.get("FunctionVersion") ?? undefined;
-        return sendJson(res, 200, { Aliases: service.listAliases(fn, version) });
-      }
-      if (subName !== undefined && method === "GET") return sendJson(res, 200, service.getAlias(fn, subName));
-      if (subName !== undefined && method === "PUT") {
-        return sendJson(res, 200, service.updateAlias(fn, subName, await readJson(req)));
-      }
-      if (subName !== undefined && method === "DELETE") {
-        service.deleteAlias(fn, subName);
-        return sendJson(res, 204, undefined);
-      }
-    }
-  }
-  if (
-    apiVersion === "2017-10-31" &&
-    collection === "functions" &&
-    fn !== undefined &&
-    sub === "concurrency"
-  ) {
-    if (method === "PUT") {
-      const body = await readJson<{ ReservedConcurrentExecutions?: unknown }>(req);
-      const reserved = service.putFunctionConcurrency(fn, body.ReservedConcurrentExecutions);
-      return sendJson(res, 200, { ReservedConcurrentExecutions: reserved });
-    }
-    if (method === "DELETE") {
-      service.deleteFunctionConcurrency(fn);
-      return sendJson(res, 204, undefined);
-    }
-  }
-  if (
-    apiVersion === "2019-09-30" &&
-    collection === "functions" &&
-    fn !== undefined &&
-    sub === "concurrency"
-  ) {
-    const record = service.getRecord(fn);
-    const body =
-      record.reservedConcurrency === undefined
-        ? {}
-        : { ReservedConcurrentExecutions: record.reservedConcurrency };
-    return sendJson(res, 200, body);
-  }
-  if (apiVersion === "2017-03-31" && collection === "tags" && fn !== undefined && method === "GET") {
-    return sendJson(res, 200, { Tags: { ...service.getRecord(fn).tags } });
-  }
-  throw new UnsupportedOperationError(`${method} ${url.pathname}`);
-}
-
-async function invoke(
-  service: LambdaService,
-  fn: string,
-  qualifier: string | undefined,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
-  const invocationType = (header(req, "x-amz-invocation-type") ?? "RequestResponse") as
-    | "RequestResponse"
-    | "Event"
-    | "DryRun";
-  if (!["RequestResponse", "Event", "DryRun"].includes(invocationType)) {
-    throw new LambdaApiError(
-      "InvalidParameterValueException",
-      `InvocationType ${invocationType} is invalid: use RequestResponse, Event or DryRun.`,
-      { statusCode: 400 },
-    );
-  }
-  const payload = await readBody(req);
-  if (invocationType === "RequestResponse" && payload.length > MAX_SYNC_PAYLOAD) {
-    throw new RequestTooLargeError(
-      `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation`,
-    );
-  }
-  const rawContext = header(req, "x-amz-client-context");
-  let clientContext: unknown;
-  if (rawContext) {
-    try {
-      clientContext = JSON.parse(Buffer.from(rawContext, "base64").toString("utf8"));
-    } catch {
-      clientContext = undefined;
-    }
-  }
-  const result = await service.invoke({
-    functionName: fn,
-    qualifier,
-    invocationType,
-    logType: header(req, "x-amz-log-type") === "Tail" ? "Tail" : "None",
-    payload,
-    clientContext,
-  });
-  const headers: Record<string, string | number> = {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(result.payload),
-    "x-amzn-requestid": crypto.randomUUID(),
-    "x-amz-executed-version": result.executedVersion,
-  };
-  if (result.functionError) headers["x-amz-function-error"] = result.functionError;
-  if (result.logResult) headers["x-amz-log-result"] = result.logResult;
-  if (result.emulation) headers["x-powertune-emulation"] = result.emulation;
-  res.writeHead(result.statusCode, headers);
-  res.end(result.payload);
+  sendJson(res, apiError.statusCode, body, { "x-amzn-errortype": apiError.code });
 }

@@ -46,10 +46,3 @@ export function formatJsonReport(m: ReportMetrics, time: Date): string {
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
-
-/** Lambda returns at most the last 4 KB of the log in `X-Amz-Log-Result`. */
-export function tailLog(log: string, maxBytes = 4096): string {
-  const bytes = Buffer.from(log, "utf8");
-  if (bytes.length <= maxBytes) return log;
-  return bytes.subarray(bytes.length - maxBytes).toString("utf8");
-}

@@ -1,4 +1,4 @@
-// The API shapes this service returns, named and spelled as in the Lambda REST API.
+// The API shapes this service takes and returns, named and spelled as in the Lambda REST API.
 
 export interface FunctionConfiguration {
   FunctionName: string;
@@ -52,4 +52,86 @@ export interface FunctionRecord {
   /** Invocations in flight (queued or running), all qualifiers together. */
   inFlight: number;
   updateTimer: NodeJS.Timeout | undefined;
+}
+
+/** A request's `Code`: only ZipFile is supported locally; the others are named so they can be refused. */
+export interface FunctionCodeInput {
+  ZipFile?: string | Uint8Array;
+  S3Bucket?: string;
+  ImageUri?: string;
+}
+
+export interface CreateFunctionInput {
+  FunctionName?: string;
+  Runtime?: string;
+  Role?: string;
+  Handler?: string;
+  Description?: string;
+  Timeout?: number;
+  MemorySize?: number;
+  Publish?: boolean;
+  Environment?: { Variables?: Record<string, string> };
+  Architectures?: string[];
+  Tags?: Record<string, string>;
+  LoggingConfig?: { LogFormat?: string; LogGroup?: string };
+  Code?: FunctionCodeInput;
+}
+
+export interface UpdateConfigurationInput {
+  Description?: string;
+  Timeout?: number;
+  MemorySize?: number;
+  Handler?: string;
+  Runtime?: string;
+  Role?: string;
+  Environment?: { Variables?: Record<string, string> };
+  LoggingConfig?: { LogFormat?: string; LogGroup?: string };
+  RevisionId?: string;
+}
+
+export interface UpdateCodeInput extends FunctionCodeInput {
+  Publish?: boolean;
+  RevisionId?: string;
+}
+
+export interface PublishVersionInput {
+  Description?: string;
+  RevisionId?: string;
+  CodeSha256?: string;
+}
+
+export interface AliasRoutingInput {
+  AdditionalVersionWeights?: Record<string, number>;
+}
+
+export interface CreateAliasInput {
+  Name?: string;
+  FunctionVersion?: string;
+  Description?: string;
+  RoutingConfig?: AliasRoutingInput;
+}
+
+export interface UpdateAliasInput {
+  FunctionVersion?: string;
+  Description?: string;
+  RevisionId?: string;
+  RoutingConfig?: AliasRoutingInput;
+}
+
+export interface InvokeInput {
+  functionName: string;
+  qualifier: string | undefined;
+  invocationType: "RequestResponse" | "Event" | "DryRun";
+  logType: "None" | "Tail";
+  payload: Buffer;
+  clientContext: unknown;
+}
+
+export interface InvokeResult {
+  statusCode: number;
+  payload: string;
+  functionError: "Unhandled" | undefined;
+  logResult: string | undefined;
+  executedVersion: string;
+  emulation: string | undefined;
 }

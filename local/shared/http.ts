@@ -4,13 +4,28 @@ import { LocalServiceError } from "./errors.js";
 
 export const AMZ_JSON_1_0 = "application/x-amz-json-1.0";
 
-/** Reads a whole request body. */
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
+export interface BodyLimit {
+  maxBytes: number;
+  /** The error a larger body is refused with (the request is destroyed). */
+  tooLarge: () => Error;
+}
+
+/** Reads a whole request body; with a limit, refuses one larger than `maxBytes` without reading on. */
+export async function readBody(req: IncomingMessage, limit?: BodyLimit): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (limit && size > limit.maxBytes) {
+      req.destroy();
+      throw limit.tooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 
+/** Answers with a JSON body; `undefined` answers with an empty one (a 204, say). */
 export function sendJson(
   res: ServerResponse,
   statusCode: number,
@@ -18,7 +33,17 @@ export function sendJson(
   headers: Record<string, string> = {},
   contentType = "application/json",
 ): void {
-  const text = JSON.stringify(body);
+  sendText(res, statusCode, body === undefined ? "" : JSON.stringify(body), headers, contentType);
+}
+
+/** Answers with a body that is already text (a function's JSON result, say), sent as it is. */
+export function sendText(
+  res: ServerResponse,
+  statusCode: number,
+  text: string,
+  headers: Record<string, string> = {},
+  contentType = "application/json",
+): void {
   res.writeHead(statusCode, {
     "content-type": contentType,
     "content-length": Buffer.byteLength(text),
@@ -64,11 +89,18 @@ export function parseJsonObject(body: Buffer, errorCode = "SerializationExceptio
   return value as Record<string, unknown>;
 }
 
+export interface LoopbackServer {
+  url: string;
+  port: number;
+  /** Drops open connections and stops listening; calling it again waits for the same close. */
+  close(): Promise<void>;
+}
+
 /** Starts a standalone server for one service on 127.0.0.1 (port 0 = a random free port). */
 export async function listenOnLoopback(
   handle: (req: IncomingMessage, res: ServerResponse) => void,
   port = 0,
-): Promise<{ url: string; port: number; close(): Promise<void> }> {
+): Promise<LoopbackServer> {
   const server = createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

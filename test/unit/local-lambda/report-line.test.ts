@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  billedDurationMs,
-  formatJsonReport,
-  formatReportLine,
-  tailLog,
-} from "../../../local/lambda/report-line.js";
+import { billedDurationMs, formatJsonReport, formatReportLine } from "../../../local/lambda/report-line.js";
 
 const requestId = "8f5e6a3c-1c1b-4c1e-9a1e-0f1e2d3c4b5a";
 
@@ -67,13 +62,5 @@ describe("REPORT line", () => {
         },
       },
     });
-  });
-
-  it("keeps only the last 4 KB of a long log for X-Amz-Log-Result", () => {
-    const log = `${"x".repeat(10_000)}\nREPORT RequestId: ${requestId}\t`;
-    const tail = tailLog(log);
-    expect(Buffer.byteLength(tail)).toBe(4096);
-    expect(tail.endsWith(`REPORT RequestId: ${requestId}\t`)).toBe(true);
-    expect(tailLog("short")).toBe("short");
   });
 });

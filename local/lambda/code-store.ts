@@ -1,0 +1,81 @@
+// Where functions' code lives on disk: each zip unpacked into a directory of its own (never outside it),
+// with the CodeSha256 Lambda reports for it.
+
+import { createHash, randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve, sep } from "node:path";
+import { unzipSync } from "fflate";
+import { InvalidParameterValueError } from "./errors.js";
+import type { FunctionCodeInput } from "./types.js";
+
+export interface StoredCode {
+  /** Absolute path of the unpacked code. */
+  codeDir: string;
+  /** Base64 SHA-256, as Lambda's CodeSha256. */
+  sha256: string;
+  /** Bytes of the zip (CodeSize). */
+  size: number;
+}
+
+export class CodeStore {
+  constructor(readonly root: string) {}
+
+  /** Unpacks the request's Code.ZipFile into a fresh directory under `<root>/<function name>/`. */
+  storeZip(functionName: string, code: FunctionCodeInput | undefined): StoredCode {
+    const zip = decodeZip(code);
+    const sha256 = createHash("sha256").update(zip).digest("base64");
+    const codeDir = resolve(join(this.root, functionName, randomUUID()));
+    unpackZip(zip, codeDir);
+    return { codeDir, sha256, size: zip.byteLength };
+  }
+}
+
+/** Code already unpacked in a directory, used where it is; its CodeSha256 stands for the path. */
+export function codeInDirectory(dir: string): StoredCode {
+  const codeDir = resolve(dir);
+  return { codeDir, sha256: createHash("sha256").update(codeDir).digest("base64"), size: 0 };
+}
+
+export function decodeZip(code: FunctionCodeInput | undefined): Uint8Array {
+  if (code?.S3Bucket || code?.ImageUri) {
+    throw new InvalidParameterValueError(
+      "Code.S3Bucket and Code.ImageUri are not supported by the local Lambda service: send Code.ZipFile.",
+    );
+  }
+  const zip = code?.ZipFile;
+  if (zip === undefined)
+    throw new InvalidParameterValueError("Code.ZipFile is required: send the zipped code.");
+  return typeof zip === "string" ? Buffer.from(zip, "base64") : zip;
+}
+
+/** Writes every entry of the zip below `root`, refusing entries that would land outside it. */
+export function unpackZip(zip: Uint8Array, root: string): void {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(zip);
+  } catch (error) {
+    throw new InvalidParameterValueError(
+      `Code.ZipFile could not be unzipped (${(error as Error).message}): send a valid .zip archive.`,
+      { cause: error },
+    );
+  }
+  for (const [path, data] of Object.entries(files)) {
+    const target = resolve(root, path);
+    if (!target.startsWith(root + sep)) {
+      throw new InvalidParameterValueError(`Code.ZipFile entry ${path} points outside the archive.`);
+    }
+    if (path.endsWith("/")) {
+      mkdirSync(target, { recursive: true });
+      continue;
+    }
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, data);
+  }
+  mkdirSync(root, { recursive: true });
+}
+
+export function defaultCodeRoot(dataDir: string | undefined): { codeRoot: string; temporary: boolean } {
+  if (dataDir) return { codeRoot: join(dataDir, "functions"), temporary: false };
+  return { codeRoot: mkdtempSync(join(tmpdir(), "powertune-lambda-")), temporary: true };
+}
