@@ -172,15 +172,26 @@ async function startOnClaimedDataDir(
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_SESSION_TOKEN: "local",
   };
-  const lambda = createLambdaService({
-    dataDir,
-    admissionCores: cloudAdmissionCores(),
-    region: LOCAL_REGION,
-    accountId: LOCAL_ACCOUNT_ID,
-    functionEnvironment,
-    ...(options.cgroup ? { cgroup: options.cgroup } : {}),
-    warn: log,
-  });
+  let lambda: LocalLambdaService;
+  try {
+    // Reads the functions the last run kept; a state file it cannot read stops the start, naming the file.
+    lambda = createLambdaService({
+      dataDir,
+      admissionCores: cloudAdmissionCores(),
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      functionEnvironment,
+      ...(options.cgroup ? { cgroup: options.cgroup } : {}),
+      warn: log,
+    });
+  } catch (error) {
+    await server.close();
+    await edge.close();
+    throw error;
+  }
+  const restored = lambda.service.functions.size;
+  if (restored > 0)
+    log(`local Lambda: ${restored} functions kept from the last run (${join(dataDir, "lambda")})`);
   edge.mount("lambda", lambda);
   edge.mount("dynamodb", createDynamoDbService({ dataDir }));
   edge.mount("monitoring", createCloudWatchService({ dataDir }));

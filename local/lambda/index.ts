@@ -7,20 +7,26 @@ import { join } from "node:path";
 import { type LoopbackServer, listenOnLoopback, sendJson } from "../shared/http.js";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../shared/identity.js";
 import { type CgroupLayout, type CgroupMode, detectCgroups } from "./cgroup.js";
-import { defaultCodeRoot } from "./code-store.js";
+import { defaultCodeRoot, removeUnusedCode } from "./code-store.js";
 import { FALLBACK_EMULATION } from "./cpu-law.js";
 import { LambdaApiError, TooManyRequestsError } from "./errors.js";
 import { routeLambdaApi } from "./http-routes.js";
 import { provideRuntimeSdk } from "./runtime-sdk.js";
 import { LambdaService, type ServiceSettings } from "./service.js";
+import { FunctionStateFiles } from "./state-store.js";
 
 export { CPU_ADMISSION_TAG } from "./admission.js";
 export { FALLBACK_EMULATION } from "./cpu-law.js";
 export { billedDurationMs, formatJsonReport, formatReportLine } from "./report-line.js";
 export { LambdaService } from "./service.js";
+export { LambdaStateUnreadableError } from "./state-store.js";
 
 export interface LambdaServiceOptions {
-  /** Code goes to `<dataDir>/functions/…`, per-function logs to `<dataDir>/logs/<name>.log`. @default a temp dir, no log files */
+  /**
+   * Functions (configuration, versions, aliases, concurrency, tags) are kept in `<dataDir>/lambda/<name>.json`
+   * and read back at start, code in `<dataDir>/functions/…`, logs in `<dataDir>/logs/<name>.log`.
+   * @default a temp dir for code, nothing kept, no log files
+   */
   dataDir?: string;
   /** @default LOCAL_REGION */
   region?: string;
@@ -43,7 +49,7 @@ export interface LambdaServiceOptions {
   updateTransitionMs?: number;
   /** "off" forces the fallback (CPU-time scaling, marked in every REPORT). @default "auto" */
   cgroup?: CgroupMode;
-  /** Where to print the startup warning when the CPU law is emulated. @default console.warn */
+  /** Where to print warnings (the CPU law emulated, a state write after an answer failed). @default console.warn */
   warn?: (message: string) => void;
 }
 
@@ -61,14 +67,25 @@ export interface LocalLambdaService {
   readonly cgroupDirs: string[];
 }
 
+/**
+ * Starts the service with the functions kept in `dataDir`, if any. Throws LambdaStateUnreadableError, naming
+ * the file, when one of them cannot be read: a function is never dropped silently.
+ */
 export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambdaService {
-  const cgroups = detectCgroups(opts.cgroup ?? "auto");
   const { codeRoot, temporary } = defaultCodeRoot(opts.dataDir);
+  const warn = opts.warn ?? console.warn;
+  // Read first: a state that cannot be read stops the start before anything else is set up.
+  const store = opts.dataDir ? new FunctionStateFiles(join(opts.dataDir, "lambda"), codeRoot) : undefined;
+  if (store) removeUnusedCode(codeRoot, store.codeDirs());
+  const cgroups = detectCgroups(opts.cgroup ?? "auto");
   provideRuntimeSdk(codeRoot);
-  const service = new LambdaService(serviceSettings(opts, codeRoot, cgroups));
+  const service = new LambdaService(serviceSettings(opts, codeRoot, cgroups), {
+    ...(store ? { store } : {}),
+    warn,
+  });
   const cpuLawEnforcement = cgroups ? `cgroup-${cgroups.flavour}` : FALLBACK_EMULATION;
   if (!cgroups) {
-    (opts.warn ?? console.warn)(
+    warn(
       "WARNING: local Lambda cannot create cgroups, so the memory→CPU law is EMULATED by CPU-time scaling " +
         `(every REPORT line carries "Emulation: ${FALLBACK_EMULATION}"). Run as root with a writable ` +
         "cgroup cpu controller for enforced quotas.",

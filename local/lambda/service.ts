@@ -1,5 +1,5 @@
 // The local Lambda service independent of HTTP: one object composing the control plane (registry, aliases,
-// code store), the pool of execution environments, and the invoke path with its logs.
+// code store, state store), the pool of execution environments, and the invoke path with its logs.
 
 import { CpuAdmission } from "./admission.js";
 import { Aliases } from "./aliases.js";
@@ -10,7 +10,8 @@ import { EnvironmentPool } from "./environment-pool.js";
 import { InvocationLogFiles } from "./invocation-log.js";
 import { Invoker } from "./invoker.js";
 import type { FunctionName } from "./names.js";
-import { FunctionRegistry, type ResolvedFunction } from "./registry.js";
+import { FunctionRegistry, type ResolvedFunction, type Warn } from "./registry.js";
+import type { FunctionStateStore } from "./state-store.js";
 import type {
   AliasConfiguration,
   CreateAliasInput,
@@ -48,11 +49,19 @@ export class LambdaService {
   private readonly logs: InvocationLogFiles;
   private readonly invoker: Invoker;
 
-  constructor(readonly settings: ServiceSettings) {
+  /** With a state store, the service starts with the functions it restored and saves every change there. */
+  constructor(
+    readonly settings: ServiceSettings,
+    state: { store?: FunctionStateStore; warn?: Warn } = {},
+  ) {
     this.admission = new CpuAdmission(settings.admissionCores);
     this.pool = new EnvironmentPool(settings);
-    this.registry = new FunctionRegistry(settings, new CodeStore(settings.codeRoot), (name, version) =>
-      this.pool.retire(name, version),
+    this.registry = new FunctionRegistry(
+      settings,
+      new CodeStore(settings.codeRoot),
+      (name, version) => this.pool.retire(name, version),
+      state.store,
+      state.warn,
     );
     this.aliases = new Aliases(this.registry);
     this.logs = new InvocationLogFiles(settings.logDir);
@@ -154,6 +163,14 @@ export class LambdaService {
 
   deleteFunctionConcurrency(rawName: string): void {
     this.registry.deleteFunctionConcurrency(rawName);
+  }
+
+  tagResource(rawArn: string, tags: unknown): void {
+    this.registry.tagResource(rawArn, tags);
+  }
+
+  untagResource(rawArn: string, keys: readonly string[]): void {
+    this.registry.untagResource(rawArn, keys);
   }
 
   // ---------- data plane ----------
