@@ -1,7 +1,8 @@
 // The Step Functions state: state machines and their executions, run on aws-local-stepfunctions.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
+import { replaceFileSync } from "../shared/durable-file.js";
 import {
   arnResourceName,
   DEFAULT_IDENTITY,
@@ -251,7 +252,8 @@ export class StepFunctionsState {
     const dir = join(this.options.dataDir, "executions");
     mkdirSync(dir, { recursive: true });
     const { events: _events, done: _done, abort: _abort, ...result } = record;
-    writeFileSync(join(dir, `${record.name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    // Replaced whole or not at all, so a kill -9 mid-write never leaves half a result to read.
+    replaceFileSync(join(dir, `${record.name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   }
 
   /** Aborts every running execution and waits for all to settle. */
