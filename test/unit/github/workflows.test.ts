@@ -52,6 +52,16 @@ describe("the GitHub workflows", () => {
     expect(files.sort()).toEqual(["approval.yml", "deploy-and-tune.yml"]);
   });
 
+  it("read only the repository variables the README's CI/CD section tells users to set", () => {
+    const used = new Set(
+      files.flatMap((file) => [...text(file).matchAll(/\bvars\.([A-Z_]+)/g)].map((m) => m[1])),
+    );
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## CI/CD on GitHub"), readme.indexOf("## Documentation"));
+    const documented = new Set([...section.matchAll(/^\s*\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
+    expect([...used].sort()).toEqual([...documented].sort());
+  });
+
   it.each(files)("%s passes actionlint with no finding", async (file) => {
     const findings = await runLint(text(file), `.github/workflows/${file}`);
     expect(findings.map((f) => `${file}:${f.line}:${f.column} ${f.message} [${f.kind}]`)).toEqual([]);
