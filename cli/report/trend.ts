@@ -1,0 +1,68 @@
+// A function's drift across tuning runs: the chosen power, its cost per invocation and its p90, run by run.
+import type { TuningOutput } from "../../functions/tuner/core/index.js";
+import { renderLineChartSvg, SERIES_COLORS } from "./svg-chart.js";
+
+export interface TrendPoint {
+  /** When the run started (reports) or was recorded (TuningHistory), ISO 8601. */
+  time: string;
+  /** The chosen power, MB. */
+  power: number;
+  /** USD per invocation at the chosen power. */
+  costUsd: number;
+  /** p90 duration at the chosen power, ms; null when the run kept no per-power statistics. */
+  p90Ms: number | null;
+  /** What became of the recommendation: "yes", "no" or "pending". */
+  applied: string;
+}
+
+export function trendPointOf(time: string, output: TuningOutput): TrendPoint {
+  const chosen = output.stats?.find((s) => s.power === output.power);
+  return {
+    time,
+    power: output.power,
+    costUsd: output.cost,
+    p90Ms: chosen?.p90Ms ?? null,
+    applied: output.recommendation.applied,
+  };
+}
+
+/** `11-22 10:04`: short enough for an axis, in UTC like every time in the reports. */
+export function axisTime(iso: string): string {
+  return iso.slice(5, 16).replace("T", " ");
+}
+
+/** Three small charts, oldest run left: chosen power (MB), cost per invocation (USD), p90 (ms). */
+export function renderTrendCharts(points: readonly TrendPoint[]): string[] {
+  const oldestFirst = [...points].sort((a, b) => a.time.localeCompare(b.time));
+  const xLabels = oldestFirst.map((p) => axisTime(p.time));
+  const chart = (title: string, yTitle: string, values: (number | null)[], color: string) =>
+    renderLineChartSvg({
+      title,
+      xLabels,
+      xTitle: "tuning run (UTC)",
+      yTitle,
+      series: [{ name: title, values, color }],
+      width: 420,
+      height: 240,
+    });
+  return [
+    chart(
+      "chosen power",
+      "memory (MB)",
+      oldestFirst.map((p) => p.power),
+      SERIES_COLORS[0],
+    ),
+    chart(
+      "cost per invocation",
+      "cost (USD)",
+      oldestFirst.map((p) => p.costUsd),
+      SERIES_COLORS[1],
+    ),
+    chart(
+      "p90 of the chosen power",
+      "p90 (ms)",
+      oldestFirst.map((p) => p.p90Ms),
+      SERIES_COLORS[2],
+    ),
+  ];
+}
