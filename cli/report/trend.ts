@@ -66,3 +66,79 @@ export function renderTrendCharts(points: readonly TrendPoint[]): string[] {
     ),
   ];
 }
+
+/** One TuningHistory entry as `powertune history` prints it. */
+export interface HistoryRow {
+  time: string;
+  runId: string;
+  /** succeeded, failed, approved or denied. */
+  status: string;
+  /** The chosen (or approved) power, MB; null for a failed run. */
+  power: number | null;
+  costUsd: number | null;
+  p90Ms: number | null;
+  /** What happened to memory: "applied", "pending approval", "kept", "approved", "denied", or the failure. */
+  outcome: string;
+}
+
+export function historyRowOf(entry: {
+  timestamp: string;
+  runId: string;
+  status: string;
+  output: unknown;
+}): HistoryRow {
+  const base = { time: entry.timestamp, runId: entry.runId, status: entry.status };
+  const output = entry.output as Partial<TuningOutput> & {
+    error?: { Error?: string } | null;
+    applyTo?: string;
+  };
+  if (entry.status === "succeeded" && output?.recommendation && typeof output.power === "number") {
+    const point = trendPointOf(entry.timestamp, output as TuningOutput);
+    const r = output.recommendation;
+    const outcome =
+      r.applied === "yes"
+        ? `applied (was ${r.currentPower} MB)`
+        : r.applied === "pending"
+          ? "pending approval"
+          : `kept ${r.currentPower} MB`;
+    return { ...base, power: point.power, costUsd: point.costUsd, p90Ms: point.p90Ms, outcome };
+  }
+  if ((entry.status === "approved" || entry.status === "denied") && output?.recommendation) {
+    const r = output.recommendation;
+    return {
+      ...base,
+      power: r.winnerPower,
+      costUsd: null,
+      p90Ms: null,
+      outcome:
+        entry.status === "approved"
+          ? `approved: ${r.currentPower} → ${r.winnerPower} MB`
+          : `denied: kept ${r.currentPower} MB`,
+    };
+  }
+  return {
+    ...base,
+    power: null,
+    costUsd: null,
+    p90Ms: null,
+    outcome:
+      entry.status === "failed" ? `failed: ${output?.error?.Error ?? "see the execution"}` : entry.status,
+  };
+}
+
+/** "128 → 512 → 512 MB": a measure across the succeeded runs, oldest first. */
+export function describeDrift(
+  rows: readonly HistoryRow[],
+  unit: string,
+  pick: (row: HistoryRow) => number | null,
+  format: (value: number) => string = String,
+): string | undefined {
+  const values = rows
+    .filter((row) => row.status === "succeeded")
+    .map(pick)
+    .filter((value): value is number => value !== null)
+    .reverse();
+  if (values.length === 0) return undefined;
+  const shown = values.length > 8 ? [...values.slice(0, 3), Number.NaN, ...values.slice(-4)] : values;
+  return `${shown.map((v) => (Number.isNaN(v) ? "…" : format(v))).join(" → ")} ${unit}`;
+}
