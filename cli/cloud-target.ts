@@ -43,6 +43,62 @@ export function localSfnClient(endpoint: string): SFNClient {
   return new SFNClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
+/** A local cloud with the app deployed: one that answers at the endpoint, or one booted for this command. */
+export interface LocalAppCloud {
+  endpoint: string;
+  outputs: StackOutputs;
+  /** True when this command booted it (and so stops it on close and on Ctrl-C). */
+  booted: boolean;
+  close(): Promise<void>;
+}
+
+export interface LocalAppCloudOptions {
+  /** A running local cloud; without it the default endpoint is tried, then one is booted. */
+  endpoint?: string | undefined;
+  dataDir: string;
+  port: number;
+  log(line: string): void;
+}
+
+/**
+ * The running local cloud at `--endpoint` (default http://127.0.0.1:4566), or, when none answers at the
+ * default, one booted for this command with the app deployed. An explicit `--endpoint` that does not answer
+ * is a usage error: the user meant that cloud, not a new one.
+ */
+export async function openLocalAppCloud(options: LocalAppCloudOptions): Promise<LocalAppCloud> {
+  const endpoint = options.endpoint ?? DEFAULT_LOCAL_ENDPOINT;
+  const running = await fetchLocalOutputs(endpoint);
+  if (running) return { endpoint, outputs: running, booted: false, close: async () => {} };
+  if (options.endpoint) {
+    throw new UsageError(
+      `--endpoint ${options.endpoint}: no local cloud answers there (start one with \`powertune up\`)`,
+    );
+  }
+  options.log(`no local cloud at ${endpoint}: booting one for this run (data in ${options.dataDir})`);
+  const cloud = await bootLocalCloudWithApp({
+    port: options.port,
+    dataDir: options.dataDir,
+    log: options.log,
+  });
+  const stopHandling = closeOnInterrupt(() => cloud.close(), options.log);
+  try {
+    await expireInterruptedRuns(cloud, options.log);
+  } catch (error) {
+    stopHandling();
+    await cloud.close();
+    throw error;
+  }
+  return {
+    endpoint: cloud.endpoint,
+    outputs: cloud.outputs,
+    booted: true,
+    close: async () => {
+      stopHandling();
+      await cloud.close();
+    },
+  };
+}
+
 export async function openCloudTarget(options: CloudTargetOptions): Promise<CloudTarget> {
   if (options.cloud) {
     const sfn = new SFNClient(options.region ? { region: options.region } : {});
@@ -58,47 +114,29 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
       },
     };
   }
-  const endpoint = options.endpoint ?? DEFAULT_LOCAL_ENDPOINT;
-  const running = await fetchLocalOutputs(endpoint);
-  if (running) {
-    const sfn = localSfnClient(endpoint);
-    const stopExplaining = explainOnInterrupt(
-      `the execution keeps running on the local cloud at ${endpoint}, and restores the function and releases its lock when it ends`,
-    );
+  const local = await openLocalAppCloud(options);
+  const stopExplaining = local.booted
+    ? () => {}
+    : explainOnInterrupt(
+        `the execution keeps running on the local cloud at ${local.endpoint}, and restores the function and releases its lock when it ends`,
+      );
+  const sfn = localSfnClient(local.endpoint);
+  const close = async () => {
+    stopExplaining();
+    sfn.destroy();
+    await local.close();
+  };
+  try {
+    const where = local.booted ? "the deployed app" : `the local cloud at ${local.endpoint}`;
     return {
       sfn,
-      endpoint,
-      outputs: running,
-      stateMachineArn: stateMachineFromOutputs(running, `the local cloud at ${endpoint}`),
-      close: async () => {
-        stopExplaining();
-        sfn.destroy();
-      },
+      endpoint: local.endpoint,
+      outputs: local.outputs,
+      stateMachineArn: stateMachineFromOutputs(local.outputs, where),
+      close,
     };
+  } catch (error) {
+    await close();
+    throw error;
   }
-  if (options.endpoint) {
-    throw new UsageError(
-      `--endpoint ${options.endpoint}: no local cloud answers there (start one with \`powertune up\`)`,
-    );
-  }
-  options.log(`no local cloud at ${endpoint}: booting one for this run (data in ${options.dataDir})`);
-  const cloud = await bootLocalCloudWithApp({
-    port: options.port,
-    dataDir: options.dataDir,
-    log: options.log,
-  });
-  await expireInterruptedRuns(cloud, options.log);
-  const sfn = localSfnClient(cloud.endpoint);
-  const stopHandling = closeOnInterrupt(() => cloud.close(), options.log);
-  return {
-    sfn,
-    endpoint: cloud.endpoint,
-    outputs: cloud.outputs,
-    stateMachineArn: stateMachineFromOutputs(cloud.outputs, "the deployed app"),
-    close: async () => {
-      stopHandling();
-      sfn.destroy();
-      await cloud.close();
-    },
-  };
 }

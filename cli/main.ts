@@ -21,6 +21,18 @@ const commands: Record<string, Command> = {
     summary: "start a power-tuning execution, show its progress and write a report",
     run: async (argv) => (await import("./commands/tune.js")).runTune(argv),
   },
+  loadtest: {
+    summary: "HTTP load against the CRUD API at each memory size (autocannon), memory put back after",
+    run: async (argv) => (await import("./commands/loadtest.js")).runLoadtest(argv),
+  },
+  smoke: {
+    summary: "run the shipped Postman collection against the CRUD API (newman) and write its report",
+    run: async (argv) => (await import("./commands/smoke.js")).runSmoke(argv),
+  },
+  history: {
+    summary: "a function's tuning trend from the TuningHistory table: chosen power, cost, p90",
+    run: async (argv) => (await import("./commands/history.js")).runHistory(argv),
+  },
   approve: {
     summary: "apply a pending (manual-approval) recommendation to a function",
     run: async (argv) => (await import("./commands/decide.js")).runDecision("approve", argv),

@@ -1,4 +1,5 @@
 // `powertune approve|deny <function>`: settle a pending recommendation that a manual-approval run stored.
+import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
@@ -9,6 +10,7 @@ import { fetchLocalOutputs } from "../../local/outputs.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { parseCommandArgs } from "../args.js";
 import { DEFAULT_LOCAL_ENDPOINT } from "../cloud-target.js";
+import { writeApprovalReport } from "../report/approval-report.js";
 import { EXIT_OK, UsageError } from "../usage-error.js";
 
 type Decision = "approve" | "deny";
@@ -26,7 +28,13 @@ options:
   --endpoint URL              a running local cloud (default ${DEFAULT_LOCAL_ENDPOINT})
   --cloud                     use AWS (standard credential chain) instead
   --history-table NAME        with --cloud: the ${STACKS.tuner} stack's ${OUTPUTS.tuner.historyTableName} output
-  --region REGION             with --cloud: the region
+  --region REGION             with --cloud: the region${
+    decision === "approve"
+      ? `
+  --reports-dir DIR           where the approval's memory-summary.md goes, under history/ (default reports)
+  --no-report                 do not write it`
+      : ""
+  }
   -h, --help                  this help
 `;
 
@@ -43,11 +51,18 @@ export async function runDecision(decision: Decision, argv: string[]): Promise<n
     cloud: { type: "boolean" },
     "history-table": { type: "string" },
     region: { type: "string" },
+    "reports-dir": { type: "string" },
+    "no-report": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
     process.stdout.write(decideHelp(decision));
     return EXIT_OK;
+  }
+  if (decision === "deny" && (values["reports-dir"] || values["no-report"])) {
+    throw new UsageError(
+      "powertune deny: --reports-dir and --no-report go with approve (a denial changes no memory)",
+    );
   }
   const [target, ...extra] = positionals;
   if (!target || extra.length > 0) throw new UsageError(`powertune ${decision}: name exactly one function`);
@@ -123,11 +138,23 @@ export async function runDecision(decision: Decision, argv: string[]): Promise<n
       input: null,
       output: { recommendation: pending.recommendation, applyTo: pending.applyTo },
     });
+    const reportsDir = values["reports-dir"] ?? "reports";
+    const reportDir =
+      decision === "approve" && !values["no-report"]
+        ? await writeApprovalReport(reportsDir, {
+            functionArn,
+            runId: pending.runId,
+            recommendation: pending.recommendation,
+            applyTo: pending.applyTo,
+            at: new Date(),
+          })
+        : undefined;
     process.stdout.write(
       decision === "approve"
         ? `approved: ${functionArn} (${pending.applyTo}) now has ${power} MB (was ${pending.recommendation.currentPower} MB)\n`
         : `denied: ${functionArn} keeps ${pending.recommendation.currentPower} MB; the ${power} MB recommendation is dropped\n`,
     );
+    if (reportDir) process.stdout.write(`memory summary: ${join(reportDir, "memory-summary.md")}\n`);
     return EXIT_OK;
   } finally {
     lambda.destroy();

@@ -1,11 +1,10 @@
-import { constants } from "node:fs";
-import { access, mkdir } from "node:fs/promises";
 import { OUTPUTS, STACKS } from "../../contract/index.js";
 import type { TuningOutput } from "../../functions/tuner/core/index.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { parseCommandArgs, parsePort } from "../args.js";
 import { openCloudTarget } from "../cloud-target.js";
 import { checkTuningInput, readInputJson } from "../read-input.js";
+import { ensureReportsDir } from "../report/run-folder.js";
 import { renderTerminalSummary } from "../report/tuning-report.js";
 import { writeExecutionReport } from "../report/write-report.js";
 import { runExecution } from "../run-execution.js";
@@ -14,7 +13,8 @@ import { EXIT_OK, UsageError } from "../usage-error.js";
 export const tuneHelp = `usage: powertune tune --input FILE|- [options]
 
 Starts a power-tuning execution, shows its progress, prints a table of the results and writes a report
-to <reports-dir>/history/<timestamp>-<function>/ (result.json, summary.md, report.html).
+to <reports-dir>/history/<time>-tune-<function>/ (result.json, summary.md, report.html, and
+memory-summary.md when the run applied its winner), then rewrites <reports-dir>/index.html.
 
 The input is the state machine's JSON input (lambdaARN, num, powerValues, strategy, ...; see docs/tuner.md).
 It is checked before anything starts. includeOutputResults defaults to true here, for the table.
@@ -69,7 +69,7 @@ export async function runTune(argv: string[]): Promise<number> {
   const checked = checkTuningInput(values.input, input);
 
   const reportsDir = values["reports-dir"] ?? "reports";
-  if (!values.json && !values["no-report"]) await ensureReportsDir(reportsDir);
+  if (!values.json && !values["no-report"]) await ensureReportsDir(reportsDir, "tune");
 
   const progressStream = values.json ? undefined : process.stderr;
   const target = await openCloudTarget({
@@ -105,18 +105,5 @@ export async function runTune(argv: string[]): Promise<number> {
     return EXIT_OK;
   } finally {
     await target.close();
-  }
-}
-
-/** Before a run, not after it: a reports directory that cannot be made would throw the results away. */
-async function ensureReportsDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    throw new UsageError(
-      `powertune tune: --reports-dir ${dir} cannot be used (${code ?? message}): give a directory you can write`,
-    );
   }
 }

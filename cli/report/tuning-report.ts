@@ -1,20 +1,13 @@
 // Turns the state machine's output into what a person reads: a terminal table, summary.md, report.html.
 import type { PowerStats, TuningOutput } from "../../functions/tuner/core/index.js";
+import { formatMs, formatUsd } from "./format.js";
+import { escapeHtml } from "./html.js";
 import { renderDualAxisChartSvg } from "./svg-chart.js";
 import { type Column, renderMarkdownTable, renderTextTable } from "./text-table.js";
 
 interface Row {
   stats: PowerStats;
   marks: string[];
-}
-
-function formatUsd(value: number): string {
-  if (value === 0) return "0 USD";
-  return value >= 0.01 ? `${value.toFixed(2)} USD` : `${value.toPrecision(3)} USD`;
-}
-
-function formatMs(value: number): string {
-  return `${value.toFixed(value >= 100 ? 0 : 2)} ms`;
 }
 
 /** Marks each power: cheapest (lowest cost, ties → faster), fastest (ties → cheaper), chosen. */
@@ -94,10 +87,6 @@ export function renderSummaryMarkdown(output: TuningOutput, meta: ReportMeta): s
   if (output.stats && output.stats.length > 0) parts.push(renderMarkdownTable(columns, markRows(output)), "");
   for (const warning of output.warnings) parts.push(`> warning: ${warning}`, "");
   return parts.join("\n");
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A self-contained page: inline CSS and an inline SVG chart, no script and no network. */

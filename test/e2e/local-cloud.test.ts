@@ -346,11 +346,25 @@ describe("manual approval", () => {
     const output = await manualRun([256, 512]);
     expect(output.recommendation.applied).toBe("pending");
     expect(await memory()).toBe(128);
-    const approved = await powertune("approve", crudArn, "--endpoint", cloud.endpoint);
+    const reports = join(scratch, "reports");
+    const approved = await powertune(
+      "approve",
+      crudArn,
+      "--endpoint",
+      cloud.endpoint,
+      "--reports-dir",
+      reports,
+    );
     expect(approved.status, approved.stderr).toBe(0);
     expect(approved.stdout).toContain(`now has ${output.recommendation.winnerPower} MB`);
     expect(await memory()).toBe(output.recommendation.winnerPower);
-    const again = await powertune("approve", crudArn, "--endpoint", cloud.endpoint);
+    // The change is on record: before → after, decided by `powertune approve`.
+    const folder = readdirSync(join(reports, "history")).find((name) => name.includes("-approve-"));
+    const summary = readFileSync(join(reports, "history", folder ?? "", "memory-summary.md"), "utf8");
+    expect(summary).toContain(`**128 MB → ${output.recommendation.winnerPower} MB**`);
+    expect(summary).toContain("decided by: `powertune approve`");
+    expect(readFileSync(join(reports, "index.html"), "utf8")).toContain(`${folder}/memory-summary.md`);
+    const again = await powertune("approve", crudArn, "--endpoint", cloud.endpoint, "--no-report");
     expect(again.status).toBe(2);
     expect(again.stderr).toContain("no pending recommendation");
   }, 120_000);

@@ -7,6 +7,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -192,6 +193,45 @@ export async function appendHistory(
       },
     }),
   );
+}
+
+/** One run of a function as appendHistory recorded it (status succeeded, failed, approved or denied). */
+export interface HistoryEntry {
+  functionArn: string;
+  runId: string;
+  timestamp: string;
+  status: string;
+  input: unknown;
+  output: unknown;
+}
+
+/** A function's recorded runs, newest first, at most `limit` of them. */
+export async function readHistory(
+  ddb: DocumentClient,
+  table: string,
+  functionArn: string,
+  limit = 100,
+): Promise<HistoryEntry[]> {
+  const entries: HistoryEntry[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :run)",
+        ExpressionAttributeValues: { ":pk": `fn#${functionArn}`, ":run": "run#" },
+        ScanIndexForward: false,
+        Limit: limit - entries.length,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const { functionArn: arn, runId, timestamp, status, input, output } = item as HistoryEntry;
+      entries.push({ functionArn: arn, runId, timestamp, status, input, output });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && entries.length < limit);
+  return entries;
 }
 
 export async function putPendingRecommendation(

@@ -23,12 +23,22 @@ describe("powertune --help", () => {
   it("lists every command and exits 0", () => {
     const result = powertune("--help");
     expect(result.status).toBe(0);
-    for (const command of ["up", "deploy", "tune", "approve", "deny", "demo"]) {
+    for (const command of [
+      "up",
+      "deploy",
+      "tune",
+      "loadtest",
+      "smoke",
+      "history",
+      "approve",
+      "deny",
+      "demo",
+    ]) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     }
   });
 
-  it.each(["up", "deploy", "tune", "approve", "deny", "demo"])(
+  it.each(["up", "deploy", "tune", "loadtest", "smoke", "history", "approve", "deny", "demo"])(
     "`%s --help` prints its usage and exits 0",
     (command) => {
       const result = powertune(command, "--help");
@@ -98,5 +108,48 @@ describe("usage errors exit 2 and say what to do", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("--reports-dir");
     expect(result.stderr).not.toContain("booting");
+  });
+});
+
+describe("loadtest, smoke and history refuse bad flags with exit 2, naming the flag, before anything starts", () => {
+  it.each([
+    [["loadtest", "--powers", "64,1024"], "--powers 64,1024"],
+    [["loadtest", "--powers", "128,abc"], '"abc"'],
+    [["loadtest", "--connections", "0"], "--connections 0"],
+    [["loadtest", "--duration", "-3"], "--duration"],
+    [["loadtest", "--amount", "1.5"], "--amount 1.5"],
+    [["loadtest", "--rate", "fast"], "--rate fast"],
+    [["loadtest", "--duration", "5", "--amount", "100"], "--duration and --amount"],
+    [["loadtest", "--cloud"], "--cloud needs --api"],
+    [["loadtest", "--api", "http://x/"], "--api, --function and --region go with --cloud"],
+    [["loadtest", "--cloud", "--api", "not a url", "--function", "f"], "--api not a url"],
+    [
+      ["loadtest", "--request", "/nonexistent/requests.json"],
+      "--request /nonexistent/requests.json: no such file",
+    ],
+    [["loadtest", "--conections", "4"], "unknown option --conections"],
+    [["smoke", "--api", "http://x/"], "--api needs --table"],
+    [["smoke", "--table", "T"], "--table and --function go with --api"],
+    [["smoke", "--api", "http://x/", "--table", "T", "--endpoint", "http://y"], "--api and --endpoint"],
+    [["smoke", "--verbose"], "unknown option --verbose"],
+    [["history"], "--function NAME is required"],
+    [["history", "--function", "f", "--cloud"], "--cloud needs --history-table"],
+    [["history", "--function", "f", "--limit", "0"], "--limit 0"],
+    [["deny", "f", "--reports-dir", "r"], "--reports-dir and --no-report go with approve"],
+  ])("%j", (args, expected) => {
+    const result = powertune(...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(expected);
+    expect(result.stderr).not.toContain("booting");
+  });
+
+  it("a --request file that is not a request names the field", () => {
+    const file = inputFile(
+      "requests.json",
+      JSON.stringify([{ request: { method: "GET", path: "items" }, weight: -1 }]),
+    );
+    const result = powertune("loadtest", "--request", file);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`--request ${file}: [0].weight is -1`);
   });
 });

@@ -299,6 +299,11 @@ describe("cleanup finds what the lock does not record", () => {
 
   /** What a run leaves when it dies between PublishVersion/CreateAlias and recording them in the lock. */
   async function leaveUnrecorded(functionArn: string, runId: string, memoryMb: number, alias: string) {
+    // The initializer's own restore of $LATEST may still be under way: a second update would be refused.
+    await waitUntilFunctionUpdatedV2(
+      { client: client(), maxWaitTime: 30, minDelay: 1, maxDelay: 2 },
+      { FunctionName: functionArn },
+    );
     await client().send(
       new UpdateFunctionConfigurationCommand({ FunctionName: functionArn, MemorySize: memoryMb }),
     );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runFolderName } from "../../../cli/report/run-folder.js";
 import { niceCeiling, renderDualAxisChartSvg } from "../../../cli/report/svg-chart.js";
 import { renderMarkdownTable, renderTextTable } from "../../../cli/report/text-table.js";
 import {
@@ -7,7 +8,6 @@ import {
   renderSummaryMarkdown,
   renderTerminalSummary,
 } from "../../../cli/report/tuning-report.js";
-import { reportFolderName } from "../../../cli/report/write-report.js";
 import type { PowerStats, TuningOutput } from "../../../functions/tuner/core/index.js";
 
 function stats(power: number, averageMs: number, costUsd: number): PowerStats {
@@ -98,11 +98,12 @@ describe("the tuning report", () => {
     expect(html.match(/https?:\/\//g)).toHaveLength(2); // the SVG namespace and the quickchart link
   });
 
-  it("names report folders by start time and function, safely", () => {
-    expect(reportFolderName(meta.startedAt, meta.functionArn)).toBe("2026-11-22T10-04-05Z-crud");
-    expect(reportFolderName(meta.startedAt, "arn:aws:lambda:r:1:function:a.b:alias")).toBe(
-      "2026-11-22T10-04-05Z-a_b",
+  it("names run folders by start time, kind and function, safely", () => {
+    expect(runFolderName(meta.startedAt, "tune", meta.functionArn)).toBe("2026-11-22T10-04-05Z-tune-crud");
+    expect(runFolderName(meta.startedAt, "loadtest", "arn:aws:lambda:r:1:function:a.b:alias")).toBe(
+      "2026-11-22T10-04-05Z-loadtest-a_b",
     );
+    expect(runFolderName(meta.startedAt, "smoke")).toBe("2026-11-22T10-04-05Z-smoke");
   });
 });
 
