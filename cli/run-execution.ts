@@ -43,7 +43,9 @@ function powersFromEvent(event: HistoryEvent): number[] | undefined {
   if (!output?.includes('"sampling"')) return undefined;
   try {
     const parsed = JSON.parse(output) as { sampling?: { tasks?: { power: number }[] } };
-    return parsed.sampling?.tasks?.map((task) => task.power);
+    const powers = parsed.sampling?.tasks?.map((task) => task.power);
+    // After the last round there is no next one: the line keeps showing how that round ended.
+    return powers && powers.length > 0 ? powers : undefined;
   } catch {
     return undefined;
   }

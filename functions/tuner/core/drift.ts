@@ -71,5 +71,5 @@ export function detectDrift(samples: readonly PowerSamples[]): DriftReport {
 export function driftWarning(report: DriftReport): string | undefined {
   if (!report.detected) return undefined;
   const factors = report.roundFactors.map((f) => (f === null ? "–" : f.toFixed(2))).join(", ");
-  return `machine-wide drift: every power's durations moved together between rounds, by up to ${report.spreadPercent.toFixed(0)} % (round factors ${factors}); the rounds interleave the powers, so their comparison holds, but absolute durations and costs are uncertain`;
+  return `machine-wide drift: every power's durations moved together between rounds, by up to ${report.spreadPercent.toFixed(0)} % (round factors ${factors}; warm-up or load on the machine or a shared dependency); the rounds interleave the powers, so their comparison holds, but absolute durations and costs are uncertain`;
 }
