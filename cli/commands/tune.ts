@@ -1,5 +1,5 @@
 import { OUTPUTS, STACKS } from "../../contract/index.js";
-import type { TuningOutput } from "../../functions/tuner/core/index.js";
+import { invocationsPerPower, type TuningOutput } from "../../functions/tuner/core/index.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { parseCommandArgs, parsePort } from "../args.js";
 import { openCloudTarget } from "../cloud-target.js";
@@ -87,7 +87,7 @@ export async function runTune(argv: string[]): Promise<number> {
       stateMachineArn: target.stateMachineArn,
       input,
       powers: checked.powerValues,
-      num: checked.num,
+      num: invocationsPerPower(checked),
       ...(target.endpoint
         ? { countInvocations: () => fetchInvocationCounts(target.endpoint ?? "", checked.lambdaARN) }
         : {}),

@@ -1,5 +1,11 @@
-// Dependency-free SVG line charts (one with two y axes, one with any series on one axis), so report pages
-// render with no network at all. Every data point is a `<circle class="point">`.
+// Dependency-free SVG line charts (one with two y axes and error bars, one with any series on one axis), so
+// report pages render with no network at all. Every data point is a `<circle class="point">`.
+
+/** A 95 % interval around one point. */
+export interface Interval {
+  low: number;
+  high: number;
+}
 
 export interface DualAxisSeries {
   /** Memory sizes, MB: one x position each, evenly spaced (like the category axis of the chart URL). */
@@ -8,6 +14,10 @@ export interface DualAxisSeries {
   durationsMs: number[];
   /** Right axis: cost per invocation, USD. */
   costsUsd: number[];
+  /** Each duration's interval, drawn as an error bar, ms. */
+  durationIntervalsMs?: Interval[];
+  /** Each cost's interval, drawn as an error bar, USD. */
+  costIntervalsUsd?: Interval[];
   /** Highlighted x value (the chosen power), if any. */
   chosenPower?: number;
 }
@@ -41,10 +51,17 @@ export function renderDualAxisChartSvg(series: DualAxisSeries): string {
   if (powers.length !== durationsMs.length || powers.length !== costsUsd.length) {
     throw new Error("chart series must have one duration and one cost per power value");
   }
+  for (const intervals of [series.durationIntervalsMs, series.costIntervalsUsd]) {
+    if (intervals && intervals.length !== powers.length) {
+      throw new Error("chart intervals must have one interval per power value");
+    }
+  }
+  const highs = (intervals: Interval[] | undefined) =>
+    (intervals ?? []).map((i) => i.high).filter((v) => Number.isFinite(v));
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const maxDuration = niceCeiling(Math.max(0, ...durationsMs));
-  const maxCost = niceCeiling(Math.max(0, ...costsUsd));
+  const maxDuration = niceCeiling(Math.max(0, ...durationsMs, ...highs(series.durationIntervalsMs)));
+  const maxCost = niceCeiling(Math.max(0, ...costsUsd, ...highs(series.costIntervalsUsd)));
   const xAt = (i: number) =>
     MARGIN.left + (powers.length === 1 ? plotWidth / 2 : (i * plotWidth) / (powers.length - 1));
   const yAt = (value: number, max: number) => MARGIN.top + plotHeight - (value / max) * plotHeight;
@@ -84,7 +101,25 @@ export function renderDualAxisChartSvg(series: DualAxisSeries): string {
       .join("");
     return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${points}"/>${dots}`;
   };
-  parts.push(polyline(durationsMs, maxDuration, "#1d4ed8"), polyline(costsUsd, maxCost, "#b91c1c"));
+  // Error bars sit a little left (duration) and right (cost) of the point, so the two never hide each other.
+  const errorBars = (intervals: Interval[] | undefined, max: number, color: string, shift: number) =>
+    (intervals ?? [])
+      .map((interval, i) => {
+        if (!Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return "";
+        const x = (xAt(i) + shift).toFixed(1);
+        const top = yAt(interval.high, max).toFixed(1);
+        const bottom = yAt(interval.low, max).toFixed(1);
+        const cap = (y: string) =>
+          `<line x1="${(xAt(i) + shift - 4).toFixed(1)}" y1="${y}" x2="${(xAt(i) + shift + 4).toFixed(1)}" y2="${y}" stroke="${color}"/>`;
+        return `<g class="error-bar"><line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="${color}"/>${cap(top)}${cap(bottom)}</g>`;
+      })
+      .join("");
+  parts.push(
+    errorBars(series.durationIntervalsMs, maxDuration, "#1d4ed8", -5),
+    errorBars(series.costIntervalsUsd, maxCost, "#b91c1c", 5),
+    polyline(durationsMs, maxDuration, "#1d4ed8"),
+    polyline(costsUsd, maxCost, "#b91c1c"),
+  );
   parts.push(
     `<text x="${MARGIN.left + plotWidth / 2}" y="${HEIGHT - 8}" text-anchor="middle" font-size="12">${escapeXml("memory (MB)")}</text>`,
     `<text transform="translate(16 ${MARGIN.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" font-size="12" fill="#1d4ed8">duration (ms)</text>`,

@@ -1,4 +1,5 @@
-// Initializer: validate the input, take the lock, snapshot $LATEST, create one version + alias per power value.
+// Initializer: validate the input, take the lock, snapshot $LATEST, create one version + alias per power value,
+// and plan the first round of measurements.
 import { randomUUID } from "node:crypto";
 import {
   acquireLock,
@@ -19,8 +20,10 @@ import {
   versionMarker,
 } from "../tuner/aws/index.js";
 import {
-  type ExecutorTask,
-  isWeightedPayloadList,
+  aliasName,
+  type InitializerResult,
+  invocationsPerPower,
+  startSampling,
   type TuningContext,
   validateTuningInput,
 } from "../tuner/core/index.js";
@@ -48,19 +51,14 @@ export function unwrapInitializerEvent(event: unknown): { input: unknown; runId:
   return { input: event, runId: undefined };
 }
 
-export const aliasName = (power: number, index?: number) =>
-  index === undefined ? `RAM${power}` : `RAM${power}-${index}`;
-
 export function createInitializer(deps: InitializerDeps) {
   const retry = deps.retry ?? DEFAULT_RETRY;
-  return async function initializer(event: unknown): Promise<TuningContext> {
+  return async function initializer(event: unknown): Promise<InitializerResult> {
     const started = Date.now();
     const { input: rawInput, runId: executionName } = unwrapInitializerEvent(event);
     const input = validateTuningInput(rawInput, deps.config.defaultPowerValues);
-    const invocations = input.dryRun ? 1 : input.num;
-    // A dry run's one invocation takes the first payload of a weighted list.
-    const payload =
-      input.dryRun && isWeightedPayloadList(input.payload) ? input.payload[0]?.payload : input.payload;
+    // onlyColdStarts (fixed num only) publishes one version per invocation of the whole run up front.
+    const invocations = invocationsPerPower(input);
     const functionArn = input.lambdaARN;
     const region = functionArn.split(":")[3] ?? "us-east-1";
     let target = await readTargetConfig(deps.lambda, functionArn);
@@ -74,7 +72,6 @@ export function createInitializer(deps: InitializerDeps) {
       originalEnvironment: target.environment,
     });
 
-    const executorTasks: ExecutorTask[] = [];
     let latestMemoryMb = target.memoryMb;
     try {
       if (stale) {
@@ -88,7 +85,6 @@ export function createInitializer(deps: InitializerDeps) {
         await deleteLeftovers(deps.lambda, functionArn, retry);
       }
       for (const power of input.powerValues) {
-        const qualifiers: string[] = [];
         const count = input.onlyColdStarts ? invocations : 1;
         for (let i = 0; i < count; i++) {
           const alias = aliasName(power, input.onlyColdStarts ? i : undefined);
@@ -118,21 +114,7 @@ export function createInitializer(deps: InitializerDeps) {
             alias,
             version: published.createdByUs ? published.version : "",
           });
-          qualifiers.push(alias);
         }
-        executorTasks.push({
-          lambdaARN: functionArn,
-          power,
-          qualifiers,
-          num: invocations,
-          payload,
-          parallelInvocation: input.parallelInvocation,
-          sleepBetweenRunsMs: input.sleepBetweenRunsMs,
-          ...(input.preProcessorARN ? { preProcessorARN: input.preProcessorARN } : {}),
-          ...(input.postProcessorARN ? { postProcessorARN: input.postProcessorARN } : {}),
-          allowedExceptions: input.allowedExceptions,
-          disablePayloadLogs: input.disablePayloadLogs,
-        });
       }
       // $LATEST goes back to the user's configuration at once; the aliases carry the power values. The
       // update finishes while the executors measure; the optimizer and the cleanup path wait for it.
@@ -148,7 +130,7 @@ export function createInitializer(deps: InitializerDeps) {
       await cleanupRun(deps, functionArn, runId, { restore: true });
       throw error;
     }
-    return {
+    const tuning: TuningContext = {
       runId,
       startedAt: new Date(started).toISOString(),
       input,
@@ -159,8 +141,8 @@ export function createInitializer(deps: InitializerDeps) {
         architecture: target.architecture,
         originalMemoryMb: target.memoryMb,
       },
-      executorTasks,
       compute: { elapsedMs: Date.now() - started, memoryMb: deps.config.memoryMb },
     };
+    return { tuning, sampling: startSampling(tuning) };
   };
 }

@@ -1,8 +1,11 @@
-// The tuning workflow: Initializer → Map(Executor) → Analyzer → Optimizer, and a cleanup path from every state.
+// The tuning workflow: Initializer → rounds of Round (Map of Executor) → Analyzer → AnotherRound? → Optimizer,
+// and a cleanup path from every working state.
 import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import {
+  Choice,
+  Condition,
   DefinitionBody,
   Fail,
   JsonPath,
@@ -72,37 +75,43 @@ export class TunerStateMachine extends Construct {
     }).next(failed);
     const catchAll = { resultPath: "$.error" };
 
+    // The initializer's result is the whole state from then on: the run's context and the first round's plan.
+    // That is a Task's default ResultPath ("$"); it is left out because aws-local-stepfunctions writes an
+    // explicit "$" to a key named "$" instead of replacing the state.
     const initializer = invoke("Initializer", props.initializer, {
       payload: TaskInput.fromObject({ input: JsonPath.entirePayload, runId }),
-      resultPath: "$.tuning",
     });
     const executor = invoke("Executor", props.executor, {});
-    const powerValues = new MapState(this, "PowerValues", {
-      itemsPath: "$.tuning.executorTasks",
+    // One round: each power still measured gets a slice of invocations, all powers side by side.
+    const round = new MapState(this, "Round", {
+      itemsPath: "$.sampling.tasks",
       maxConcurrency: props.maxConcurrency ?? 0,
-      resultPath: "$.measurements",
+      resultPath: "$.round",
     }).itemProcessor(executor);
+    // Merges the round, then plans the next one or finishes with the analysis (sampling.done).
     const analyzer = invoke("Analyzer", props.analyzer, {
       payload: TaskInput.fromObject({
         tuning: JsonPath.objectAt("$.tuning"),
-        measurements: JsonPath.listAt("$.measurements"),
+        sampling: JsonPath.objectAt("$.sampling"),
+        round: JsonPath.listAt("$.round"),
       }),
-      resultPath: "$.analysis",
+      resultPath: "$.sampling",
     });
     const optimizer = invoke("Optimizer", props.optimizer, {
       payload: TaskInput.fromObject({
         mode: "finish",
         tuning: JsonPath.objectAt("$.tuning"),
-        analysis: JsonPath.objectAt("$.analysis"),
+        analysis: JsonPath.objectAt("$.sampling.analysis"),
       }),
     });
-    for (const state of [initializer, powerValues, analyzer, optimizer]) state.addCatch(cleanup, catchAll);
+    for (const state of [initializer, round, analyzer, optimizer]) state.addCatch(cleanup, catchAll);
 
-    const definition = initializer
-      .next(powerValues)
-      .next(analyzer)
-      .next(optimizer)
-      .next(new Succeed(this, "TuningDone"));
+    // Plain JSONPath and a Choice loop: no variables (Assign) or JSONata, so the same definition runs on
+    // aws-local-stepfunctions as on AWS.
+    const anotherRound = new Choice(this, "AnotherRound")
+      .when(Condition.booleanEquals("$.sampling.done", false), round)
+      .otherwise(optimizer.next(new Succeed(this, "TuningDone")));
+    const definition = initializer.next(round).next(analyzer).next(anotherRound);
 
     const logGroup = new LogGroup(this, "Logs", {
       retention: RetentionDays.ONE_MONTH,

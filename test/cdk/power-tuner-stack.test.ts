@@ -35,6 +35,9 @@ interface AslState {
   Retry?: { ErrorEquals: string[]; BackoffRate?: number; MaxAttempts?: number }[];
   ItemsPath?: string;
   ItemProcessor?: { StartAt: string; States: Record<string, AslState> };
+  ResultPath?: string | null;
+  Choices?: { Variable?: string; BooleanEquals?: boolean; Next: string }[];
+  Default?: string;
   Next?: string;
   ErrorPath?: string;
   CausePath?: string;
@@ -60,26 +63,44 @@ const asl = definition();
 const taskStates = Object.entries(asl.States).filter(([, s]) => s.Type === "Task");
 
 describe("PowerTunerStack state machine", () => {
-  it("starts with the initializer, maps the executor over the power values, then analyzer and optimizer", () => {
+  it("starts with the initializer, then loops: a Round maps the executor, the Analyzer decides, AnotherRound?", () => {
     expect(asl.StartAt).toBe("Initializer");
-    expect(asl.States.Initializer?.Next).toBe("PowerValues");
-    const map = asl.States.PowerValues;
-    expect(map?.Type).toBe("Map");
-    expect(map?.ItemsPath).toBe("$.tuning.executorTasks");
+    // The initializer's result ({tuning, sampling}) is the whole state from then on: the default ResultPath.
+    expect(asl.States.Initializer?.Next).toBe("Round");
+    expect(asl.States.Initializer).not.toHaveProperty("ResultPath");
+    const map = asl.States.Round;
+    expect(map).toMatchObject({ Type: "Map", ItemsPath: "$.sampling.tasks", ResultPath: "$.round" });
     expect(map?.ItemProcessor?.StartAt).toBe("Executor");
     expect(map?.ItemProcessor?.States.Executor?.Type).toBe("Task");
     expect(map?.Next).toBe("Analyzer");
-    expect(asl.States.Analyzer?.Next).toBe("Optimizer");
-    expect(asl.States.Optimizer?.Next).toBe("TuningDone");
+    expect(asl.States.Analyzer).toMatchObject({
+      ResultPath: "$.sampling",
+      Next: "AnotherRound",
+      Parameters: { "tuning.$": "$.tuning", "sampling.$": "$.sampling", "round.$": "$.round" },
+    });
+    expect(asl.States.AnotherRound).toMatchObject({
+      Type: "Choice",
+      Choices: [{ Variable: "$.sampling.done", BooleanEquals: false, Next: "Round" }],
+      Default: "Optimizer",
+    });
+    expect(asl.States.Optimizer).toMatchObject({
+      Next: "TuningDone",
+      Parameters: { mode: "finish", "tuning.$": "$.tuning", "analysis.$": "$.sampling.analysis" },
+    });
+  });
+
+  it("uses plain JSONPath only: no variables or JSONata, which the local runner ignores", () => {
+    const text = JSON.stringify(asl);
+    expect(text).not.toMatch(/"Assign"|"QueryLanguage"|"Arguments"|"Output"|\{%/);
   });
 
   it("invokes each function by its ARN (the Resource is the function, not the SDK integration)", () => {
     for (const [, state] of taskStates) expect(state.Resource).toMatch(/^arn:aws:lambda:/);
-    expect(asl.States.PowerValues?.ItemProcessor?.States.Executor?.Resource).toMatch(/^arn:aws:lambda:/);
+    expect(asl.States.Round?.ItemProcessor?.States.Executor?.Resource).toMatch(/^arn:aws:lambda:/);
   });
 
   it("routes every failure of every working state to Cleanup, then fails with the original error", () => {
-    for (const name of ["Initializer", "PowerValues", "Analyzer", "Optimizer"]) {
+    for (const name of ["Initializer", "Round", "Analyzer", "Optimizer"]) {
       expect(asl.States[name]?.Catch).toEqual([
         { ErrorEquals: ["States.ALL"], Next: "Cleanup", ResultPath: "$.error" },
       ]);
@@ -100,7 +121,7 @@ describe("PowerTunerStack state machine", () => {
   });
 
   it("retries throttling and update-in-progress with backoff on every task", () => {
-    const tasks = [...taskStates.map(([, s]) => s), asl.States.PowerValues?.ItemProcessor?.States.Executor];
+    const tasks = [...taskStates.map(([, s]) => s), asl.States.Round?.ItemProcessor?.States.Executor];
     for (const state of tasks) {
       const retry = state?.Retry?.[0];
       expect(retry?.ErrorEquals).toEqual(
