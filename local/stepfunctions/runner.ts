@@ -9,6 +9,7 @@ import {
   type StateMachineDefinition,
   type StateMachineOptions,
 } from "aws-local-stepfunctions";
+import { avoidLibraryQuirks } from "./definition-quirks.js";
 import { InvalidDefinitionError, InvalidExecutionInputError } from "./errors.js";
 import { lambdaTaskHandlers } from "./lambda-bridge.js";
 
@@ -61,7 +62,7 @@ export function compileDefinition(text: unknown): CompiledDefinition {
   }
   // The cast hands the object to the library's own validator: its constructor checks the whole document
   // against the States Language and throws on any other shape, which becomes the InvalidDefinition below.
-  const definition = parsed as StateMachineDefinition;
+  const definition = avoidLibraryQuirks(parsed as StateMachineDefinition);
   try {
     return { text, definition, machine: new StateMachine(definition, MACHINE_OPTIONS) };
   } catch (error) {

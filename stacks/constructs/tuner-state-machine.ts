@@ -76,8 +76,7 @@ export class TunerStateMachine extends Construct {
     const catchAll = { resultPath: "$.error" };
 
     // The initializer's result is the whole state from then on: the run's context and the first round's plan.
-    // That is a Task's default ResultPath ("$"); it is left out because aws-local-stepfunctions writes an
-    // explicit "$" to a key named "$" instead of replacing the state.
+    // That is a Task's default ResultPath ("$"), so none is set.
     const initializer = invoke("Initializer", props.initializer, {
       payload: TaskInput.fromObject({ input: JsonPath.entirePayload, runId }),
     });
