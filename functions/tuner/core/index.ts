@@ -13,6 +13,7 @@ export {
 } from "./analysis.js";
 export {
   ConfigurationError,
+  ExecutionNotRunningError,
   type InputProblem,
   InvalidTuningInputError,
   PowerValueFailedError,
