@@ -10,6 +10,10 @@ import { UsageError } from "./usage-error.js";
 
 export const DEFAULT_LOCAL_ENDPOINT = "http://127.0.0.1:4566";
 
+/** What stopping the execution does, said on Ctrl-C. */
+const STOPPED_RUN_NOTE =
+  "To end it sooner, stop the execution (StopExecution): its cleanup then runs at once, and a new tune can start.";
+
 export interface CloudTargetOptions {
   cloud: boolean;
   stateMachineArn?: string | undefined;
@@ -47,7 +51,7 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
   if (options.cloud) {
     const sfn = new SFNClient(options.region ? { region: options.region } : {});
     const stopExplaining = explainOnInterrupt(
-      "the execution keeps running on AWS, and restores the function and releases its lock when it ends",
+      `the execution keeps running on AWS, and restores the function and releases its lock when it ends. ${STOPPED_RUN_NOTE}`,
     );
     return {
       sfn,
@@ -63,7 +67,7 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
   if (running) {
     const sfn = localSfnClient(endpoint);
     const stopExplaining = explainOnInterrupt(
-      `the execution keeps running on the local cloud at ${endpoint}, and restores the function and releases its lock when it ends`,
+      `the execution keeps running on the local cloud at ${endpoint}, and restores the function and releases its lock when it ends. ${STOPPED_RUN_NOTE}`,
     );
     return {
       sfn,
@@ -89,7 +93,11 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
   });
   await expireInterruptedRuns(cloud, options.log);
   const sfn = localSfnClient(cloud.endpoint);
-  const stopHandling = closeOnInterrupt(() => cloud.close(), options.log);
+  const stopHandling = closeOnInterrupt(
+    () => cloud.close(),
+    options.log,
+    "the local cloud booted for this run stops its execution, whose cleanup undoes the run before the cloud exits",
+  );
   return {
     sfn,
     endpoint: cloud.endpoint,
