@@ -1,4 +1,5 @@
-// The tuning workflow: Initializer → Map(Executor) → Analyzer → Optimizer, and a cleanup path from every state.
+// The tuning workflow: ReadInput → Initializer → Map(Executor) → Analyzer → Optimizer, and a cleanup path from
+// every state.
 import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -8,6 +9,7 @@ import {
   JsonPath,
   LogLevel,
   Map as MapState,
+  Pass,
   StateMachine,
   StateMachineType,
   Succeed,
@@ -27,6 +29,11 @@ export const RETRYABLE_ERRORS = [
 ];
 
 export interface TunerStateMachineProps {
+  /**
+   * The state machine's name, fixed so that its executions' ARNs are known before it exists (the tuner's
+   * functions may describe them). @default a name CloudFormation generates
+   */
+  stateMachineName?: string;
   initializer: IFunction;
   executor: IFunction;
   analyzer: IFunction;
@@ -72,8 +79,19 @@ export class TunerStateMachine extends Construct {
     }).next(failed);
     const catchAll = { resultPath: "$.error" };
 
+    // Any JSON may start an execution. The working states need an object to add their results to (ResultPath),
+    // so the first state puts the input, whatever it is, under one key; the Initializer validates it. The
+    // context object's copy is read because `$` of a `null` input is no value to some interpreters.
+    const readInput = new Pass(this, "ReadInput", {
+      parameters: { input: JsonPath.objectAt("$$.Execution.Input") },
+    });
+    // The execution's ARN goes into the lock, so a next run can ask whether this one still runs.
     const initializer = invoke("Initializer", props.initializer, {
-      payload: TaskInput.fromObject({ input: JsonPath.entirePayload, runId }),
+      payload: TaskInput.fromObject({
+        input: JsonPath.objectAt("$.input"),
+        runId,
+        executionArn: JsonPath.stringAt("$$.Execution.Id"),
+      }),
       resultPath: "$.tuning",
     });
     const executor = invoke("Executor", props.executor, {});
@@ -98,7 +116,8 @@ export class TunerStateMachine extends Construct {
     });
     for (const state of [initializer, powerValues, analyzer, optimizer]) state.addCatch(cleanup, catchAll);
 
-    const definition = initializer
+    const definition = readInput
+      .next(initializer)
       .next(powerValues)
       .next(analyzer)
       .next(optimizer)
@@ -109,6 +128,7 @@ export class TunerStateMachine extends Construct {
       removalPolicy: props.removalPolicy,
     });
     this.stateMachine = new StateMachine(this, "StateMachine", {
+      ...(props.stateMachineName ? { stateMachineName: props.stateMachineName } : {}),
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition),
       timeout: props.timeout ?? Duration.hours(2),
