@@ -95,8 +95,8 @@ export function startRun(
 ): Run {
   return compiled.machine.run(input, {
     context: {
-      // `$$.Execution.Input` is the input as given, whatever JSON it is (the tuner's first state reads it).
-      Execution: { Id: identity.executionArn, Name: identity.executionName, Input: input },
+      // The library adds Execution.Input (the input as given) and StartTime itself.
+      Execution: { Id: identity.executionArn, Name: identity.executionName },
       StateMachine: { Id: identity.stateMachineArn, Name: identity.stateMachineName },
     },
     overrides: { taskResourceLocalHandlers: lambdaTaskHandlers(compiled.definition, lambdaClient) },
