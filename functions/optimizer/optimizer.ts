@@ -13,7 +13,6 @@ import {
   endLease,
   type InvocationClock,
   type LambdaApi,
-  LEASE_WAIT_MS,
   leaseEnd,
   publishAndAlias,
   putPendingRecommendation,
@@ -36,7 +35,7 @@ export interface OptimizerDeps {
   /** Reads a stopped execution's input, to find the function its run locked. */
   stepFunctions?: StepFunctionsApi;
   retry?: RetryPolicy;
-  /** How long a cleanup waits for another handler of the run to give the lease back, ms. @default LEASE_WAIT_MS */
+  /** How long the stopped-run cleanup waits for another handler of the run to give the lease back, ms. @default LEASE_WAIT_MS */
   leaseWaitMs?: number;
 }
 
@@ -216,11 +215,11 @@ export function createOptimizer(deps: OptimizerDeps) {
       };
     }
     // After an initializer failure this finds the lock only if that run took it and died without undoing
-    // (a timeout, a crash): a lock of another run is left alone. An Initializer that timed out holds the
-    // lease until its timeout (plus a margin): wait that out.
+    // (a timeout, a crash): a lock of another run is left alone. The state that failed held the lease, if
+    // anyone did, and Step Functions has seen its invocation end: its lease no longer protects anything.
     const summary = await cleanupRun(deps, functionArn, runId, {
       restore: true,
-      lease: { untilMs: leaseEnd(context), maxWaitMs: deps.leaseWaitMs ?? LEASE_WAIT_MS },
+      lease: { untilMs: leaseEnd(context), holderEnded: true },
     });
     if (summary.busy) return { runId, ...summary, note: BUSY_NOTE };
     if (!state.tuning && !summary.lockHeld) {

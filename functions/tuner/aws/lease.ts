@@ -15,8 +15,8 @@ export interface InvocationClock {
 /** The tuner's functions' timeout: how long a handler invoked without a context may run. */
 export const DEFAULT_HANDLER_TIMEOUT_MS = 15 * 60_000;
 /**
- * How long a cleanup waits for another handler of the run to give the lease back: an Initializer that timed
- * out holds it a margin longer, and one whose execution was stopped undoes the run itself within seconds.
+ * How long the cleanup of a stopped run waits for another handler of the run to give the lease back: an
+ * Initializer whose execution was stopped undoes the run itself within seconds.
  */
 export const LEASE_WAIT_MS = 60_000;
 /** Clocks of the Lambda hosts and the handlers reading the lease differ a little. */
@@ -32,6 +32,11 @@ export interface ClaimOptions {
   untilMs: number;
   /** A lease this handler already holds (the Initializer's, when it undoes its own run). */
   heldUntilMs?: number;
+  /**
+   * The handler holding the lease is known to have ended: the state it ran failed, so Step Functions saw
+   * its invocation end (a crash, a timeout). Take the lease whatever it says. @default false
+   */
+  holderEnded?: boolean;
   /** How long to wait while another handler of the run holds the lease, ms. @default 0 */
   maxWaitMs?: number;
   /** @default 500 */
@@ -61,19 +66,18 @@ export async function claimLease(
   for (;;) {
     const attemptAt = now();
     try {
+      const leaseFree = "(attribute_not_exists(busyUntilMs) OR busyUntilMs <= :now OR busyUntilMs = :held)";
       const { Attributes } = await ddb.send(
         new UpdateCommand({
           TableName: table,
           Key: lockKey(functionArn),
           UpdateExpression: "SET busyUntilMs = :until",
-          ConditionExpression:
-            "#owner = :runId AND (attribute_not_exists(busyUntilMs) OR busyUntilMs <= :now OR busyUntilMs = :held)",
+          ConditionExpression: options.holderEnded ? "#owner = :runId" : `#owner = :runId AND ${leaseFree}`,
           ExpressionAttributeNames: { "#owner": "owner" },
           ExpressionAttributeValues: {
             ":runId": runId,
             ":until": options.untilMs,
-            ":now": attemptAt,
-            ":held": options.heldUntilMs ?? -1,
+            ...(options.holderEnded ? {} : { ":now": attemptAt, ":held": options.heldUntilMs ?? -1 }),
           },
           ReturnValues: "ALL_NEW",
         }),
