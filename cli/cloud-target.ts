@@ -10,6 +10,10 @@ import { UsageError } from "./usage-error.js";
 
 export const DEFAULT_LOCAL_ENDPOINT = "http://127.0.0.1:4566";
 
+/** What stopping the execution does, said on Ctrl-C. */
+const STOPPED_RUN_NOTE =
+  "To end it sooner, stop the execution (StopExecution): its cleanup then runs at once, and a new tune can start.";
+
 export interface CloudTargetOptions {
   cloud: boolean;
   stateMachineArn?: string | undefined;
@@ -58,6 +62,8 @@ export interface LocalAppCloudOptions {
   dataDir: string;
   port: number;
   log(line: string): void;
+  /** What Ctrl-C means for this command's work when the cloud was booted for it, said as it stops. */
+  interruptNote?: string;
 }
 
 /**
@@ -80,7 +86,7 @@ export async function openLocalAppCloud(options: LocalAppCloudOptions): Promise<
     dataDir: options.dataDir,
     log: options.log,
   });
-  const stopHandling = closeOnInterrupt(() => cloud.close(), options.log);
+  const stopHandling = closeOnInterrupt(() => cloud.close(), options.log, options.interruptNote);
   try {
     await expireInterruptedRuns(cloud, options.log);
   } catch (error) {
@@ -103,7 +109,7 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
   if (options.cloud) {
     const sfn = new SFNClient(options.region ? { region: options.region } : {});
     const stopExplaining = explainOnInterrupt(
-      "the execution keeps running on AWS, and restores the function and releases its lock when it ends",
+      `the execution keeps running on AWS, and restores the function and releases its lock when it ends. ${STOPPED_RUN_NOTE}`,
     );
     return {
       sfn,
@@ -114,11 +120,15 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
       },
     };
   }
-  const local = await openLocalAppCloud(options);
+  const local = await openLocalAppCloud({
+    ...options,
+    interruptNote:
+      "the local cloud booted for this run stops its execution, whose cleanup undoes the run before the cloud exits",
+  });
   const stopExplaining = local.booted
     ? () => {}
     : explainOnInterrupt(
-        `the execution keeps running on the local cloud at ${local.endpoint}, and restores the function and releases its lock when it ends`,
+        `the execution keeps running on the local cloud at ${local.endpoint}, and restores the function and releases its lock when it ends. ${STOPPED_RUN_NOTE}`,
       );
   const sfn = localSfnClient(local.endpoint);
   const close = async () => {

@@ -47,9 +47,13 @@ export function onInterrupt(onSignal: Cleanup): () => void {
  * Ctrl-C (or SIGTERM) while a command holds a local cloud: stop it cleanly (function processes, cgroups,
  * DynamoDB's store) before exiting, rather than leaving that to the next start's sweep.
  */
-export function closeOnInterrupt(close: () => Promise<void>, log: (line: string) => void): () => void {
+export function closeOnInterrupt(
+  close: () => Promise<void>,
+  log: (line: string) => void,
+  consequence?: string,
+): () => void {
   return onInterrupt((signal) => {
-    log(`${signal}: stopping the local cloud…`);
+    log(`${signal}: stopping the local cloud…${consequence ? ` (${consequence})` : ""}`);
     return close().catch((error: unknown) =>
       log(`stopping the local cloud failed: ${(error as Error).message ?? error}`),
     );

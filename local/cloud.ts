@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { DEPLOY_PATH, INVOCATIONS_PATH, OUTPUTS_PATH } from "./admin.js";
 import { createApiGatewayService } from "./apigateway/index.js";
 import { createCloudWatchService } from "./cloudwatch/index.js";
@@ -22,7 +23,9 @@ import {
 } from "./deployer/index.js";
 import { createDynamoDbService } from "./dynamodb/index.js";
 import { createEdge, DEFAULT_EDGE_PORT } from "./edge/index.js";
+import { createEventBus, type EventBus } from "./events/bus.js";
 import { createRuleScheduler, type RuleScheduler, type ScheduledRule } from "./events/schedule.js";
+import { deliverToTarget } from "./events/targets.js";
 import { createLambdaService, type LocalLambdaService } from "./lambda/index.js";
 import { type StackOutputs, writeOutputsFile } from "./outputs.js";
 import { listenOnLoopback, sendJson } from "./shared/http.js";
@@ -63,6 +66,8 @@ export interface LocalCloud {
   outputs: StackOutputs;
   /** The schedule rules of the last deploy, with their target inputs. */
   rules(): ScheduledRule[];
+  /** The events bus: Step Functions' status changes, and the event-pattern rules of the last deploy. */
+  events: EventBus;
   deploy(options?: DeployOptions): Promise<DeployResult>;
   close(): Promise<void>;
 }
@@ -115,6 +120,9 @@ export async function synthesize(outDir: string, log: (line: string) => void): P
 export function cloudAdmissionCores(): number {
   return Math.max(1, availableParallelism() - 1);
 }
+
+/** How long shutdown waits for rule targets under way (the cleanup of executions it stopped). */
+const SHUTDOWN_DELIVERY_WAIT_MS = 60_000;
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const dataDir = resolve(options.dataDir);
@@ -195,23 +203,28 @@ async function startOnClaimedDataDir(
   edge.mount("lambda", lambda);
   edge.mount("dynamodb", createDynamoDbService({ dataDir }));
   edge.mount("monitoring", createCloudWatchService({ dataDir }));
-  edge.mount(
-    "states",
-    createStepFunctionsService({ dataDir, lambdaEndpoint: endpoint, region: LOCAL_REGION }),
+  const clientConfig = { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const sfn = new SFNClient(clientConfig);
+  // Rule targets run as long as they need (a cleanup may wait for a lease); their errors go to the log.
+  const targetLambda = new LambdaClient({ ...clientConfig, maxAttempts: 1 });
+  const clients = { lambda: targetLambda, sfn };
+  const events: EventBus = createEventBus(
+    (target, input) => deliverToTarget(clients, target.arn, input),
+    log,
   );
+  const stepFunctions = createStepFunctionsService({
+    dataDir,
+    lambdaEndpoint: endpoint,
+    region: LOCAL_REGION,
+    onStatusChange: (event) => events.put(event),
+  });
+  edge.mount("states", stepFunctions);
   const apiGateway = createApiGatewayService({ lambdaEndpoint: endpoint, region: LOCAL_REGION });
   edge.mountApiGateway(apiGateway);
   log(`local cloud on ${endpoint} (CPU law: ${lambda.cpuLawEnforcement}, data in ${dataDir})`);
 
-  const sfn = new SFNClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const scheduler: RuleScheduler = createRuleScheduler(async (rule, target) => {
-    const started = await sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: target.arn,
-        ...(target.input ? { input: target.input } : {}),
-      }),
-    );
-    log(`rule ${rule.name} started ${started.executionArn}`);
+    log(`rule ${rule.name}: ${await deliverToTarget(clients, target.arn, target.input)}`);
   }, log);
 
   let closed: Promise<void> | undefined;
@@ -223,6 +236,7 @@ async function startOnClaimedDataDir(
       return outputs;
     },
     rules: () => scheduler.rules(),
+    events,
     async deploy(deployOptions = {}) {
       const cdkOutDir = resolve(deployOptions.cdkOutDir ?? join(PROJECT_ROOT, "cdk.out"));
       if (!deployOptions.skipSynth) await synthesize(cdkOutDir, log);
@@ -236,7 +250,10 @@ async function startOnClaimedDataDir(
         dataDir,
         targets: {
           registerApi: (api) => apiGateway.registerApi(api),
-          registerRule: (rule) => scheduler.register(rule),
+          registerRule: (rule) =>
+            rule.eventPattern !== undefined
+              ? events.register({ ...rule, eventPattern: rule.eventPattern })
+              : scheduler.register(rule),
         },
         log,
       });
@@ -254,7 +271,12 @@ async function startOnClaimedDataDir(
     close() {
       closed ??= (async () => {
         scheduler.close();
+        // Stopping the executions still running sends their ABORTED events: let the rules' targets (the
+        // tuner's cleanup) finish while every service still answers.
+        await stepFunctions.state.close();
+        await events.drain(SHUTDOWN_DELIVERY_WAIT_MS);
         sfn.destroy();
+        targetLambda.destroy();
         await server.close();
         await edge.close();
         claim.release();

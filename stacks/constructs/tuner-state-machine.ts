@@ -1,5 +1,5 @@
-// The tuning workflow: Initializer → rounds of Round (Map of Executor) → Analyzer → AnotherRound? → Optimizer,
-// and a cleanup path from every working state.
+// The tuning workflow: ReadInput → Initializer → rounds of Round (Map of Executor) → Analyzer → AnotherRound?
+// → Optimizer, and a cleanup path from every working state.
 import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -11,6 +11,7 @@ import {
   JsonPath,
   LogLevel,
   Map as MapState,
+  Pass,
   StateMachine,
   StateMachineType,
   Succeed,
@@ -30,6 +31,11 @@ export const RETRYABLE_ERRORS = [
 ];
 
 export interface TunerStateMachineProps {
+  /**
+   * The state machine's name, fixed so that its executions' ARNs are known before it exists (the tuner's
+   * functions may describe them). @default a name CloudFormation generates
+   */
+  stateMachineName?: string;
   initializer: IFunction;
   executor: IFunction;
   analyzer: IFunction;
@@ -75,10 +81,21 @@ export class TunerStateMachine extends Construct {
     }).next(failed);
     const catchAll = { resultPath: "$.error" };
 
+    // Any JSON may start an execution. The working states need an object to add their results to (ResultPath),
+    // so the first state puts the input, whatever it is, under one key; the Initializer validates it. The
+    // context object's copy is read because `$` of a `null` input is no value to some interpreters.
+    const readInput = new Pass(this, "ReadInput", {
+      parameters: { input: JsonPath.objectAt("$$.Execution.Input") },
+    });
     // The initializer's result is the whole state from then on: the run's context and the first round's plan.
-    // That is a Task's default ResultPath ("$"), so none is set.
+    // That is a Task's default ResultPath ("$"), so none is set. The execution's ARN goes into the lock, so a
+    // next run can ask whether this one still runs.
     const initializer = invoke("Initializer", props.initializer, {
-      payload: TaskInput.fromObject({ input: JsonPath.entirePayload, runId }),
+      payload: TaskInput.fromObject({
+        input: JsonPath.objectAt("$.input"),
+        runId,
+        executionArn: JsonPath.stringAt("$$.Execution.Id"),
+      }),
     });
     const executor = invoke("Executor", props.executor, {});
     // One round: each power still measured gets a slice of invocations, all powers side by side.
@@ -110,13 +127,14 @@ export class TunerStateMachine extends Construct {
     const anotherRound = new Choice(this, "AnotherRound")
       .when(Condition.booleanEquals("$.sampling.done", false), round)
       .otherwise(optimizer.next(new Succeed(this, "TuningDone")));
-    const definition = initializer.next(round).next(analyzer).next(anotherRound);
+    const definition = readInput.next(initializer).next(round).next(analyzer).next(anotherRound);
 
     const logGroup = new LogGroup(this, "Logs", {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy,
     });
     this.stateMachine = new StateMachine(this, "StateMachine", {
+      ...(props.stateMachineName ? { stateMachineName: props.stateMachineName } : {}),
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition),
       timeout: props.timeout ?? Duration.hours(2),

@@ -18,6 +18,7 @@ export { describePValue, EQUIVALENCE_ALPHA } from "./decision.js";
 export type { DriftReport } from "./drift.js";
 export {
   ConfigurationError,
+  ExecutionNotRunningError,
   type InputProblem,
   InvalidTuningInputError,
   PowerValueFailedError,

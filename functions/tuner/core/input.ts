@@ -36,11 +36,28 @@ function checkPowerValues(raw: unknown, problems: InputProblem[]): number[] | "A
     return undefined;
   }
   const parsed = powerValueList.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    problems.push({ field: fieldName(["powerValues", ...issue.path]), problem: issue.message });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push({ field: fieldName(["powerValues", ...issue.path]), problem: issue.message });
+    }
+    return undefined;
   }
-  return undefined;
+  // A repeated value is most likely a typo for another one: say which, rather than measure one power less.
+  const firstIndex = new Map<number, number>();
+  let duplicated = false;
+  parsed.data.forEach((power, index) => {
+    const first = firstIndex.get(power);
+    if (first === undefined) {
+      firstIndex.set(power, index);
+      return;
+    }
+    duplicated = true;
+    problems.push({
+      field: `powerValues[${index}]`,
+      problem: `${power} MB is listed twice (also at powerValues[${first}]): list each power value once`,
+    });
+  });
+  return duplicated ? undefined : parsed.data;
 }
 
 const MIN_NUM = 5;
@@ -243,6 +260,14 @@ export interface TuningInput extends Omit<ParsedInput, "powerValues" | "num"> {
   powerValues: number[];
 }
 
+/** What a JSON value is, for a message: "an array", "a string", "a number", "null", … */
+function describeJson(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "nothing";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
 function fieldName(path: readonly PropertyKey[]): string {
   let name = "";
   for (const part of path) {
@@ -259,7 +284,10 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
   const problems: InputProblem[] = [];
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new InvalidTuningInputError([
-      { field: "(input)", problem: "the input must be a JSON object with at least lambdaARN and num" },
+      {
+        field: "(input)",
+        problem: `the input must be a JSON object with lambdaARN, num, … (see docs/tuner.md), not ${describeJson(raw)}`,
+      },
     ]);
   }
   const checkedPowerValues = checkPowerValues((raw as { powerValues?: unknown }).powerValues, problems);

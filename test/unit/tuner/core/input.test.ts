@@ -57,9 +57,9 @@ describe("validateTuningInput: accepted input", () => {
     expect(input.powerValues.at(-1)).toBe(3008);
   });
 
-  it("sorts and de-duplicates power values", () => {
-    expect(validateTuningInput({ ...valid, powerValues: [1024, 128, 1024] }, DEFAULTS).powerValues).toEqual([
-      128, 1024,
+  it("sorts power values", () => {
+    expect(validateTuningInput({ ...valid, powerValues: [1024, 128, 512] }, DEFAULTS).powerValues).toEqual([
+      128, 512, 1024,
     ]);
   });
 
@@ -229,6 +229,7 @@ const INVALID: [string, unknown, string][] = [
   ],
   ["input not an object", "lambdaARN", "(input)"],
   ["input is a list", [valid], "(input)"],
+  ["the same power value twice", { ...valid, powerValues: [128, 128] }, "powerValues[1]"],
 ];
 
 describe("validateTuningInput: rejected input names the field", () => {
@@ -250,6 +251,33 @@ describe("validateTuningInput: rejected input names the field", () => {
     } catch (error) {
       expect((error as Error).message).toMatch(/lambdaARN: .*; num: /);
     }
+  });
+
+  it("refuses a power value listed twice, naming the index of each repeat and of its first listing", () => {
+    expect(problemsOf({ ...valid, powerValues: [128, 128] })).toEqual([
+      {
+        field: "powerValues[1]",
+        problem: "128 MB is listed twice (also at powerValues[0]): list each power value once",
+      },
+    ]);
+    expect(problemsOf({ ...valid, powerValues: [256, 512, 1024, 512, 256] }).map((p) => p.field)).toEqual([
+      "powerValues[3]",
+      "powerValues[4]",
+    ]);
+  });
+
+  it.each([
+    ["an array", [1, 2]],
+    ["a string", "abc"],
+    ["a number", 42],
+    ["null", null],
+  ])("says the input must be a JSON object with lambdaARN, num, … when it is %s", (kind, raw) => {
+    expect(problemsOf(raw)).toEqual([
+      {
+        field: "(input)",
+        problem: `the input must be a JSON object with lambdaARN, num, … (see docs/tuner.md), not ${kind}`,
+      },
+    ]);
   });
 
   it("suggests the field a misspelt one most likely meant", () => {
