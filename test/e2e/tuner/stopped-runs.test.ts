@@ -37,12 +37,12 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** A run long enough to stop a few seconds in: six powers of CPU-bound invocations. */
+/** A run long enough to stop a few seconds in, and to outlast an 8 s timeout: six powers of CPU-bound work. */
 const longRun = (lambdaARN: string) => ({
   lambdaARN,
   num: 30,
   powerValues: [128, 256, 512, 1024, 1536, 3008],
-  payload: { rounds: 1000 },
+  payload: { rounds: 4000 },
 });
 const shortRun = (lambdaARN: string) => ({
   lambdaARN,
@@ -88,7 +88,7 @@ describe("a run stopped a few seconds in, with the stopped-run rule", () => {
       "the CLI to name its execution",
       async () => /execution (arn:aws:states:\S+)/.exec(cli.stderr())?.[1],
     );
-    await enteredState(t, executionArn, "PowerValues");
+    await enteredState(t, executionArn, "Round");
     cli.child.kill("SIGINT");
     expect(await cli.exited).toBe(130);
     expect(cli.stderr()).toContain(
@@ -126,7 +126,7 @@ describe("a run stopped a few seconds in, without the stopped-run rule", () => {
   it("leaves its changes until the next run, which takes over at once and tunes", async () => {
     const functionArn = await createTarget(t, "stopped-no-rule", MEMORY_MB);
     const executionArn = await startTuning(t, longRun(functionArn));
-    await enteredState(t, executionArn, "PowerValues");
+    await enteredState(t, executionArn, "Round");
     await t.sfn.send(new StopExecutionCommand({ executionArn }));
     // No cleanup ran: the stopped run's aliases and lock are still there when the next tune starts.
     const left = await leftovers(t, functionArn);

@@ -102,7 +102,7 @@ export async function history(t: TunerCloud, executionArn: string): Promise<Hist
   return events;
 }
 
-/** Waits until the execution has entered the state (e.g. `PowerValues`, the Map the executors run in). */
+/** Waits until the execution has entered the state (e.g. `Round`, the Map the executors run in). */
 export function enteredState(t: TunerCloud, executionArn: string, state: string) {
   return eventually(`${executionArn} to enter ${state}`, async () =>
     (await history(t, executionArn)).some((e) => e.stateEnteredEventDetails?.name === state)
