@@ -14,18 +14,29 @@ const meta = {
   finishedAt: new Date("2026-11-02T05:20:00Z"),
 };
 
-/** A manual-approval run that left 512 MB pending (the function has 128 MB). */
+/**
+ * A manual-approval run that left 512 MB pending (the function has 128 MB), as an output from before the
+ * decision rule reported equivalent powers and a confidence: `extra` adds them.
+ */
 function pendingOutput(extra: Record<string, unknown> = {}): TuningOutput {
   const output = tuningOutput(512, "no");
+  const {
+    equivalentPowers: _tie,
+    confidence: _confidence,
+    ...older
+  } = output.recommendation as TuningOutput["recommendation"] & {
+    equivalentPowers?: unknown;
+    confidence?: unknown;
+  };
   return {
     ...output,
     recommendation: {
-      ...output.recommendation,
+      ...older,
       decision: "pending",
       applied: "pending",
       reason: "approval is manual: 512 MB awaits approval",
       ...extra,
-    },
+    } as TuningOutput["recommendation"],
   };
 }
 
