@@ -17,6 +17,10 @@ const commands: Record<string, Command> = {
     summary: "synthesize the CDK app and deploy it to a running local cloud",
     run: async (argv) => (await import("./commands/deploy.js")).runDeploy(argv),
   },
+  input: {
+    summary: "print the crud function's weekly tuning input for a deployment, with an approval mode",
+    run: async (argv) => (await import("./commands/input.js")).runInput(argv),
+  },
   tune: {
     summary: "start a power-tuning execution, show its progress and write a report",
     run: async (argv) => (await import("./commands/tune.js")).runTune(argv),

@@ -107,7 +107,9 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
     const error = description.error ?? progress.failure?.error ?? progress.finished;
     const cause = description.cause ?? progress.failure?.cause ?? "";
     const reason = readableCause(cause);
-    throw new ExecutionFailedError(`execution ${progress.finished}: ${error}${reason ? `\n${reason}` : ""}`);
+    throw new ExecutionFailedError(`execution ${progress.finished}: ${error}${reason ? `\n${reason}` : ""}`, {
+      executionArn,
+    });
   }
   return { executionArn, output: JSON.parse(description.output ?? "null"), startedAt, finishedAt };
 }

@@ -146,9 +146,13 @@ export const BOOTSTRAP_ROLE_ARNS = [
 
 /** What `powertune tune --cloud` calls: start the execution, then poll it and read its events. */
 export const EXECUTION_ACTIONS = ["states:DescribeExecution", "states:GetExecutionHistory"] as const;
-/** What `powertune approve|deny` does to TuningHistory: read the pending item, delete it, append the decision. */
+/**
+ * What `powertune approve|deny` does to TuningHistory: read the pending item, query the function's recent runs
+ * for the tuning's figures (the memory summary's evidence), delete the item, append the decision.
+ */
 export const APPROVAL_TABLE_ACTIONS = [
   "dynamodb:GetItem",
+  "dynamodb:Query",
   "dynamodb:DeleteItem",
   "dynamodb:PutItem",
 ] as const;

@@ -9,7 +9,7 @@ import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { type IFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import type { StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
-import { crudTuningPayload, DEFAULT_POWER_VALUES, OUTPUTS } from "../contract/index.js";
+import { crudTuningInput, DEFAULT_POWER_VALUES, OUTPUTS } from "../contract/index.js";
 import { removalPolicyFor, type Stage } from "./config.js";
 import { StoppedRunCleanup } from "./constructs/stopped-run-cleanup.js";
 import { TunerFunction } from "./constructs/tuner-function.js";
@@ -230,14 +230,16 @@ export class PowerTunerStack extends Stack {
       enabled: props.weeklyTuning ?? false,
       targets: [
         new SfnStateMachine(this.stateMachine, {
-          input: RuleTargetInput.fromObject({
-            lambdaARN: props.defaultTarget.functionArn,
-            powerValues,
-            num: 50,
-            strategy: "balanced",
-            // Read-heavy API Gateway events over the seeded sample items: a tuning measures real reads.
-            payload: crudTuningPayload(props.defaultTargetTable.tableName),
-          }),
+          // Read-heavy API Gateway events over the seeded sample items: a tuning measures real reads.
+          input: RuleTargetInput.fromObject(
+            crudTuningInput(
+              {
+                functionArn: props.defaultTarget.functionArn,
+                tableName: props.defaultTargetTable.tableName,
+              },
+              powerValues,
+            ),
+          ),
         }),
       ],
     });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { OUTPUTS, STACKS, stackOutput } from "../../contract/index.js";
 import { parseCommandArgs, parsePort } from "../args.js";
 import { type LocalAppCloud, openLocalAppCloud } from "../cloud-target.js";
+import { readOutputsFile, requireOutput } from "../outputs-file.js";
 import type { SmokeRecord } from "../report/records.js";
 import { ensureReportsDir } from "../report/run-folder.js";
 import { COLLECTION_FILE, runCollection } from "../smoke/run-collection.js";
@@ -16,7 +17,7 @@ import {
 } from "../smoke/smoke-report.js";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "../usage-error.js";
 
-export const smokeHelp = `usage: powertune smoke [--endpoint URL | --api URL --table NAME] [options]
+export const smokeHelp = `usage: powertune smoke [--endpoint URL | --outputs-file FILE | --api URL --table NAME] [options]
 
 Runs postman/powertune-crud.postman_collection.json with newman against the CRUD API: every dispatcher
 operation and every /items route, with their error cases. Prints a line per request, then the verdict, and
@@ -30,6 +31,8 @@ ${OUTPUTS.crud.apiUrl} and ${OUTPUTS.crud.tableName} outputs.
 where it runs (default: the local cloud; one is booted for the run if none answers at --endpoint):
   --endpoint URL              a running local cloud (default http://127.0.0.1:4566)
   --data-dir DIR              the local cloud's data directory when one is booted (default .powertune)
+  --outputs-file FILE         a deployment's \`cdk deploy --outputs-file\` JSON: its ${STACKS.crud} stack's
+                              ${OUTPUTS.crud.apiUrl}, ${OUTPUTS.crud.tableName} and ${OUTPUTS.crud.functionName} outputs
   --api URL                   any deployment instead, e.g. on AWS: the ${STACKS.crud} stack's ${OUTPUTS.crud.apiUrl} output
   --table NAME                with --api: its ${OUTPUTS.crud.tableName} output
   --function NAME             with --api: the crud function's name, for the report folder (optional)
@@ -48,6 +51,7 @@ export async function runSmoke(argv: string[]): Promise<number> {
     endpoint: { type: "string" },
     "data-dir": { type: "string" },
     port: { type: "string" },
+    "outputs-file": { type: "string" },
     api: { type: "string" },
     table: { type: "string" },
     function: { type: "string" },
@@ -62,6 +66,11 @@ export async function runSmoke(argv: string[]): Promise<number> {
   }
   if (positionals.length > 0)
     throw new UsageError(`powertune smoke: unexpected argument "${positionals[0]}"`);
+  if (values["outputs-file"] && (values.api || values.endpoint || values["data-dir"])) {
+    throw new UsageError(
+      "--outputs-file excludes --api, --endpoint and --data-dir: the file names the deployment's API",
+    );
+  }
   if (values.api && (values.endpoint || values["data-dir"])) {
     throw new UsageError(
       "--api and --endpoint exclude each other: give the API, or the local cloud serving it",
@@ -89,7 +98,12 @@ export async function runSmoke(argv: string[]): Promise<number> {
   let apiUrl = values.api;
   let table = values.table;
   let functionName = values.function;
-  if (!apiUrl) {
+  if (values["outputs-file"]) {
+    const source = await readOutputsFile(values["outputs-file"]);
+    apiUrl = requireOutput(source, "crud", "apiUrl");
+    table = requireOutput(source, "crud", "tableName");
+    functionName = stackOutput(source.outputs, "crud", "functionName");
+  } else if (!apiUrl) {
     local = await openLocalAppCloud({
       endpoint: values.endpoint,
       dataDir: values["data-dir"] ?? ".powertune",

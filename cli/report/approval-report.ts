@@ -2,7 +2,7 @@
 import { writeFile } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
-import type { Recommendation } from "../../functions/tuner/core/index.js";
+import type { PowerStats, Recommendation } from "../../functions/tuner/core/index.js";
 import { readRunRecords, writeIndex } from "./history-index.js";
 import { renderMemorySummary } from "./memory-summary.js";
 import type { ApproveRecord } from "./records.js";
@@ -27,15 +27,20 @@ export async function writeApprovalReport(
     recommendation: Recommendation;
     applyTo: string;
     at: Date;
+    /** Who decided. @default the user and host running the command */
+    approvedBy?: string;
+    /** The tuning's per-power figures. @default those of its report, when it is in this reports directory */
+    stats?: PowerStats[];
   },
 ): Promise<string> {
   const { functionArn, runId, recommendation, applyTo, at } = approval;
-  const approvedBy = approver();
-  // The tuning's own figures, when its report is in this reports directory.
-  const tune = (await readRunRecords(reportsDir))
-    .map((run) => run.record)
-    .find((record) => record.kind === "tune" && record.executionArn.endsWith(`:${runId}`));
-  const stats = tune?.kind === "tune" ? tune.output.stats : undefined;
+  const approvedBy = approval.approvedBy ?? approver();
+  const tune = approval.stats
+    ? undefined
+    : (await readRunRecords(reportsDir))
+        .map((run) => run.record)
+        .find((record) => record.kind === "tune" && record.executionArn.endsWith(`:${runId}`));
+  const stats = approval.stats ?? (tune?.kind === "tune" ? tune.output.stats : undefined);
   const dir = await makeRunFolder(reportsDir, at, "approve", functionArn);
   const record: ApproveRecord = {
     kind: "approve",

@@ -49,12 +49,28 @@ const evidenceColumns: Column<PowerStats & { mark: string }>[] = [
   { header: "", align: "left", cell: (s) => s.mark },
 ];
 
-export function renderMemorySummary(change: MemoryChange): string {
-  const r = change.recommendation;
+/** The run's figures per power, the before and after rows marked: the evidence of a memory change. */
+export function renderEvidenceTable(stats: PowerStats[], beforeMb: number, afterMb: number): string {
+  const rows = stats.map((s) => ({
+    ...s,
+    mark: [s.power === afterMb ? "after" : "", s.power === beforeMb ? "before" : ""]
+      .filter(Boolean)
+      .join(", "),
+  }));
+  return renderMarkdownTable(evidenceColumns, rows);
+}
+
+/** "41.5 % better on balanced, 1.20 USD a month saved …; the difference is significant at 95 %". */
+export function describeEvidence(r: Recommendation): string {
   const saving =
     r.savingPercent === null
       ? "the current memory was not among the measured sizes, so no saving is computed"
       : `${r.savingPercent.toFixed(1)} % better on ${r.strategy}${r.monthlySavingUsd === null ? "" : `, ${formatUsd(r.monthlySavingUsd)} a month saved at the projected invocations`}`;
+  return `${saving}; ${r.significant ? "the difference is significant at 95 %" : "the difference is not significant at 95 %"}`;
+}
+
+export function renderMemorySummary(change: MemoryChange): string {
+  const r = change.recommendation;
   const lines = [
     `# Memory change: \`${change.functionArn}\``,
     "",
@@ -62,18 +78,17 @@ export function renderMemorySummary(change: MemoryChange): string {
     `- decided by: ${change.decidedBy}`,
     `- when: ${formatTime(change.decidedAt)}`,
     `- tuning run: \`${change.runId}\``,
-    `- evidence: ${saving}; ${r.significant ? "the difference is significant at 95 %" : "the difference is not significant at 95 %"}`,
+    `- evidence: ${describeEvidence(r)}`,
     `- the optimizer's reason: ${r.reason}`,
     "",
   ];
   if (change.stats && change.stats.length > 0) {
-    const rows = change.stats.map((s) => ({
-      ...s,
-      mark: [s.power === change.afterMb ? "after" : "", s.power === change.beforeMb ? "before" : ""]
-        .filter(Boolean)
-        .join(", "),
-    }));
-    lines.push("The run's figures:", "", renderMarkdownTable(evidenceColumns, rows), "");
+    lines.push(
+      "The run's figures:",
+      "",
+      renderEvidenceTable(change.stats, change.beforeMb, change.afterMb),
+      "",
+    );
   }
   return lines.join("\n");
 }

@@ -264,6 +264,7 @@ describe("GitHubAccessStack permissions", () => {
       "dynamodb:DeleteItem",
       "dynamodb:GetItem",
       "dynamodb:PutItem",
+      "dynamodb:Query",
     ]);
     expect([...APPROVAL_FUNCTION_ACTIONS].sort()).toEqual([
       "lambda:GetFunction",

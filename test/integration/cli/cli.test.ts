@@ -1,6 +1,6 @@
 // The powertune command as a user runs it: help, usage errors and input errors, with their exit codes.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -26,6 +26,7 @@ describe("powertune --help", () => {
     for (const command of [
       "up",
       "deploy",
+      "input",
       "tune",
       "loadtest",
       "smoke",
@@ -38,7 +39,7 @@ describe("powertune --help", () => {
     }
   });
 
-  it.each(["up", "deploy", "tune", "loadtest", "smoke", "history", "approve", "deny", "demo"])(
+  it.each(["up", "deploy", "input", "tune", "loadtest", "smoke", "history", "approve", "deny", "demo"])(
     "`%s --help` prints its usage and exits 0",
     (command) => {
       const result = powertune(command, "--help");
@@ -151,5 +152,65 @@ describe("loadtest, smoke and history refuse bad flags with exit 2, naming the f
     const result = powertune("loadtest", "--request", file);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`--request ${file}: [0].weight is -1`);
+  });
+});
+
+describe("the CI flags of input, tune, smoke, approve and deny refuse bad usage with exit 2, naming the flag", () => {
+  const valid = inputFile(
+    "ci-valid.json",
+    JSON.stringify({ lambdaARN: "arn:aws:lambda:us-east-1:000000000000:function:f", num: 5 }),
+  );
+  const noTuner = inputFile(
+    "outputs-no-tuner.json",
+    JSON.stringify({ CrudService: { ApiUrl: "http://x/" } }),
+  );
+  const notARequest = inputFile("not-a-request.md", "# Some issue\n\n/approve\n");
+  it.each([
+    [["input", "--approval", "maybe"], '--approval must be auto or manual, got "maybe"'],
+    [
+      ["input", "--outputs-file", "/nonexistent/outputs.json"],
+      "--outputs-file /nonexistent/outputs.json: no such file",
+    ],
+    [["input", "--outputs-file", noTuner], "has no CrudService FunctionArn output"],
+    [["input", "--outputs-file", noTuner, "--endpoint", "http://127.0.0.1:1"], "exclude each other"],
+    [["tune", "--input", valid, "--outputs-file", noTuner], "--outputs-file and --region go with --cloud"],
+    [
+      ["tune", "--input", valid, "--cloud", "--outputs-file", noTuner, "--state-machine-arn", "arn:x"],
+      "--state-machine-arn and --outputs-file exclude each other",
+    ],
+    [
+      ["tune", "--input", valid, "--cloud", "--outputs-file", noTuner],
+      "has no PowerTuner StateMachineArn output",
+    ],
+    [
+      ["tune", "--input", valid, "--no-report", "--markdown", "/nonexistent/summary.md"],
+      "--markdown /nonexistent/summary.md: its folder cannot be written",
+    ],
+    [
+      ["tune", "--input", valid, "--no-report", "--approval-request", scratch],
+      `--approval-request ${scratch}: it is a folder`,
+    ],
+    [["smoke", "--outputs-file", noTuner, "--api", "http://x/"], "--outputs-file excludes --api"],
+    [["smoke", "--outputs-file", noTuner, "--no-report"], "has no CrudService TableName output"],
+    [
+      ["approve", "f", "--request", "/nonexistent/request.md"],
+      "--request /nonexistent/request.md: no such file",
+    ],
+    [["deny", "f", "--request", notARequest], `--request ${notARequest}: no approval request in it`],
+    [["approve", "f", "--decided-by", " "], "--decided-by needs a name"],
+  ])("%j", (args, expected) => {
+    const result = powertune(...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(expected);
+    expect(result.stderr).not.toContain("booting");
+  });
+
+  it("approve --markdown writes the refusal for the issue comment", () => {
+    const comment = `${scratch}/decision.md`;
+    const result = powertune("approve", "f", "--request", notARequest, "--markdown", comment);
+    expect(result.status).toBe(2);
+    const text = readFileSync(comment, "utf8");
+    expect(text).toContain("**Not done**: `powertune approve` refused, and changed nothing.");
+    expect(text).toContain("no approval request in it");
   });
 });

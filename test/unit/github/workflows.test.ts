@@ -224,7 +224,7 @@ describe("approval.yml", () => {
   it("runs powertune approve|deny on the cloud, comments the result and closes the issue", () => {
     const commands = runs(decide as Job);
     expect(commands).toContain(
-      'npx powertune "$DECISION" --cloud "$FUNCTION" --history-table "$HISTORY_TABLE" --request approval-request.md --markdown decision.md --reports-dir reports',
+      'npx powertune "$DECISION" --cloud "$FUNCTION" --history-table "$HISTORY_TABLE" --request approval-request.md --decided-by "@$COMMENTER" --markdown decision.md',
     );
     expect(commands).toContain('gh issue comment "$ISSUE" --body-file decision.md');
     expect(commands).toContain('gh issue close "$ISSUE" --reason "$REASON"');
