@@ -214,7 +214,7 @@ describe("tuner handlers against the local Lambda service", () => {
     ]);
   });
 
-  it("cleans up after the executor fails on a function error: original memory back, nothing left", async () => {
+  it("measures a function error as data, then cleans up after no power is feasible: original memory back, nothing left", async () => {
     const functionArn = await createTarget("tuner-it-failure");
     const { tuning, sampling } = await initializer({
       lambdaARN: functionArn,
@@ -223,12 +223,27 @@ describe("tuner handlers against the local Lambda service", () => {
       payload: { fail: true },
     });
     expect(await aliasNames(functionArn)).toEqual(["RAM128", "RAM256"]);
-    const task = sampling.tasks[0] as ExecutorTask;
-    const failure = await executor(task).then(
+    // Each executor stops at its power's first failure: one not in allowedExceptions makes it infeasible.
+    const round: Measurements[] = [];
+    for (const task of sampling.tasks) round.push(await executor(task));
+    for (const m of round) {
+      expect(m.durationMs).toHaveLength(1);
+      expect(m.billedMs[0]).toBeGreaterThan(0);
+      expect(m.errors).toEqual([
+        {
+          errorType: "RequestedFailureError",
+          kind: "handlerError",
+          allowed: false,
+          count: 1,
+          message: "the event asked for a failure",
+        },
+      ]);
+    }
+    const failure = await analyzer({ tuning, sampling, round }).then(
       () => undefined,
       (error: Error) => error,
     );
-    expect(failure?.name).toBe("PowerValueFailedError");
+    expect(failure?.name).toBe("NoFeasiblePowerError");
     expect(failure?.message).toContain("RequestedFailureError");
 
     // The state machine's Catch hands the whole state, with the error, to the cleanup path.

@@ -47,7 +47,26 @@ describe("validateTuningInput: accepted input", () => {
       onlyColdStarts: false,
       includeOutputResults: false,
       disablePayloadLogs: false,
+      maxErrorRate: { timeout: 0, outOfMemory: 0, runtimeExit: 0, handlerError: 0.5 },
     });
+  });
+
+  it("takes maxErrorRate as one fraction for every kind of error, or per kind over the defaults", () => {
+    expect(validateTuningInput({ ...valid, maxErrorRate: 0.1 }, DEFAULTS).maxErrorRate).toEqual({
+      timeout: 0.1,
+      outOfMemory: 0.1,
+      runtimeExit: 0.1,
+      handlerError: 0.1,
+    });
+    expect(
+      validateTuningInput({ ...valid, maxErrorRate: { timeout: 0.2, handlerError: 0 } }, DEFAULTS)
+        .maxErrorRate,
+    ).toEqual({ timeout: 0.2, outOfMemory: 0, runtimeExit: 0, handlerError: 0 });
+  });
+
+  it("trims nothing with onlyColdStarts, as the reference tool: every invocation is its own cold start", () => {
+    const input = validateTuningInput({ ...valid, onlyColdStarts: true, discardTopBottom: 0.3 }, DEFAULTS);
+    expect(input.discardTopBottom).toBe(0);
   });
 
   it('expands "ALL" to 128–3008 MB in 64 MB steps', () => {
@@ -83,6 +102,7 @@ describe("validateTuningInput: accepted input", () => {
         includeOutputResults: true,
         onlyColdStarts: true,
         allowedExceptions: ["HandledError"],
+        maxErrorRate: { handlerError: 0.2 },
         approval: "manual",
         minImprovement: 0.05,
         monthlyInvocations: 5000,
@@ -196,6 +216,10 @@ const INVALID: [string, unknown, string][] = [
   ["allowedExceptions not a list", { ...valid, allowedExceptions: "Error" }, "allowedExceptions"],
   ["allowedExceptions of numbers", { ...valid, allowedExceptions: [1] }, "allowedExceptions[0]"],
   ["unknown approval", { ...valid, approval: "later" }, "approval"],
+  ["maxErrorRate above 1", { ...valid, maxErrorRate: 1.5 }, "maxErrorRate"],
+  ["maxErrorRate a string", { ...valid, maxErrorRate: "10%" }, "maxErrorRate"],
+  ["maxErrorRate of an unknown kind", { ...valid, maxErrorRate: { throttle: 0.1 } }, "maxErrorRate.throttle"],
+  ["maxErrorRate of a kind negative", { ...valid, maxErrorRate: { timeout: -0.1 } }, "maxErrorRate.timeout"],
   ["minImprovement above 1", { ...valid, minImprovement: 2 }, "minImprovement"],
   ["monthlyInvocations negative", { ...valid, monthlyInvocations: -5 }, "monthlyInvocations"],
   ["monthlyInvocations fractional", { ...valid, monthlyInvocations: 1.5 }, "monthlyInvocations"],
