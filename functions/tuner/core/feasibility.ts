@@ -63,8 +63,12 @@ export function classifyError(errorType: string, message: string, report?: Memor
   return "handlerError";
 }
 
+/** One line of at most MESSAGE_CHARS, without the "RequestId: … Error: " prefix Lambda's own errors carry. */
 export function shortMessage(message: string): string {
-  const flat = message.replace(/\s+/g, " ").trim();
+  const flat = message
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^RequestId: [0-9a-fA-F-]+ Error: /, "");
   return flat.length > MESSAGE_CHARS ? `${flat.slice(0, MESSAGE_CHARS - 1)}…` : flat;
 }
 

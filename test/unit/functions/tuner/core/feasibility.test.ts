@@ -63,6 +63,11 @@ describe("tallies", () => {
     expect(short).toHaveLength(200);
     expect(short.startsWith("line one x")).toBe(true);
     expect(short.endsWith("…")).toBe(true);
+    expect(
+      shortMessage(
+        "RequestId: 5d49e5a4-5560-4b1d-aac7-c82a356fc4ed Error: Runtime exited with error: signal: killed",
+      ),
+    ).toBe("Runtime exited with error: signal: killed");
   });
 });
 
