@@ -261,6 +261,35 @@ describe("tuner handlers against the local Lambda service", () => {
     expect((await historyOf(functionArn)).map((h) => h.status)).toEqual(["failed"]);
   });
 
+  it("with onlyColdStarts, adds each invocation's Init Duration to its duration and trims nothing, as the reference does", async () => {
+    const functionArn = await createTarget("tuner-it-cold");
+    const started = await initializer({
+      lambdaARN: functionArn,
+      num: 5,
+      powerValues: [256, 512],
+      payload: { rounds: 20 },
+      onlyColdStarts: true,
+      discardTopBottom: 0.2,
+      includeOutputResults: true,
+    });
+    expect(started.tuning.input.discardTopBottom).toBe(0);
+    const { rounds, analysis } = await measureAll(started);
+    for (const power of [256, 512]) {
+      const m = rounds.flat().filter((r) => r.power === power);
+      const durations = m.flatMap((r) => r.durationMs);
+      const inits = m.flatMap((r) => r.initMs);
+      // Every invocation is its own version's first: each REPORT line carries an Init Duration.
+      expect(inits.every((ms) => ms > 0)).toBe(true);
+      const expected = durations.reduce((sum, d, i) => sum + d + (inits[i] ?? 0), 0) / durations.length;
+      const s = analysis.stats.find((x) => x.power === power);
+      expect(s?.averageMs).toBeCloseTo(expected, 9);
+      expect(s?.averageDuration).toBe(s?.averageMs);
+      expect(s?.cold.count).toBe(5);
+    }
+    await optimizer({ mode: "finish", tuning: started.tuning, analysis });
+    await expectNothingLeft(functionArn);
+  });
+
   it("tunes a function already at one of the powers: that power is published as it is, and the original memory comes back", async () => {
     const name = "tuner-it-at-power";
     await lambdaHarness.create(name, "tuning-target", { MemorySize: 256, Timeout: 30 });
