@@ -28,7 +28,13 @@ export const DEFAULT_MAX_ERROR_RATES: Readonly<MaxErrorRates> = {
 export const CLEAR_INFEASIBILITY = 0.01;
 
 /** Error messages are kept to this many characters: they travel between states and into reports. */
-const MESSAGE_CHARS = 200;
+export const MESSAGE_CHARS = 120;
+
+/**
+ * Error types a power's tally names one by one. Tallies travel between states (the state-size estimate allows
+ * for them): a further type of a kind already tallied counts under that tally's name.
+ */
+export const MAX_TALLIES_PER_POWER = 3;
 
 /** One kind of failure at one power: how many invocations failed with it, and the first one's message. */
 export interface ErrorTally {
@@ -72,15 +78,20 @@ export function shortMessage(message: string): string {
   return flat.length > MESSAGE_CHARS ? `${flat.slice(0, MESSAGE_CHARS - 1)}…` : flat;
 }
 
-/** Adds `more` to `tallies` (a new list): same errorType, kind and allowed add up, the first message stays. */
+/**
+ * Adds `more` to `tallies` (a new list): same errorType, kind and allowed add up. Only the first tally keeps a
+ * message (the one the warnings quote). Past MAX_TALLIES_PER_POWER types, a new type adds to the first tally of
+ * its kind and allowedness (what feasibility judges by); only a kind not tallied yet gets a tally of its own.
+ */
 export function addTallies(tallies: readonly ErrorTally[], more: readonly ErrorTally[]): ErrorTally[] {
   const result = tallies.map((t) => ({ ...t }));
   for (const m of more) {
-    const same = result.find(
-      (t) => t.errorType === m.errorType && t.kind === m.kind && t.allowed === m.allowed,
-    );
+    const sameKind = (t: ErrorTally) => t.kind === m.kind && t.allowed === m.allowed;
+    const same =
+      result.find((t) => t.errorType === m.errorType && sameKind(t)) ??
+      (result.length >= MAX_TALLIES_PER_POWER ? result.find(sameKind) : undefined);
     if (same) same.count += m.count;
-    else result.push({ ...m });
+    else result.push({ ...m, message: result.some((t) => t.message !== "") ? "" : m.message });
   }
   return result;
 }

@@ -172,6 +172,11 @@ const BYTES_PER_COLD_START_ALIAS = 16;
 const BYTES_PER_POWER_ROUND = 8;
 /** Per power: its statistics, p-value and chart points in the last round's analysis, and its task's fields. */
 const BYTES_PER_POWER = 2048;
+/**
+ * Per power: its failures, beyond what BYTES_PER_POWER leaves: up to MAX_TALLIES_PER_POWER tallies (one message
+ * of at most MESSAGE_CHARS) in its samples, its last measurements and its stats, and the warning naming it.
+ */
+const BYTES_PER_POWER_FAILURES = 512;
 
 /**
  * The largest state is the Analyzer's, after the last round: every invocation's raw measurements, the last
@@ -190,7 +195,8 @@ export function estimatedStateBytes(
   const lastRound = Math.min(invocations, ROUND_INVOCATIONS);
   const measurements = powers * (invocations + lastRound) * BYTES_PER_INVOCATION;
   const aliases = onlyColdStarts ? powers * lastRound * BYTES_PER_COLD_START_ALIAS : 0;
-  const bookkeeping = powers * rounds * BYTES_PER_POWER_ROUND + powers * BYTES_PER_POWER;
+  const bookkeeping =
+    powers * rounds * BYTES_PER_POWER_ROUND + powers * (BYTES_PER_POWER + BYTES_PER_POWER_FAILURES);
   return measurements + aliases + bookkeeping + payloadStateBytes(powers, payload) + 8192;
 }
 

@@ -46,21 +46,33 @@ describe("classifyError", () => {
 });
 
 describe("tallies", () => {
-  it("adds up the same type, kind and allowedness, keeping the first message", () => {
+  it("adds up the same type, kind and allowedness, keeping only the first tally's first message", () => {
     const merged = addTallies(
       [tally({ count: 2 })],
       [tally({ count: 3, message: "later" }), tally({ allowed: true }), tally({ errorType: "Other" })],
     );
     expect(merged.map((t) => [t.errorType, t.allowed, t.count, t.message])).toEqual([
       ["BoomError", false, 5, "boom"],
-      ["BoomError", true, 1, "boom"],
-      ["Other", false, 1, "boom"],
+      ["BoomError", true, 1, ""],
+      ["Other", false, 1, ""],
+    ]);
+  });
+
+  it("names at most three error types a power: a fourth of a kind counts under the first of that kind", () => {
+    const types = ["A", "B", "C", "D", "E"].map((errorType) => tally({ errorType, allowed: true }));
+    const merged = addTallies([], [...types, tally({ errorType: "Sandbox.Timedout", kind: "timeout" })]);
+    expect(merged.map((t) => [t.errorType, t.kind, t.count])).toEqual([
+      ["A", "handlerError", 3],
+      ["B", "handlerError", 1],
+      ["C", "handlerError", 1],
+      // A kind not tallied yet still gets its own: feasibility judges by kind.
+      ["Sandbox.Timedout", "timeout", 1],
     ]);
   });
 
   it("shortens long messages to one line", () => {
     const short = shortMessage(`line one\n${"x".repeat(500)}`);
-    expect(short).toHaveLength(200);
+    expect(short).toHaveLength(120);
     expect(short.startsWith("line one x")).toBe(true);
     expect(short.endsWith("…")).toBe(true);
     expect(
