@@ -1,4 +1,5 @@
-// The local Lambda service: Lambda's REST API (the paths @aws-sdk/client-lambda sends) over HTTP on loopback.
+// One local Lambda service (one region of one account): Lambda's REST API (the paths @aws-sdk/client-lambda
+// sends) over HTTP, wired to its state store, code store and cgroups.
 
 import { rmSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -6,7 +7,14 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type LoopbackServer, listenOnLoopback, sendJson } from "../shared/http.js";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../shared/identity.js";
-import { type CgroupLayout, type CgroupMode, detectCgroups } from "./cgroup.js";
+import { CpuAdmission } from "./admission.js";
+import {
+  type CgroupLayout,
+  type CgroupMode,
+  detectCgroups,
+  removeLiveCgroups,
+  removeParentCgroups,
+} from "./cgroup.js";
 import { defaultCodeRoot, removeUnusedCode } from "./code-store.js";
 import { FALLBACK_EMULATION } from "./cpu-law.js";
 import { LambdaApiError, TooManyRequestsError } from "./errors.js";
@@ -14,12 +22,6 @@ import { routeLambdaApi } from "./http-routes.js";
 import { provideRuntimeSdk } from "./runtime-sdk.js";
 import { LambdaService, type ServiceSettings } from "./service.js";
 import { FunctionStateFiles } from "./state-store.js";
-
-export { CPU_ADMISSION_TAG } from "./admission.js";
-export { FALLBACK_EMULATION } from "./cpu-law.js";
-export { billedDurationMs, formatJsonReport, formatReportLine } from "./report-line.js";
-export { LambdaService } from "./service.js";
-export { LambdaStateUnreadableError } from "./state-store.js";
 
 export interface LambdaServiceOptions {
   /**
@@ -51,6 +53,26 @@ export interface LambdaServiceOptions {
   cgroup?: CgroupMode;
   /** Where to print warnings (the CPU law emulated, a state write after an answer failed). @default console.warn */
   warn?: (message: string) => void;
+  /**
+   * The CPU budget and cgroup layout of several services (one per region and account, see identities.ts);
+   * they then override `cgroup`, `cpuCores` and `admissionCores`, and their owner removes the cgroups.
+   * @default the service's own
+   */
+  shared?: SharedLambdaResources;
+}
+
+/** What the services of several identities share, so that together they never oversubscribe the CPU. */
+export interface SharedLambdaResources {
+  /** The one budget every shared service's invocations hold. */
+  readonly admission: CpuAdmission;
+  /** Cores the CPU law hands out. */
+  readonly cpuCores: number;
+  /** One cgroup layout: every service's environments get their cgroups below the same instance cgroup. */
+  readonly cgroups: CgroupLayout | undefined;
+  /** "cgroup-v2", "cgroup-v1", or the fallback's name. */
+  readonly cpuLawEnforcement: string;
+  /** Removes every cgroup of the layout: call it once every service sharing it has closed. */
+  release(): Promise<void>;
 }
 
 export interface LocalLambdaService {
@@ -77,24 +99,18 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambd
   // Read first: a state that cannot be read stops the start before anything else is set up.
   const store = opts.dataDir ? new FunctionStateFiles(join(opts.dataDir, "lambda"), codeRoot) : undefined;
   if (store) removeUnusedCode(codeRoot, store.codeDirs());
-  const cgroups = detectCgroups(opts.cgroup ?? "auto");
+  const resources = opts.shared ?? shareLambdaResources({ ...opts, warn });
+  const { cgroups, cpuLawEnforcement } = resources;
   provideRuntimeSdk(codeRoot);
-  const service = new LambdaService(serviceSettings(opts, codeRoot, cgroups), {
+  const service = new LambdaService(serviceSettings(opts, codeRoot, resources), {
     ...(store ? { store } : {}),
     warn,
+    admission: resources.admission,
   });
-  const cpuLawEnforcement = cgroups ? `cgroup-${cgroups.flavour}` : FALLBACK_EMULATION;
-  if (!cgroups) {
-    warn(
-      "WARNING: local Lambda cannot create cgroups, so the memory→CPU law is EMULATED by CPU-time scaling " +
-        `(every REPORT line carries "Emulation: ${FALLBACK_EMULATION}"). Run as root with a writable ` +
-        "cgroup cpu controller for enforced quotas.",
-    );
-  }
   let server: LoopbackServer | undefined;
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    routeLambdaApi(service, req, res).catch((error: unknown) => sendError(res, error));
+    routeLambdaApi(service, req, res).catch((error: unknown) => sendLambdaError(res, error));
   };
 
   return {
@@ -114,7 +130,41 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambd
       server = undefined;
       await listening?.close();
       await service.close();
+      if (opts.shared === undefined) await resources.release();
       if (temporary) rmSync(codeRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Detects the cgroup layout once and makes one CPU budget, for one service or for several that must share them
+ * (a warning says so when the CPU law can only be emulated).
+ */
+export function shareLambdaResources(
+  opts: Pick<LambdaServiceOptions, "cgroup" | "cpuCores" | "admissionCores" | "warn"> = {},
+): SharedLambdaResources {
+  const cpuCores = opts.cpuCores ?? availableParallelism();
+  const cgroups = detectCgroups(opts.cgroup ?? "auto");
+  if (!cgroups) {
+    (opts.warn ?? console.warn)(
+      "WARNING: local Lambda cannot create cgroups, so the memory→CPU law is EMULATED by CPU-time scaling " +
+        `(every REPORT line carries "Emulation: ${FALLBACK_EMULATION}"). Run as root with a writable ` +
+        "cgroup cpu controller for enforced quotas.",
+    );
+  }
+  let released: Promise<void> | undefined;
+  return {
+    admission: new CpuAdmission(Math.min(opts.admissionCores ?? Number.POSITIVE_INFINITY, cpuCores)),
+    cpuCores,
+    cgroups,
+    cpuLawEnforcement: cgroups ? `cgroup-${cgroups.flavour}` : FALLBACK_EMULATION,
+    release() {
+      released ??= (async () => {
+        if (!cgroups) return;
+        await removeLiveCgroups(cgroups);
+        removeParentCgroups(cgroups);
+      })();
+      return released;
     },
   };
 }
@@ -122,26 +172,25 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambd
 function serviceSettings(
   opts: LambdaServiceOptions,
   codeRoot: string,
-  cgroups: CgroupLayout | undefined,
+  resources: SharedLambdaResources,
 ): ServiceSettings {
-  const cores = opts.cpuCores ?? availableParallelism();
   return {
     region: opts.region ?? LOCAL_REGION,
     accountId: opts.accountId ?? LOCAL_ACCOUNT_ID,
     codeRoot,
     logDir: opts.dataDir ? join(opts.dataDir, "logs") : undefined,
     functionEnvironment: opts.functionEnvironment ?? {},
-    cores,
-    admissionCores: Math.min(opts.admissionCores ?? Number.POSITIVE_INFINITY, cores),
+    cores: resources.cpuCores,
+    admissionCores: resources.admission.cores,
     accountConcurrency: opts.accountConcurrency ?? 50,
     idleTimeoutMs: opts.idleTimeoutMs ?? 300_000,
     updateTransitionMs: opts.updateTransitionMs ?? 200,
-    cgroups,
+    cgroups: resources.cgroups,
   };
 }
 
 /** Lambda's error answer: the code in `x-amzn-errortype`, whose fault in `Type`, the message twice. */
-function sendError(res: ServerResponse, error: unknown): void {
+export function sendLambdaError(res: ServerResponse, error: unknown): void {
   if (res.headersSent) {
     res.destroy();
     return;
