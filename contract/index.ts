@@ -20,4 +20,9 @@ export {
   STACKS,
   stackOutput,
 } from "./stacks.js";
-export { CRUD_TUNING_NUM, type CrudTuningInput, crudTuningInput } from "./tuning-input.js";
+export {
+  CRUD_TUNING_NUM,
+  type CrudTuningInput,
+  crudTuningInput,
+  type TuningDecisionSettings,
+} from "./tuning-input.js";

@@ -26,11 +26,26 @@ import { createEdge, DEFAULT_EDGE_PORT } from "./edge/index.js";
 import { createEventBus, type EventBus } from "./events/bus.js";
 import { createRuleScheduler, type RuleScheduler, type ScheduledRule } from "./events/schedule.js";
 import { deliverToTarget } from "./events/targets.js";
-import { createLambdaService, type LocalLambdaService } from "./lambda/index.js";
+import {
+  createLambdaIdentities,
+  identityDataDir,
+  type LambdaIdentities,
+  type LocalLambdaService,
+} from "./lambda/index.js";
 import { type StackOutputs, writeOutputsFile } from "./outputs.js";
+import { createS3Service } from "./s3/index.js";
 import { listenOnLoopback, sendJson } from "./shared/http.js";
-import { DEFAULT_IDENTITY, LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "./shared/identity.js";
+import {
+  credentialsForAccount,
+  DEFAULT_IDENTITY,
+  LOCAL_ACCOUNT_ID,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type LocalIdentity,
+  parseArn,
+} from "./shared/identity.js";
 import { createStepFunctionsService } from "./stepfunctions/index.js";
+import { createStsService } from "./sts/index.js";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -61,7 +76,10 @@ export interface DeployResult {
 export interface LocalCloud {
   endpoint: string;
   dataDir: string;
+  /** The Lambda service of the local identity (us-east-1, 000000000000), where the app is deployed. */
   lambda: LocalLambdaService;
+  /** Lambda in every region and account a request has asked for, all on the one CPU budget. */
+  lambdaIdentities: LambdaIdentities;
   /** Outputs of the last deploy (empty before the first). */
   outputs: StackOutputs;
   /** The schedule rules of the last deploy, with their target inputs. */
@@ -155,7 +173,14 @@ async function startOnClaimedDataDir(
     if (req.url?.startsWith(`${INVOCATIONS_PATH}?`) && req.method === "GET") {
       const name = new URL(req.url, endpoint).searchParams.get("function") ?? "";
       try {
-        sendJson(res, 200, lambda.service.invocationCounts(name));
+        // A function ARN names its region and account; a plain name is the local identity's.
+        const arn = parseArn(name);
+        const identity =
+          arn?.region && arn.accountId ? { region: arn.region, accountId: arn.accountId } : undefined;
+        const service = identity ? lambdaIdentities.find(identity) : lambda;
+        if (service === undefined)
+          throw new Error(`Function not found: ${name} (no function in its account and region)`);
+        sendJson(res, 200, service.service.invocationCounts(name));
       } catch (error) {
         sendJson(res, 404, { error: { code: "FUNCTION_NOT_FOUND", message: (error as Error).message } });
       }
@@ -174,20 +199,25 @@ async function startOnClaimedDataDir(
   const endpoint = server.url;
   claim.noteEndpoint(endpoint);
 
-  const functionEnvironment = {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_SESSION_TOKEN: "local",
+  // A function runs with credentials of its own account, as its role's on AWS: the SDK clients it makes reach
+  // its account on this cloud, and the endpoint reaches every service (S3 and STS included).
+  const functionEnvironment = (identity: LocalIdentity) => {
+    const credentials = credentialsForAccount(identity.accountId);
+    return {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_SESSION_TOKEN: "local",
+    };
   };
-  let lambda: LocalLambdaService;
+  let lambdaIdentities: LambdaIdentities;
   try {
-    // Reads the functions the last run kept; a state file it cannot read stops the start, naming the file.
-    lambda = createLambdaService({
+    // Reads the functions the last run kept, in every identity; a state file it cannot read stops the start,
+    // naming the file.
+    lambdaIdentities = await createLambdaIdentities({
       dataDir,
       admissionCores: cloudAdmissionCores(),
-      region: LOCAL_REGION,
-      accountId: LOCAL_ACCOUNT_ID,
+      defaultIdentity: DEFAULT_IDENTITY,
       functionEnvironment,
       ...(options.cgroup ? { cgroup: options.cgroup } : {}),
       warn: log,
@@ -197,10 +227,19 @@ async function startOnClaimedDataDir(
     await edge.close();
     throw error;
   }
-  const restored = lambda.service.functions.size;
-  if (restored > 0)
-    log(`local Lambda: ${restored} functions kept from the last run (${join(dataDir, "lambda")})`);
-  edge.mount("lambda", lambda);
+  const lambda = lambdaIdentities.default;
+  for (const identity of lambdaIdentities.identities()) {
+    const restored = lambdaIdentities.find(identity)?.service.functions.size ?? 0;
+    if (restored > 0) {
+      log(
+        `local Lambda: ${restored} functions kept from the last run in ${identity.region}, account ` +
+          `${identity.accountId} (${join(identityDataDir(dataDir, identity), "lambda")})`,
+      );
+    }
+  }
+  edge.mount("lambda", lambdaIdentities);
+  edge.mount("s3", createS3Service({ dataDir }));
+  edge.mount("sts", createStsService());
   edge.mount("dynamodb", createDynamoDbService({ dataDir }));
   edge.mount("monitoring", createCloudWatchService({ dataDir }));
   const clientConfig = { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
@@ -221,7 +260,9 @@ async function startOnClaimedDataDir(
   edge.mount("states", stepFunctions);
   const apiGateway = createApiGatewayService({ lambdaEndpoint: endpoint, region: LOCAL_REGION });
   edge.mountApiGateway(apiGateway);
-  log(`local cloud on ${endpoint} (CPU law: ${lambda.cpuLawEnforcement}, data in ${dataDir})`);
+  log(
+    `local cloud on ${endpoint} (CPU law: ${lambdaIdentities.resources.cpuLawEnforcement}, data in ${dataDir})`,
+  );
 
   const scheduler: RuleScheduler = createRuleScheduler(async (rule, target) => {
     log(`rule ${rule.name}: ${await deliverToTarget(clients, target.arn, target.input)}`);
@@ -232,6 +273,7 @@ async function startOnClaimedDataDir(
     endpoint,
     dataDir,
     lambda,
+    lambdaIdentities,
     get outputs() {
       return outputs;
     },

@@ -3,9 +3,10 @@
 import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Token, Validations } from "aws-cdk-lib";
 import { Dashboard, GraphWidget, MathExpression } from "aws-cdk-lib/aws-cloudwatch";
 import { AttributeType, BillingMode, type ITable, Table } from "aws-cdk-lib/aws-dynamodb";
-import { Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
+import { type ISecurityGroup, type IVpc, SecurityGroup, type SubnetSelection } from "aws-cdk-lib/aws-ec2";
+import { Rule, RuleTargetInput } from "aws-cdk-lib/aws-events";
 import { SfnStateMachine } from "aws-cdk-lib/aws-events-targets";
-import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Effect, ManagedPolicy, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { type IFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import type { StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
@@ -17,8 +18,14 @@ import {
 } from "../contract/index.js";
 import { removalPolicyFor, type Stage } from "./config.js";
 import { StoppedRunCleanup } from "./constructs/stopped-run-cleanup.js";
-import { TunerFunction } from "./constructs/tuner-function.js";
+import { TunerFunction, type TunerNetwork } from "./constructs/tuner-function.js";
 import { TunerStateMachine } from "./constructs/tuner-state-machine.js";
+import {
+  lockTtlSeconds,
+  type PowerTunerOptions,
+  resolvePowerTunerOptions,
+  tunerFunctionTimeouts,
+} from "./power-tuner-options.js";
 
 export const METRICS_NAMESPACE = "PowerTuning";
 
@@ -44,6 +51,8 @@ export interface AcceptedWildcard {
   /** Matches the wildcard resource as cdk-nag flattens it (the text inside `IAM5[Resource::…]`). */
   resource: RegExp;
   reason: string;
+  /** The option that brings the finding; without it, every PowerTuner stack has it. */
+  onlyWith?: keyof PowerTunerOptions;
 }
 
 /**
@@ -66,7 +75,8 @@ export const ACCEPTED_WILDCARD_FINDINGS: readonly AcceptedWildcard[] = [
     resource: /^arn:(aws|<AWS::Partition>):states:[^:*]+:[^:*]+:execution:[A-Za-z0-9_-]+-Tuning:\*$/,
     reason:
       "states:DescribeExecution on EXECUTION:* covers the executions of this stack's own tuning state machine " +
-      "only (named <stack>-Tuning); execution names are chosen when each run starts, so they cannot be listed.",
+      "only (named <stateMachineNamePrefix>-Tuning, by default <stack>-Tuning); execution names are chosen " +
+      "when each run starts, so they cannot be listed.",
   },
   {
     construct: /\/Optimizer\/Role\/Resource$/,
@@ -89,9 +99,18 @@ export const ACCEPTED_WILDCARD_FINDINGS: readonly AcceptedWildcard[] = [
       "Step Functions log delivery (logs:*LogDelivery, PutResourcePolicy, Describe*) and X-Ray trace writes " +
       "support no resource-level permissions, so AWS requires Resource * for them.",
   },
+  {
+    construct: /\/TunerVpcAccess\/Resource$/,
+    resource: /^\*$/,
+    reason:
+      "The network interfaces Lambda manages for the tuner's functions in the VPC: the actions of the AWS " +
+      "managed AWSLambdaVPCAccessExecutionRole, whose Describe calls support no resource-level permissions " +
+      "and whose interfaces are created with ids not known in advance.",
+    onlyWith: "vpc",
+  },
 ];
 
-export interface PowerTunerStackProps extends StackProps {
+export interface PowerTunerStackProps extends StackProps, PowerTunerOptions {
   /** The function the weekly rule tunes (the CRUD function). */
   defaultTarget: IFunction;
   /** The CRUD table: the weekly input's sample reads (dispatcher `read`/`list`) name it. */
@@ -107,8 +126,6 @@ export interface PowerTunerStackProps extends StackProps {
   defaultPowerValues?: number[];
   /** Power values measured at once; 0 = all. @default 0 */
   maxConcurrency?: number;
-  /** Turns the weekly retuning rule on. @default false */
-  weeklyTuning?: boolean;
   /** @default "dev" */
   stage?: Stage;
   /** @default Runtime.NODEJS_22_X */
@@ -142,6 +159,7 @@ export class PowerTunerStack extends Stack {
 
   constructor(scope: Construct, id: string, props: PowerTunerStackProps) {
     super(scope, id, props);
+    const options = resolvePowerTunerOptions(this, this.stackName, props);
     const removalPolicy = removalPolicyFor(props.stage ?? "dev");
     const runtime = props.runtime ?? Runtime.NODEJS_22_X;
     const powerValues = props.defaultPowerValues ?? DEFAULT_POWER_VALUES;
@@ -149,9 +167,10 @@ export class PowerTunerStack extends Stack {
     const targets = props.targetFunctionArns ?? [props.defaultTarget.functionArn];
     // Versions and aliases are qualified ARNs (NAME:QUALIFIER): the grants cover both forms.
     const targetResources = targets.flatMap((arn) => [arn, `${arn}:*`]);
-    const timeout = Duration.hours(2);
+    const timeout = options.totalExecutionTimeout;
+    const functionTimeouts = tunerFunctionTimeouts(timeout);
     // Named, so its executions' ARN is known to the functions' roles, which the state machine depends on.
-    const stateMachineName = `${this.stackName}-Tuning`;
+    const { stateMachineName } = options;
 
     this.historyTable = new Table(this, "TuningHistory", {
       partitionKey: { name: "pk", type: AttributeType.STRING },
@@ -166,7 +185,7 @@ export class PowerTunerStack extends Stack {
       HISTORY_TABLE: this.historyTable.tableName,
       DEFAULT_POWER_VALUES: JSON.stringify(powerValues),
       // The lock outlives the longest possible run, so only a killed run's lock ever expires.
-      LOCK_TTL_SECONDS: String(timeout.toSeconds() + 600),
+      LOCK_TTL_SECONDS: String(lockTtlSeconds(timeout)),
       METRICS_NAMESPACE,
     };
     const tableStatement = new PolicyStatement({
@@ -212,6 +231,7 @@ export class PowerTunerStack extends Stack {
       resources: targetResources,
     });
 
+    const network = this.tunerNetwork(options.network);
     const make = (
       name: TunerFunctionProps["name"],
       description: string,
@@ -224,6 +244,10 @@ export class PowerTunerStack extends Stack {
         runtime,
         environment: { ...environment, ...own },
         statements,
+        memorySize: options.tunerMemorySize,
+        timeout: functionTimeouts[name],
+        logRetention: options.logRetention,
+        ...(network ? { network } : {}),
         removalPolicy,
       });
     this.functions = {
@@ -254,6 +278,7 @@ export class PowerTunerStack extends Stack {
       optimizer: this.functions.optimizer.function,
       maxConcurrency: props.maxConcurrency ?? 0,
       timeout,
+      logRetention: options.logRetention,
       removalPolicy,
     }).stateMachine;
 
@@ -262,10 +287,11 @@ export class PowerTunerStack extends Stack {
       optimizer: this.functions.optimizer.function,
     }).rule;
 
+    const { weekly } = options;
     this.weeklyRule = new Rule(this, "WeeklyTuning", {
-      description: "Retunes the CRUD function every 7 days",
-      schedule: Schedule.rate(Duration.days(7)),
-      enabled: props.weeklyTuning ?? false,
+      description: `Retunes the CRUD function (${weekly.schedule.expressionString})`,
+      schedule: weekly.schedule,
+      enabled: weekly.enabled,
       targets: [
         new SfnStateMachine(this.stateMachine, {
           // Read-heavy API Gateway events over the seeded sample items: a tuning measures real reads.
@@ -276,6 +302,7 @@ export class PowerTunerStack extends Stack {
                 tableName: props.defaultTargetTable.tableName,
               },
               powerValues,
+              { approval: weekly.approval, autoOptimize: weekly.autoOptimize },
             ),
           ),
         }),
@@ -317,6 +344,43 @@ export class PowerTunerStack extends Stack {
 
     new CfnOutput(this, OUTPUTS.tuner.stateMachineArn, { value: this.stateMachine.stateMachineArn });
     new CfnOutput(this, OUTPUTS.tuner.historyTableName, { value: this.historyTable.tableName });
+  }
+
+  /** The functions' placement in the VPC, if any: one security group and one ENI policy for all four. */
+  private tunerNetwork(
+    network: { vpc: IVpc; vpcSubnets?: SubnetSelection; securityGroups?: ISecurityGroup[] } | undefined,
+  ): TunerNetwork | undefined {
+    if (!network) return undefined;
+    const securityGroups = network.securityGroups ?? [
+      new SecurityGroup(this, "TunerSecurityGroup", {
+        vpc: network.vpc,
+        description: "powertune functions: no inbound; outbound to the AWS APIs they call",
+        allowAllOutbound: true,
+      }),
+    ];
+    const accessPolicy = new ManagedPolicy(this, "TunerVpcAccess", {
+      description: "powertune functions: the network interfaces Lambda manages for them in the VPC",
+      statements: [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+          ],
+          resources: ["*"],
+        }),
+      ],
+    });
+    return {
+      vpc: network.vpc,
+      ...(network.vpcSubnets ? { vpcSubnets: network.vpcSubnets } : {}),
+      securityGroups,
+      accessPolicy,
+    };
   }
 }
 

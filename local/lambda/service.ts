@@ -3,7 +3,7 @@
 
 import { CpuAdmission } from "./admission.js";
 import { Aliases } from "./aliases.js";
-import { type CgroupLayout, removeLiveCgroups, removeParentCgroups } from "./cgroup.js";
+import type { CgroupLayout } from "./cgroup.js";
 import { CodeStore } from "./code-store.js";
 import { FALLBACK_EMULATION } from "./cpu-law.js";
 import { EnvironmentPool } from "./environment-pool.js";
@@ -49,12 +49,16 @@ export class LambdaService {
   private readonly logs: InvocationLogFiles;
   private readonly invoker: Invoker;
 
-  /** With a state store, the service starts with the functions it restored and saves every change there. */
+  /**
+   * With a state store, the service starts with the functions it restored and saves every change there. With an
+   * admission, its invocations hold CPU budget from that one, shared with other services (one per region and
+   * account); it must hand out `settings.admissionCores`.
+   */
   constructor(
     readonly settings: ServiceSettings,
-    state: { store?: FunctionStateStore; warn?: Warn } = {},
+    state: { store?: FunctionStateStore; warn?: Warn; admission?: CpuAdmission } = {},
   ) {
-    this.admission = new CpuAdmission(settings.admissionCores);
+    this.admission = state.admission ?? new CpuAdmission(settings.admissionCores);
     this.pool = new EnvironmentPool(settings);
     this.registry = new FunctionRegistry(
       settings,
@@ -186,16 +190,13 @@ export class LambdaService {
 
   /**
    * Refuses new and queued invocations, waits for those under way (their environments end, so they
-   * return Lambda's "Runtime exited" error), then closes the log files and removes every cgroup.
+   * return Lambda's "Runtime exited" error), then closes the log files. The cgroups are removed by whoever
+   * made the layout (local-service.ts), which other services may share.
    */
   async close(): Promise<void> {
     this.invoker.close();
     this.registry.close();
     await this.pool.close(() => this.invoker.settled());
     await this.logs.close();
-    if (this.settings.cgroups) {
-      await removeLiveCgroups(this.settings.cgroups);
-      removeParentCgroups(this.settings.cgroups);
-    }
   }
 }

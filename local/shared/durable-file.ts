@@ -39,7 +39,7 @@ export function writeFlushedSync(file: string, data: string | Uint8Array): void 
 }
 
 /** Replaces `file` with `data` atomically and durably; its directory is created if missing. */
-export function replaceFileSync(file: string, data: string): void {
+export function replaceFileSync(file: string, data: string | Uint8Array): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
   const temporary = join(dir, `.${basename(file)}.${process.pid}${TEMPORARY_SUFFIX}`);

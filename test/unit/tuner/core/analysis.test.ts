@@ -122,8 +122,9 @@ describe("analyze", () => {
 
   it("reports the run's own cost: transitions and Lambda compute", () => {
     const out = analyze(context({}), data);
-    // One round of two powers: Initializer, Map, 2 × (iteration + Executor), Analyzer, Choice, Optimizer, Succeed.
-    expect(out.stateMachine.executionCost).toBeCloseTo(10 * 0.000025, 12);
+    // One round of two powers: ReadInput, Initializer, Map, 2 × (iteration + Executor), Analyzer, Choice,
+    // Optimizer, Succeed.
+    expect(out.stateMachine.executionCost).toBeCloseTo(11 * 0.000025, 12);
     expect(out.stateMachine.lambdaCost).toBeGreaterThan(0);
     expect(out.stateMachine.visualization).toMatch(/^https:\/\/lambda-power-tuning\.show\/#/);
     expect(out.stateMachine.quickchartUrl).toMatch(/^https:\/\/quickchart\.io\/chart\?/);
