@@ -1,6 +1,6 @@
 // PowerTunerStack: the tuner's functions, TuningHistory, the state machine, the weekly rule, the cleanup of
 // stopped runs, a dashboard.
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Token, Validations } from "aws-cdk-lib";
 import { Dashboard, GraphWidget, MathExpression } from "aws-cdk-lib/aws-cloudwatch";
 import { AttributeType, BillingMode, type ITable, Table } from "aws-cdk-lib/aws-dynamodb";
 import { type ISecurityGroup, type IVpc, SecurityGroup, type SubnetSelection } from "aws-cdk-lib/aws-ec2";
@@ -10,7 +10,12 @@ import { Effect, ManagedPolicy, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { type IFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import type { StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
-import { crudTuningInput, DEFAULT_POWER_VALUES, OUTPUTS } from "../contract/index.js";
+import {
+  crudTuningInput,
+  DEFAULT_POWER_VALUES,
+  DEFAULT_VISUALIZATION_URL,
+  OUTPUTS,
+} from "../contract/index.js";
 import { removalPolicyFor, type Stage } from "./config.js";
 import { StoppedRunCleanup } from "./constructs/stopped-run-cleanup.js";
 import { TunerFunction, type TunerNetwork } from "./constructs/tuner-function.js";
@@ -125,6 +130,23 @@ export interface PowerTunerStackProps extends StackProps, PowerTunerOptions {
   stage?: Stage;
   /** @default Runtime.NODEJS_22_X */
   runtime?: Runtime;
+  /**
+   * The page the output's `stateMachine.visualization` opens: lambda-power-tuning.show, or a company's own copy
+   * of it. The run's figures go in the URL's fragment, which the browser keeps to itself.
+   * @default "https://lambda-power-tuning.show/"
+   */
+  visualizationURL?: string;
+}
+
+/** The visualizationURL prop, checked: the run's figures become its fragment, so it must not have one. */
+export function checkVisualizationUrl(url: string): string {
+  if (Token.isUnresolved(url)) return url;
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol) || url.includes("#")) {
+    throw new Error(
+      `PowerTunerStack prop visualizationURL is ${JSON.stringify(url)}: give an http(s) URL without a fragment, e.g. ${DEFAULT_VISUALIZATION_URL}`,
+    );
+  }
+  return url;
 }
 
 export class PowerTunerStack extends Stack {
@@ -141,6 +163,7 @@ export class PowerTunerStack extends Stack {
     const removalPolicy = removalPolicyFor(props.stage ?? "dev");
     const runtime = props.runtime ?? Runtime.NODEJS_22_X;
     const powerValues = props.defaultPowerValues ?? DEFAULT_POWER_VALUES;
+    const visualizationUrl = checkVisualizationUrl(props.visualizationURL ?? DEFAULT_VISUALIZATION_URL);
     const targets = props.targetFunctionArns ?? [props.defaultTarget.functionArn];
     // Versions and aliases are qualified ARNs (NAME:QUALIFIER): the grants cover both forms.
     const targetResources = targets.flatMap((arn) => [arn, `${arn}:*`]);
@@ -201,13 +224,25 @@ export class PowerTunerStack extends Stack {
       conditions: { StringEquals: { "cloudwatch:namespace": METRICS_NAMESPACE } },
     });
 
+    // The executor reads a version's State before invoking it: a SnapStart version is Pending for minutes.
+    const readTargetState = new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["lambda:GetFunctionConfiguration"],
+      resources: targetResources,
+    });
+
     const network = this.tunerNetwork(options.network);
-    const make = (name: TunerFunctionProps["name"], description: string, statements: PolicyStatement[]) =>
+    const make = (
+      name: TunerFunctionProps["name"],
+      description: string,
+      statements: PolicyStatement[],
+      own: Record<string, string> = {},
+    ) =>
       new TunerFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}`, {
         name,
         description,
         runtime,
-        environment,
+        environment: { ...environment, ...own },
         statements,
         memorySize: options.tunerMemorySize,
         timeout: functionTimeouts[name],
@@ -223,8 +258,11 @@ export class PowerTunerStack extends Stack {
       ),
       executor: make("executor", "powertune: invoke one power value num times and parse REPORT lines", [
         invokeTarget,
+        readTargetState,
       ]),
-      analyzer: make("analyzer", "powertune: statistics, costs, strategy and recommendation", []),
+      analyzer: make("analyzer", "powertune: statistics, costs, strategy and recommendation", [], {
+        VISUALIZATION_URL: visualizationUrl,
+      }),
       optimizer: make(
         "optimizer",
         "powertune: apply or record the winner, restore, clean up, record history",
