@@ -10,7 +10,7 @@ import {
   templateConfig,
   writeDeployedConfigs,
 } from "../../../local/deployer/kinds/deployed-functions.js";
-import type { FunctionPlan } from "../../../local/deployer/kinds/function.js";
+import type { FunctionPlan } from "../../../local/deployer/plans.js";
 
 const fn: FunctionPlan = {
   stack: "S",
