@@ -3,7 +3,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  waitUntilTableExists,
+} from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDynamoDbService } from "../../../../local/dynamodb/index.js";
 import { createEdge, type Edge } from "../../../../local/edge/index.js";
@@ -30,6 +36,8 @@ async function createTable(client: DynamoDBClient): Promise<void> {
       BillingMode: "PAY_PER_REQUEST",
     }),
   );
+  // dynalite answers CreateTable while the table is still CREATING; a write before ACTIVE is refused.
+  await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: "items" });
 }
 
 async function tempDir(): Promise<string> {
