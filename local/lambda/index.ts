@@ -8,14 +8,18 @@ import { type LoopbackServer, listenOnLoopback, sendJson } from "../shared/http.
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../shared/identity.js";
 import { type CgroupLayout, type CgroupMode, detectCgroups } from "./cgroup.js";
 import { defaultCodeRoot } from "./code-store.js";
-import { FALLBACK_EMULATION } from "./cpu-law.js";
-import { LambdaApiError, TooManyRequestsError } from "./errors.js";
+import { type CpuLawSettings, DEFAULT_CPU_LAW, FALLBACK_EMULATION, isValidCfsPeriodUs } from "./cpu-law.js";
+import { InvalidServiceOptionError, LambdaApiError, TooManyRequestsError } from "./errors.js";
 import { routeLambdaApi } from "./http-routes.js";
+import type { InvocationMeasurement } from "./invoker.js";
 import { provideRuntimeSdk } from "./runtime-sdk.js";
 import { LambdaService, type ServiceSettings } from "./service.js";
 
 export { CPU_ADMISSION_TAG } from "./admission.js";
-export { FALLBACK_EMULATION } from "./cpu-law.js";
+export { type CpuLawSettings, DEFAULT_CPU_LAW, FALLBACK_EMULATION } from "./cpu-law.js";
+export type { CpuSample } from "./emulated-duration.js";
+export type { PoolStats } from "./environment-pool.js";
+export type { InvocationMeasurement } from "./invoker.js";
 export { billedDurationMs, formatJsonReport, formatReportLine } from "./report-line.js";
 export { LambdaService } from "./service.js";
 
@@ -39,6 +43,17 @@ export interface LambdaServiceOptions {
   accountConcurrency?: number;
   /** A warm environment idle this long is reaped. @default 300000 (5 min) */
   idleTimeoutMs?: number;
+  /** The most idle environments kept at once; beyond it the least recently used are ended. @default 32 */
+  maxIdleEnvironments?: number;
+  /** Environments initialising at once, across all functions (a burst queues onto them). @default cpuCores */
+  initConcurrency?: number;
+  /**
+   * How environments are held to the memory→CPU law and their Duration measured; the defaults are the
+   * mechanism docs/benchmarks.md chose, the rest exist to compare against it. @default DEFAULT_CPU_LAW
+   */
+  cpuLaw?: Partial<CpuLawSettings>;
+  /** Called after every invocation with what it measured (benchmarks, diagnostics). @default none */
+  onInvocationMeasured?: (measurement: InvocationMeasurement) => void;
   /** How long LastUpdateStatus stays InProgress after an update. @default 200 */
   updateTransitionMs?: number;
   /** "off" forces the fallback (CPU-time scaling, marked in every REPORT). @default "auto" */
@@ -62,10 +77,11 @@ export interface LocalLambdaService {
 }
 
 export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambdaService {
-  const cgroups = detectCgroups(opts.cgroup ?? "auto");
+  const cpuLaw = cpuLawSettings(opts.cpuLaw);
+  const cgroups = detectCgroups(opts.cgroup ?? "auto", { cpus: cpuLaw.cpus });
   const { codeRoot, temporary } = defaultCodeRoot(opts.dataDir);
   provideRuntimeSdk(codeRoot);
-  const service = new LambdaService(serviceSettings(opts, codeRoot, cgroups));
+  const service = new LambdaService(serviceSettings(opts, codeRoot, cgroups, cpuLaw));
   const cpuLawEnforcement = cgroups ? `cgroup-${cgroups.flavour}` : FALLBACK_EMULATION;
   if (!cgroups) {
     (opts.warn ?? console.warn)(
@@ -85,7 +101,13 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambd
     service,
     cpuLawEnforcement,
     cgroupDirs: cgroups
-      ? [...new Set([cgroups.cpuRoot, cgroups.memoryRoot].filter((d) => d !== undefined))]
+      ? [
+          ...new Set(
+            [cgroups.cpuRoot, cgroups.memoryRoot, cgroups.cpuacctRoot, cgroups.cpusetDir].filter(
+              (d) => d !== undefined,
+            ),
+          ),
+        ]
       : [],
     createFunctionFromDirectory: (input) => service.createFunctionFromDirectory(input),
     async listen(port = 0) {
@@ -102,10 +124,36 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambd
   };
 }
 
+function cpuLawSettings(overrides: Partial<CpuLawSettings> | undefined): CpuLawSettings {
+  const settings: CpuLawSettings = { ...DEFAULT_CPU_LAW, ...overrides };
+  if (!isValidCfsPeriodUs(settings.periodUs)) {
+    throw new InvalidServiceOptionError(
+      "cpuLaw.periodUs",
+      "the CFS period must be an integer from 1000 to 1000000 µs",
+    );
+  }
+  if (!(settings.burstFraction >= 0 && settings.burstFraction <= 1)) {
+    throw new InvalidServiceOptionError(
+      "cpuLaw.burstFraction",
+      "the burst is a fraction of the quota, from 0 to 1",
+    );
+  }
+  return settings;
+}
+
+function positiveInteger(option: string, value: number | undefined, fallback: number): number {
+  const chosen = value ?? fallback;
+  if (!Number.isInteger(chosen) || chosen < 1) {
+    throw new InvalidServiceOptionError(option, `expected a positive integer, got ${String(value)}`);
+  }
+  return chosen;
+}
+
 function serviceSettings(
   opts: LambdaServiceOptions,
   codeRoot: string,
   cgroups: CgroupLayout | undefined,
+  cpuLaw: CpuLawSettings,
 ): ServiceSettings {
   const cores = opts.cpuCores ?? availableParallelism();
   return {
@@ -118,8 +166,12 @@ function serviceSettings(
     admissionCores: Math.min(opts.admissionCores ?? Number.POSITIVE_INFINITY, cores),
     accountConcurrency: opts.accountConcurrency ?? 50,
     idleTimeoutMs: opts.idleTimeoutMs ?? 300_000,
+    maxIdleEnvironments: positiveInteger("maxIdleEnvironments", opts.maxIdleEnvironments, 32),
+    initConcurrency: positiveInteger("initConcurrency", opts.initConcurrency, Math.max(1, Math.floor(cores))),
     updateTransitionMs: opts.updateTransitionMs ?? 200,
     cgroups,
+    cpuLaw,
+    onInvocationMeasured: opts.onInvocationMeasured,
   };
 }
 

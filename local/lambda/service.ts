@@ -5,12 +5,13 @@ import { CpuAdmission } from "./admission.js";
 import { Aliases } from "./aliases.js";
 import { type CgroupLayout, removeLiveCgroups, removeParentCgroups } from "./cgroup.js";
 import { CodeStore } from "./code-store.js";
-import { FALLBACK_EMULATION } from "./cpu-law.js";
-import { EnvironmentPool } from "./environment-pool.js";
+import { type CpuLawSettings, FALLBACK_EMULATION } from "./cpu-law.js";
+import { EnvironmentPool, type PoolStats } from "./environment-pool.js";
 import { InvocationLogFiles } from "./invocation-log.js";
-import { Invoker } from "./invoker.js";
+import { type InvocationMeasurement, Invoker } from "./invoker.js";
 import type { FunctionName } from "./names.js";
 import { FunctionRegistry, type ResolvedFunction } from "./registry.js";
+import type { CgroupCpuSource } from "./runtime/cpu-accounting.mjs";
 import type {
   AliasConfiguration,
   CreateAliasInput,
@@ -36,8 +37,14 @@ export interface ServiceSettings {
   admissionCores: number;
   accountConcurrency: number;
   idleTimeoutMs: number;
+  /** The most idle environments kept. */
+  maxIdleEnvironments: number;
+  /** Environments initialising at once. */
+  initConcurrency: number;
   updateTransitionMs: number;
   cgroups: CgroupLayout | undefined;
+  cpuLaw: CpuLawSettings;
+  onInvocationMeasured?: ((measurement: InvocationMeasurement) => void) | undefined;
 }
 
 export class LambdaService {
@@ -57,7 +64,11 @@ export class LambdaService {
     this.aliases = new Aliases(this.registry);
     this.logs = new InvocationLogFiles(settings.logDir);
     this.invoker = new Invoker(
-      { cores: settings.cores, admissionCores: settings.admissionCores, emulation: this.emulation },
+      {
+        cores: settings.cores,
+        emulation: this.emulation,
+        onInvocationMeasured: settings.onInvocationMeasured,
+      },
       { registry: this.registry, pool: this.pool, admission: this.admission, logs: this.logs },
     );
   }
@@ -73,6 +84,16 @@ export class LambdaService {
   /** Number of live execution environments (for tests and diagnostics). */
   get environmentCount(): number {
     return this.pool.size;
+  }
+
+  /** Environments alive, idle and initialising, and how many were created (for tests and diagnostics). */
+  environmentStats(): PoolStats {
+    return this.pool.stats();
+  }
+
+  /** Where the busy environments of a function count their CPU time (benchmarks measure the law with it). */
+  busyCpuSources(rawName: string): CgroupCpuSource[] {
+    return this.pool.busyCpuSources(this.registry.getRecord(rawName).name);
   }
 
   // ---------- names and qualifiers ----------
