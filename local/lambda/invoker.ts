@@ -44,9 +44,9 @@ export interface InvokerSettings {
   cores: number;
   /** The fallback's name when the CPU law is emulated, else undefined. */
   emulation: string | undefined;
-  /** Called after every invocation that ran, with what it measured. */
-  onInvocationMeasured?: ((measurement: InvocationMeasurement) => void) | undefined;
 }
+
+export type InvocationListener = (measurement: InvocationMeasurement) => void;
 
 export interface InvokerParts {
   registry: FunctionRegistry;
@@ -59,6 +59,7 @@ export class Invoker {
   /** Finished invocations per `<function>:<qualifier as invoked>`, for progress displays. */
   private readonly completed = new Map<string, number>();
   private readonly running = new Set<Promise<unknown>>();
+  private readonly listeners = new Set<InvocationListener>();
   private closed = false;
 
   constructor(
@@ -86,6 +87,12 @@ export class Invoker {
     const result = await run;
     if (input.logType !== "Tail") result.logResult = undefined;
     return result;
+  }
+
+  /** Calls `listener` after every invocation that ran, with what it measured; returns how to stop. */
+  observe(listener: InvocationListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Finished invocations of one function, by the qualifier they were invoked with ($LATEST when none). */
@@ -141,7 +148,7 @@ export class Invoker {
       returned = true;
       await pool.release(pooled, outcome.environmentLost);
       const metrics = this.reportMetrics(requestId, config, outcome, init);
-      this.settings.onInvocationMeasured?.({
+      const measurement: InvocationMeasurement = {
         functionName: record.name,
         version: config.Version,
         memoryMb: config.MemorySize,
@@ -150,7 +157,8 @@ export class Invoker {
         sample: outcome.sample,
         initSample: init?.ok ? init.sample : undefined,
         initDurationMs: metrics.initDurationMs,
-      });
+      };
+      for (const listener of this.listeners) listener(measurement);
       const log = formatInvocationLog({
         logFormat: config.LoggingConfig.LogFormat,
         version: config.Version,

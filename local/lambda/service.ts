@@ -64,13 +64,10 @@ export class LambdaService {
     this.aliases = new Aliases(this.registry);
     this.logs = new InvocationLogFiles(settings.logDir);
     this.invoker = new Invoker(
-      {
-        cores: settings.cores,
-        emulation: this.emulation,
-        onInvocationMeasured: settings.onInvocationMeasured,
-      },
+      { cores: settings.cores, emulation: this.emulation },
       { registry: this.registry, pool: this.pool, admission: this.admission, logs: this.logs },
     );
+    if (settings.onInvocationMeasured) this.invoker.observe(settings.onInvocationMeasured);
   }
 
   get functions(): Map<string, FunctionRecord> {
@@ -181,6 +178,11 @@ export class LambdaService {
 
   invoke(input: InvokeInput): Promise<InvokeResult> {
     return this.invoker.invoke(input);
+  }
+
+  /** Calls `listener` after every invocation that ran, with what it measured; returns how to stop. */
+  observeInvocations(listener: (measurement: InvocationMeasurement) => void): () => void {
+    return this.invoker.observe(listener);
   }
 
   /** Finished invocations of one function, by the qualifier they were invoked with ($LATEST when none). */

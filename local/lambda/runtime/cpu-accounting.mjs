@@ -143,8 +143,11 @@ export class InvocationMeter {
 
   /** The environment's CPU time so far, and its throttled time, in ns. */
   cpu() {
-    if (this.cgroup) return this.cgroup.read();
+    // The kernel adds a running thread's time to its counters (the cgroup's, its schedstat) only at a tick
+    // or a context switch, so a reading taken while it runs is up to a tick (4 ms at 250 Hz) behind.
+    // getrusage brings the calling thread's time up to date first (task_sched_runtime), counters included.
     const usage = process.cpuUsage();
+    if (this.cgroup) return this.cgroup.read();
     return { usageNs: (usage.user + usage.system) * 1000, throttledNs: 0, throttledPeriods: 0 };
   }
 
@@ -179,8 +182,8 @@ export class InvocationMeter {
 
   /** Everything measured so far, from the process's start (the init phase is measured this way). */
   totals() {
+    const cpu = this.cpu(); // brings the main thread's schedstat up to date too
     const main = this.main?.read();
-    const cpu = this.cpu();
     let otherNs = 0;
     for (const ns of this.otherThreadsBusy().values()) otherNs += ns;
     return {
@@ -195,15 +198,15 @@ export class InvocationMeter {
   /** Readings taken just before a handler runs; the wall clock starts last. */
   start() {
     const others = this.otherThreadsBusy();
+    const cpu = this.cpu(); // brings the main thread's schedstat up to date too
     const main = this.main?.read();
-    const cpu = this.cpu();
     return { others, main, cpu, wall: process.hrtime.bigint() };
   }
 
   /** The invocation's sample: what changed since `start()`; the wall clock stops first. */
   stop(started) {
     const wall = process.hrtime.bigint();
-    const cpu = this.cpu();
+    const cpu = this.cpu(); // brings the main thread's schedstat up to date too
     const main = this.main?.read();
     // Threads created during the invocation (a worker, the pool on first use) count from zero.
     let otherNs = 0;
