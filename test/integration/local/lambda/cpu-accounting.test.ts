@@ -77,7 +77,10 @@ describe("Duration accounted from the environment's CPU time", () => {
     const out = await h.client.send(
       new InvokeCommand({ FunctionName: "acct-cpu", LogType: "Tail", Payload: '{"rounds":3000}' }),
     );
-    const report = tail(out.LogResult).split("\n").find((line) => line.startsWith("REPORT ")) ?? "";
+    const report =
+      tail(out.LogResult)
+        .split("\n")
+        .find((line) => line.startsWith("REPORT ")) ?? "";
     const match = REPORT_PATTERN.exec(report);
     expect(match).not.toBeNull();
     // Exactly Lambda's fields: no Init Duration on a warm start, and no emulation mark where a cgroup enforces the law.
