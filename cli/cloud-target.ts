@@ -10,6 +10,10 @@ import { UsageError } from "./usage-error.js";
 
 export const DEFAULT_LOCAL_ENDPOINT = "http://127.0.0.1:4566";
 
+/** What stopping the execution does, said on Ctrl-C. */
+const STOPPED_RUN_NOTE =
+  "To end it sooner, stop the execution (StopExecution): its cleanup then runs at once, and a new tune can start.";
+
 export interface CloudTargetOptions {
   cloud: boolean;
   stateMachineArn?: string | undefined;
@@ -43,39 +47,34 @@ export function localSfnClient(endpoint: string): SFNClient {
   return new SFNClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
-export async function openCloudTarget(options: CloudTargetOptions): Promise<CloudTarget> {
-  if (options.cloud) {
-    const sfn = new SFNClient(options.region ? { region: options.region } : {});
-    const stopExplaining = explainOnInterrupt(
-      "the execution keeps running on AWS, and restores the function and releases its lock when it ends",
-    );
-    return {
-      sfn,
-      stateMachineArn: options.stateMachineArn ?? "",
-      close: async () => {
-        stopExplaining();
-        sfn.destroy();
-      },
-    };
-  }
+/** A local cloud with the app deployed: one that answers at the endpoint, or one booted for this command. */
+export interface LocalAppCloud {
+  endpoint: string;
+  outputs: StackOutputs;
+  /** True when this command booted it (and so stops it on close and on Ctrl-C). */
+  booted: boolean;
+  close(): Promise<void>;
+}
+
+export interface LocalAppCloudOptions {
+  /** A running local cloud; without it the default endpoint is tried, then one is booted. */
+  endpoint?: string | undefined;
+  dataDir: string;
+  port: number;
+  log(line: string): void;
+  /** What Ctrl-C means for this command's work when the cloud was booted for it, said as it stops. */
+  interruptNote?: string;
+}
+
+/**
+ * The running local cloud at `--endpoint` (default http://127.0.0.1:4566), or, when none answers at the
+ * default, one booted for this command with the app deployed. An explicit `--endpoint` that does not answer
+ * is a usage error: the user meant that cloud, not a new one.
+ */
+export async function openLocalAppCloud(options: LocalAppCloudOptions): Promise<LocalAppCloud> {
   const endpoint = options.endpoint ?? DEFAULT_LOCAL_ENDPOINT;
   const running = await fetchLocalOutputs(endpoint);
-  if (running) {
-    const sfn = localSfnClient(endpoint);
-    const stopExplaining = explainOnInterrupt(
-      `the execution keeps running on the local cloud at ${endpoint}, and restores the function and releases its lock when it ends`,
-    );
-    return {
-      sfn,
-      endpoint,
-      outputs: running,
-      stateMachineArn: stateMachineFromOutputs(running, `the local cloud at ${endpoint}`),
-      close: async () => {
-        stopExplaining();
-        sfn.destroy();
-      },
-    };
-  }
+  if (running) return { endpoint, outputs: running, booted: false, close: async () => {} };
   if (options.endpoint) {
     throw new UsageError(
       `--endpoint ${options.endpoint}: no local cloud answers there (start one with \`powertune up\`)`,
@@ -87,18 +86,67 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
     dataDir: options.dataDir,
     log: options.log,
   });
-  await expireInterruptedRuns(cloud, options.log);
-  const sfn = localSfnClient(cloud.endpoint);
-  const stopHandling = closeOnInterrupt(() => cloud.close(), options.log);
+  const stopHandling = closeOnInterrupt(() => cloud.close(), options.log, options.interruptNote);
+  try {
+    await expireInterruptedRuns(cloud, options.log);
+  } catch (error) {
+    stopHandling();
+    await cloud.close();
+    throw error;
+  }
   return {
-    sfn,
     endpoint: cloud.endpoint,
     outputs: cloud.outputs,
-    stateMachineArn: stateMachineFromOutputs(cloud.outputs, "the deployed app"),
+    booted: true,
     close: async () => {
       stopHandling();
-      sfn.destroy();
       await cloud.close();
     },
   };
+}
+
+export async function openCloudTarget(options: CloudTargetOptions): Promise<CloudTarget> {
+  if (options.cloud) {
+    const sfn = new SFNClient(options.region ? { region: options.region } : {});
+    const stopExplaining = explainOnInterrupt(
+      `the execution keeps running on AWS, and restores the function and releases its lock when it ends. ${STOPPED_RUN_NOTE}`,
+    );
+    return {
+      sfn,
+      stateMachineArn: options.stateMachineArn ?? "",
+      close: async () => {
+        stopExplaining();
+        sfn.destroy();
+      },
+    };
+  }
+  const local = await openLocalAppCloud({
+    ...options,
+    interruptNote:
+      "the local cloud booted for this run stops its execution, whose cleanup undoes the run before the cloud exits",
+  });
+  const stopExplaining = local.booted
+    ? () => {}
+    : explainOnInterrupt(
+        `the execution keeps running on the local cloud at ${local.endpoint}, and restores the function and releases its lock when it ends. ${STOPPED_RUN_NOTE}`,
+      );
+  const sfn = localSfnClient(local.endpoint);
+  const close = async () => {
+    stopExplaining();
+    sfn.destroy();
+    await local.close();
+  };
+  try {
+    const where = local.booted ? "the deployed app" : `the local cloud at ${local.endpoint}`;
+    return {
+      sfn,
+      endpoint: local.endpoint,
+      outputs: local.outputs,
+      stateMachineArn: stateMachineFromOutputs(local.outputs, where),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

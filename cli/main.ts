@@ -17,9 +17,25 @@ const commands: Record<string, Command> = {
     summary: "synthesize the CDK app and deploy it to a running local cloud",
     run: async (argv) => (await import("./commands/deploy.js")).runDeploy(argv),
   },
+  input: {
+    summary: "print the crud function's weekly tuning input for a deployment, with an approval mode",
+    run: async (argv) => (await import("./commands/input.js")).runInput(argv),
+  },
   tune: {
     summary: "start a power-tuning execution, show its progress and write a report",
     run: async (argv) => (await import("./commands/tune.js")).runTune(argv),
+  },
+  loadtest: {
+    summary: "HTTP load against the CRUD API at each memory size (autocannon), memory put back after",
+    run: async (argv) => (await import("./commands/loadtest.js")).runLoadtest(argv),
+  },
+  smoke: {
+    summary: "run the shipped Postman collection against the CRUD API (newman) and write its report",
+    run: async (argv) => (await import("./commands/smoke.js")).runSmoke(argv),
+  },
+  history: {
+    summary: "a function's tuning trend from the TuningHistory table: chosen power, cost, p90",
+    run: async (argv) => (await import("./commands/history.js")).runHistory(argv),
   },
   approve: {
     summary: "apply a pending (manual-approval) recommendation to a function",

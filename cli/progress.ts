@@ -4,16 +4,20 @@ import type { HistoryEvent } from "@aws-sdk/client-sfn";
 export type IterationStatus = "running" | "succeeded" | "failed";
 
 export interface ExecutionProgress {
-  /** States entered so far, in order, without repeats of the iteration states inside the Map. */
+  /** States entered so far, in order, each once (the rounds' states repeat). */
   statesEntered: string[];
-  /** Map iteration index → status; iteration i measures the i-th power value. */
+  /** The state entered last. */
+  current: string | undefined;
+  /** Rounds started so far: each round is one run of the Map state. */
+  round: number;
+  /** The current round's Map iteration index → status; iteration i measures the round's i-th power value. */
   iterations: Map<number, IterationStatus>;
   finished: "succeeded" | "failed" | "aborted" | "timed-out" | undefined;
   failure?: { error: string; cause: string };
 }
 
 export function emptyProgress(): ExecutionProgress {
-  return { statesEntered: [], iterations: new Map(), finished: undefined };
+  return { statesEntered: [], current: undefined, round: 0, iterations: new Map(), finished: undefined };
 }
 
 /** Folds history events (oldest first) into the progress; events already seen must not be passed twice. */
@@ -22,6 +26,11 @@ export function applyHistoryEvents(progress: ExecutionProgress, events: HistoryE
     const entered = event.stateEnteredEventDetails?.name;
     if (entered !== undefined && event.type?.endsWith("StateEntered")) {
       if (!progress.statesEntered.includes(entered)) progress.statesEntered.push(entered);
+      progress.current = entered;
+    }
+    if (event.type === "MapStateEntered") {
+      progress.round++;
+      progress.iterations.clear();
     }
     const index =
       event.mapIterationStartedEventDetails?.index ??
@@ -72,11 +81,11 @@ export function invocationsPerPower(
 export interface InvocationProgress {
   /** Finished invocations per power, MB → count. */
   done: Map<number, number>;
-  /** Invocations each power gets. */
+  /** Invocations each power gets in all (num), or at most (maxInvocations with num "auto"). */
   num: number;
 }
 
-/** One status line: "12.3 s  Executor  powers 3/6 done (128 MB ✓  256 MB 23/50  512 MB ·)". */
+/** One status line: "12.3 s  round 2  Executor  powers 3/6 done (128 MB 20/50 ✓  256 MB 13/50  512 MB ·)". */
 export function renderProgressLine(
   progress: ExecutionProgress,
   powers: number[],
@@ -84,17 +93,17 @@ export function renderProgressLine(
   invocations?: InvocationProgress,
 ): string {
   const elapsed = `${(elapsedMs / 1000).toFixed(1)} s`;
-  const state = progress.statesEntered.at(-1) ?? "starting";
+  const state = `${progress.round > 0 ? `round ${progress.round}  ` : ""}${progress.current ?? "starting"}`;
   if (progress.iterations.size === 0) return `${elapsed.padStart(8)}  ${state}`;
   const done = [...progress.iterations.values()].filter((status) => status === "succeeded").length;
   const marks = powers.map((power, i) => {
     const status = progress.iterations.get(i);
-    if (status === "succeeded") return `${power} MB ✓`;
-    if (status === "failed") return `${power} MB ✗`;
     const count = invocations?.done.get(power);
-    if (status === "running" && invocations && count !== undefined) {
-      return `${power} MB ${Math.min(count, invocations.num)}/${invocations.num}`;
-    }
+    const tally =
+      invocations && count !== undefined ? `${Math.min(count, invocations.num)}/${invocations.num}` : "";
+    if (status === "succeeded") return `${power} MB ${tally ? `${tally} ` : ""}✓`;
+    if (status === "failed") return `${power} MB ✗`;
+    if (status === "running" && tally) return `${power} MB ${tally}`;
     return `${power} MB ${status === "running" ? "…" : "·"}`;
   });
   return `${elapsed.padStart(8)}  ${state}  powers ${done}/${powers.length} done (${marks.join("  ")})`;

@@ -19,9 +19,9 @@ export interface RunExecutionOptions {
   sfn: SFNClient;
   stateMachineArn: string;
   input: Record<string, unknown>;
-  /** Power values in Map order, for the progress line (replaced by the initializer's own list once seen). */
+  /** Power values in Map order, for the progress line (replaced by each round's own list once seen). */
   powers: number[];
-  /** Invocations each power gets (the input's num), for per-power progress. */
+  /** Invocations each power gets (num), or at most (maxInvocations with num "auto"), for per-power progress. */
   num?: number;
   /** Finished invocations of the target by qualifier, where the cloud can tell (the local cloud can). */
   countInvocations?: () => Promise<Record<string, number> | undefined>;
@@ -37,13 +37,15 @@ export interface ExecutionResult {
   finishedAt: Date;
 }
 
-/** The initializer's result carries the Map items; their powers give the iteration order. */
+/** The initializer's and each analyzer's state carries the next round's Map items; their powers give its order. */
 function powersFromEvent(event: HistoryEvent): number[] | undefined {
   const output = event.stateExitedEventDetails?.output;
-  if (!output?.includes("executorTasks")) return undefined;
+  if (!output?.includes('"sampling"')) return undefined;
   try {
-    const parsed = JSON.parse(output) as { tuning?: { executorTasks?: { power: number }[] } };
-    return parsed.tuning?.executorTasks?.map((task) => task.power);
+    const parsed = JSON.parse(output) as { sampling?: { tasks?: { power: number }[] } };
+    const powers = parsed.sampling?.tasks?.map((task) => task.power);
+    // After the last round there is no next one: the line keeps showing how that round ended.
+    return powers && powers.length > 0 ? powers : undefined;
   } catch {
     return undefined;
   }
@@ -105,7 +107,9 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
     const error = description.error ?? progress.failure?.error ?? progress.finished;
     const cause = description.cause ?? progress.failure?.cause ?? "";
     const reason = readableCause(cause);
-    throw new ExecutionFailedError(`execution ${progress.finished}: ${error}${reason ? `\n${reason}` : ""}`);
+    throw new ExecutionFailedError(`execution ${progress.finished}: ${error}${reason ? `\n${reason}` : ""}`, {
+      executionArn,
+    });
   }
   return { executionArn, output: JSON.parse(description.output ?? "null"), startedAt, finishedAt };
 }

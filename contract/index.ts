@@ -20,3 +20,4 @@ export {
   STACKS,
   stackOutput,
 } from "./stacks.js";
+export { CRUD_TUNING_NUM, type CrudTuningInput, crudTuningInput } from "./tuning-input.js";

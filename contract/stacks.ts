@@ -5,6 +5,13 @@
 export const STACKS = {
   crud: "CrudService",
   tuner: "PowerTuner",
+  /** Optional: only with `-c githubRepository=owner/repo` (the role GitHub Actions assume). */
+  githubAccess: "GitHubAccess",
+} as const;
+
+const TUNER_OUTPUTS = {
+  stateMachineArn: "StateMachineArn",
+  historyTableName: "HistoryTableName",
 } as const;
 
 /** Output names per stack: the second-level keys of `--outputs-file` (and of the local cloud's outputs.json). */
@@ -15,9 +22,12 @@ export const OUTPUTS = {
     functionArn: "FunctionArn",
     functionName: "FunctionName",
   },
-  tuner: {
-    stateMachineArn: "StateMachineArn",
-    historyTableName: "HistoryTableName",
+  tuner: TUNER_OUTPUTS,
+  /** What the repository's variables are set to (README, CI/CD on GitHub). */
+  githubAccess: {
+    deployRoleArn: "DeployRoleArn",
+    historyTableName: TUNER_OUTPUTS.historyTableName,
+    tunedFunctionName: "TunedFunctionName",
   },
 } as const;
 

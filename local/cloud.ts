@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { DEPLOY_PATH, INVOCATIONS_PATH, OUTPUTS_PATH } from "./admin.js";
 import { createApiGatewayService } from "./apigateway/index.js";
 import { createCloudWatchService } from "./cloudwatch/index.js";
@@ -22,12 +23,29 @@ import {
 } from "./deployer/index.js";
 import { createDynamoDbService } from "./dynamodb/index.js";
 import { createEdge, DEFAULT_EDGE_PORT } from "./edge/index.js";
+import { createEventBus, type EventBus } from "./events/bus.js";
 import { createRuleScheduler, type RuleScheduler, type ScheduledRule } from "./events/schedule.js";
-import { createLambdaService, type LocalLambdaService } from "./lambda/index.js";
+import { deliverToTarget } from "./events/targets.js";
+import {
+  createLambdaIdentities,
+  identityDataDir,
+  type LambdaIdentities,
+  type LocalLambdaService,
+} from "./lambda/index.js";
 import { type StackOutputs, writeOutputsFile } from "./outputs.js";
+import { createS3Service } from "./s3/index.js";
 import { listenOnLoopback, sendJson } from "./shared/http.js";
-import { DEFAULT_IDENTITY, LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "./shared/identity.js";
+import {
+  credentialsForAccount,
+  DEFAULT_IDENTITY,
+  LOCAL_ACCOUNT_ID,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type LocalIdentity,
+  parseArn,
+} from "./shared/identity.js";
 import { createStepFunctionsService } from "./stepfunctions/index.js";
+import { createStsService } from "./sts/index.js";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -58,11 +76,16 @@ export interface DeployResult {
 export interface LocalCloud {
   endpoint: string;
   dataDir: string;
+  /** The Lambda service of the local identity (us-east-1, 000000000000), where the app is deployed. */
   lambda: LocalLambdaService;
+  /** Lambda in every region and account a request has asked for, all on the one CPU budget. */
+  lambdaIdentities: LambdaIdentities;
   /** Outputs of the last deploy (empty before the first). */
   outputs: StackOutputs;
   /** The schedule rules of the last deploy, with their target inputs. */
   rules(): ScheduledRule[];
+  /** The events bus: Step Functions' status changes, and the event-pattern rules of the last deploy. */
+  events: EventBus;
   deploy(options?: DeployOptions): Promise<DeployResult>;
   close(): Promise<void>;
 }
@@ -116,6 +139,9 @@ export function cloudAdmissionCores(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
+/** How long shutdown waits for rule targets under way (the cleanup of executions it stopped). */
+const SHUTDOWN_DELIVERY_WAIT_MS = 60_000;
+
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
@@ -147,7 +173,14 @@ async function startOnClaimedDataDir(
     if (req.url?.startsWith(`${INVOCATIONS_PATH}?`) && req.method === "GET") {
       const name = new URL(req.url, endpoint).searchParams.get("function") ?? "";
       try {
-        sendJson(res, 200, lambda.service.invocationCounts(name));
+        // A function ARN names its region and account; a plain name is the local identity's.
+        const arn = parseArn(name);
+        const identity =
+          arn?.region && arn.accountId ? { region: arn.region, accountId: arn.accountId } : undefined;
+        const service = identity ? lambdaIdentities.find(identity) : lambda;
+        if (service === undefined)
+          throw new Error(`Function not found: ${name} (no function in its account and region)`);
+        sendJson(res, 200, service.service.invocationCounts(name));
       } catch (error) {
         sendJson(res, 404, { error: { code: "FUNCTION_NOT_FOUND", message: (error as Error).message } });
       }
@@ -166,41 +199,73 @@ async function startOnClaimedDataDir(
   const endpoint = server.url;
   claim.noteEndpoint(endpoint);
 
-  const functionEnvironment = {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_SESSION_TOKEN: "local",
+  // A function runs with credentials of its own account, as its role's on AWS: the SDK clients it makes reach
+  // its account on this cloud, and the endpoint reaches every service (S3 and STS included).
+  const functionEnvironment = (identity: LocalIdentity) => {
+    const credentials = credentialsForAccount(identity.accountId);
+    return {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_SESSION_TOKEN: "local",
+    };
   };
-  const lambda = createLambdaService({
-    dataDir,
-    admissionCores: cloudAdmissionCores(),
-    region: LOCAL_REGION,
-    accountId: LOCAL_ACCOUNT_ID,
-    functionEnvironment,
-    ...(options.cgroup ? { cgroup: options.cgroup } : {}),
-    warn: log,
-  });
-  edge.mount("lambda", lambda);
+  let lambdaIdentities: LambdaIdentities;
+  try {
+    // Reads the functions the last run kept, in every identity; a state file it cannot read stops the start,
+    // naming the file.
+    lambdaIdentities = await createLambdaIdentities({
+      dataDir,
+      admissionCores: cloudAdmissionCores(),
+      defaultIdentity: DEFAULT_IDENTITY,
+      functionEnvironment,
+      ...(options.cgroup ? { cgroup: options.cgroup } : {}),
+      warn: log,
+    });
+  } catch (error) {
+    await server.close();
+    await edge.close();
+    throw error;
+  }
+  const lambda = lambdaIdentities.default;
+  for (const identity of lambdaIdentities.identities()) {
+    const restored = lambdaIdentities.find(identity)?.service.functions.size ?? 0;
+    if (restored > 0) {
+      log(
+        `local Lambda: ${restored} functions kept from the last run in ${identity.region}, account ` +
+          `${identity.accountId} (${join(identityDataDir(dataDir, identity), "lambda")})`,
+      );
+    }
+  }
+  edge.mount("lambda", lambdaIdentities);
+  edge.mount("s3", createS3Service({ dataDir }));
+  edge.mount("sts", createStsService());
   edge.mount("dynamodb", createDynamoDbService({ dataDir }));
   edge.mount("monitoring", createCloudWatchService({ dataDir }));
-  edge.mount(
-    "states",
-    createStepFunctionsService({ dataDir, lambdaEndpoint: endpoint, region: LOCAL_REGION }),
+  const clientConfig = { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const sfn = new SFNClient(clientConfig);
+  // Rule targets run as long as they need (a cleanup may wait for a lease); their errors go to the log.
+  const targetLambda = new LambdaClient({ ...clientConfig, maxAttempts: 1 });
+  const clients = { lambda: targetLambda, sfn };
+  const events: EventBus = createEventBus(
+    (target, input) => deliverToTarget(clients, target.arn, input),
+    log,
   );
+  const stepFunctions = createStepFunctionsService({
+    dataDir,
+    lambdaEndpoint: endpoint,
+    region: LOCAL_REGION,
+    onStatusChange: (event) => events.put(event),
+  });
+  edge.mount("states", stepFunctions);
   const apiGateway = createApiGatewayService({ lambdaEndpoint: endpoint, region: LOCAL_REGION });
   edge.mountApiGateway(apiGateway);
-  log(`local cloud on ${endpoint} (CPU law: ${lambda.cpuLawEnforcement}, data in ${dataDir})`);
+  log(
+    `local cloud on ${endpoint} (CPU law: ${lambdaIdentities.resources.cpuLawEnforcement}, data in ${dataDir})`,
+  );
 
-  const sfn = new SFNClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const scheduler: RuleScheduler = createRuleScheduler(async (rule, target) => {
-    const started = await sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: target.arn,
-        ...(target.input ? { input: target.input } : {}),
-      }),
-    );
-    log(`rule ${rule.name} started ${started.executionArn}`);
+    log(`rule ${rule.name}: ${await deliverToTarget(clients, target.arn, target.input)}`);
   }, log);
 
   let closed: Promise<void> | undefined;
@@ -208,10 +273,12 @@ async function startOnClaimedDataDir(
     endpoint,
     dataDir,
     lambda,
+    lambdaIdentities,
     get outputs() {
       return outputs;
     },
     rules: () => scheduler.rules(),
+    events,
     async deploy(deployOptions = {}) {
       const cdkOutDir = resolve(deployOptions.cdkOutDir ?? join(PROJECT_ROOT, "cdk.out"));
       if (!deployOptions.skipSynth) await synthesize(cdkOutDir, log);
@@ -225,7 +292,10 @@ async function startOnClaimedDataDir(
         dataDir,
         targets: {
           registerApi: (api) => apiGateway.registerApi(api),
-          registerRule: (rule) => scheduler.register(rule),
+          registerRule: (rule) =>
+            rule.eventPattern !== undefined
+              ? events.register({ ...rule, eventPattern: rule.eventPattern })
+              : scheduler.register(rule),
         },
         log,
       });
@@ -243,7 +313,12 @@ async function startOnClaimedDataDir(
     close() {
       closed ??= (async () => {
         scheduler.close();
+        // Stopping the executions still running sends their ABORTED events: let the rules' targets (the
+        // tuner's cleanup) finish while every service still answers.
+        await stepFunctions.state.close();
+        await events.drain(SHUTDOWN_DELIVERY_WAIT_MS);
         sfn.destroy();
+        targetLambda.destroy();
         await server.close();
         await edge.close();
         claim.release();

@@ -1,7 +1,8 @@
 // Stack outputs in the shape `cdk deploy --outputs-file` writes: stack name → output name → value.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { OUTPUTS_PATH } from "./admin.js";
+import { replaceFileSync } from "./shared/durable-file.js";
 
 export type StackOutputs = Record<string, Record<string, string>>;
 
@@ -9,10 +10,10 @@ export function outputsFile(dataDir: string): string {
   return join(dataDir, "outputs.json");
 }
 
+/** Replaces outputs.json atomically: a reader never finds half of it, even after a kill -9 mid-deploy. */
 export async function writeOutputsFile(dataDir: string, outputs: StackOutputs): Promise<string> {
-  await mkdir(dataDir, { recursive: true });
   const file = outputsFile(dataDir);
-  await writeFile(file, `${JSON.stringify(outputs, null, 2)}\n`);
+  replaceFileSync(file, `${JSON.stringify(outputs, null, 2)}\n`);
   return file;
 }
 

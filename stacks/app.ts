@@ -4,6 +4,7 @@ import { App } from "aws-cdk-lib";
 import { STACKS } from "../contract/index.js";
 import { parseStage } from "./config.js";
 import { CrudServiceStack } from "./crud-service-stack.js";
+import { GitHubAccessStack, parseGitHubAccessContext } from "./github-access-stack.js";
 import { PowerTunerStack } from "./power-tuner-stack.js";
 
 const app = new App();
@@ -12,13 +13,24 @@ const env = {
   region: process.env.CDK_DEFAULT_REGION ?? "us-east-1",
 };
 const stage = parseStage(app.node.tryGetContext("stage"));
+// Read before any stack is built, so a bad value fails at once.
+const github = parseGitHubAccessContext((key) => app.node.tryGetContext(key));
 
 const crud = new CrudServiceStack(app, STACKS.crud, { env, stage });
-new PowerTunerStack(app, STACKS.tuner, {
+const tuner = new PowerTunerStack(app, STACKS.tuner, {
   env,
   stage,
   defaultTarget: crud.crudFunction,
   defaultTargetTable: crud.table,
 });
+if (github) {
+  new GitHubAccessStack(app, STACKS.githubAccess, {
+    env,
+    github,
+    stateMachine: tuner.stateMachine,
+    historyTable: tuner.historyTable,
+    tunedFunction: crud.crudFunction,
+  });
+}
 
 app.synth();

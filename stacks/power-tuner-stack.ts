@@ -1,5 +1,6 @@
-// PowerTunerStack: the tuner's functions, TuningHistory, the state machine, the weekly rule, a dashboard.
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
+// PowerTunerStack: the tuner's functions, TuningHistory, the state machine, the weekly rule, the cleanup of
+// stopped runs, a dashboard.
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { Dashboard, GraphWidget, MathExpression } from "aws-cdk-lib/aws-cloudwatch";
 import { AttributeType, BillingMode, type ITable, Table } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
@@ -8,8 +9,9 @@ import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { type IFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import type { StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
-import { crudTuningPayload, DEFAULT_POWER_VALUES, OUTPUTS } from "../contract/index.js";
+import { crudTuningInput, DEFAULT_POWER_VALUES, OUTPUTS } from "../contract/index.js";
 import { removalPolicyFor, type Stage } from "./config.js";
+import { StoppedRunCleanup } from "./constructs/stopped-run-cleanup.js";
 import { TunerFunction } from "./constructs/tuner-function.js";
 import { TunerStateMachine } from "./constructs/tuner-state-machine.js";
 
@@ -48,10 +50,18 @@ export interface AcceptedWildcard {
 export const ACCEPTED_WILDCARD_FINDINGS: readonly AcceptedWildcard[] = [
   {
     construct: /\/(Initializer|Executor|Optimizer)\/Role\/Resource$/,
-    resource: /^(?!\*$).+:\*$/,
+    // Function ARNs only: the executions below have their own entry.
+    resource: /^(?!\*$)(?!.*:states:).+:\*$/,
     reason:
       "FUNCTION:* covers the qualified ARNs (versions and RAM<power> aliases) of the target and processor " +
       "functions named in the stack props only; their qualifiers are created at run time, so they cannot be listed.",
+  },
+  {
+    construct: /\/(Initializer|Optimizer)\/Role\/Resource$/,
+    resource: /^arn:(aws|<AWS::Partition>):states:[^:*]+:[^:*]+:execution:[A-Za-z0-9_-]+-Tuning:\*$/,
+    reason:
+      "states:DescribeExecution on EXECUTION:* covers the executions of this stack's own tuning state machine " +
+      "only (named <stack>-Tuning); execution names are chosen when each run starts, so they cannot be listed.",
   },
   {
     construct: /\/Optimizer\/Role\/Resource$/,
@@ -104,6 +114,8 @@ export class PowerTunerStack extends Stack {
   readonly historyTable: Table;
   readonly stateMachine: StateMachine;
   readonly weeklyRule: Rule;
+  /** Undoes a run at once when its execution is stopped or times out. */
+  readonly stoppedRunCleanup: Rule;
   readonly functions: Record<"initializer" | "executor" | "analyzer" | "optimizer", TunerFunction>;
 
   constructor(scope: Construct, id: string, props: PowerTunerStackProps) {
@@ -115,6 +127,8 @@ export class PowerTunerStack extends Stack {
     // Versions and aliases are qualified ARNs (NAME:QUALIFIER): the grants cover both forms.
     const targetResources = targets.flatMap((arn) => [arn, `${arn}:*`]);
     const timeout = Duration.hours(2);
+    // Named, so its executions' ARN is known to the functions' roles, which the state machine depends on.
+    const stateMachineName = `${this.stackName}-Tuning`;
 
     this.historyTable = new Table(this, "TuningHistory", {
       partitionKey: { name: "pk", type: AttributeType.STRING },
@@ -147,6 +161,19 @@ export class PowerTunerStack extends Stack {
       actions: ["lambda:InvokeFunction"],
       resources: [...targetResources, ...(props.processorFunctionArns ?? []).flatMap((a) => [a, `${a}:*`])],
     });
+    // The lock asks whether the run holding it still runs; cleanup reads a stopped execution's input.
+    const describeExecutions = new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["states:DescribeExecution"],
+      resources: [
+        this.formatArn({
+          service: "states",
+          resource: "execution",
+          resourceName: `${stateMachineName}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    });
     const putMetrics = new PolicyStatement({
       effect: Effect.ALLOW,
       actions: ["cloudwatch:PutMetricData"],
@@ -168,7 +195,7 @@ export class PowerTunerStack extends Stack {
       initializer: make(
         "initializer",
         "powertune: validate input, lock, create a version and alias per power",
-        [tableStatement, changeTarget],
+        [tableStatement, changeTarget, describeExecutions],
       ),
       executor: make("executor", "powertune: invoke one power value num times and parse REPORT lines", [
         invokeTarget,
@@ -177,11 +204,12 @@ export class PowerTunerStack extends Stack {
       optimizer: make(
         "optimizer",
         "powertune: apply or record the winner, restore, clean up, record history",
-        [tableStatement, changeTarget, putMetrics],
+        [tableStatement, changeTarget, describeExecutions, putMetrics],
       ),
     };
 
     this.stateMachine = new TunerStateMachine(this, "Tuner", {
+      stateMachineName,
       initializer: this.functions.initializer.function,
       executor: this.functions.executor.function,
       analyzer: this.functions.analyzer.function,
@@ -191,20 +219,27 @@ export class PowerTunerStack extends Stack {
       removalPolicy,
     }).stateMachine;
 
+    this.stoppedRunCleanup = new StoppedRunCleanup(this, "StoppedRunCleanup", {
+      stateMachine: this.stateMachine,
+      optimizer: this.functions.optimizer.function,
+    }).rule;
+
     this.weeklyRule = new Rule(this, "WeeklyTuning", {
       description: "Retunes the CRUD function every 7 days",
       schedule: Schedule.rate(Duration.days(7)),
       enabled: props.weeklyTuning ?? false,
       targets: [
         new SfnStateMachine(this.stateMachine, {
-          input: RuleTargetInput.fromObject({
-            lambdaARN: props.defaultTarget.functionArn,
-            powerValues,
-            num: 50,
-            strategy: "balanced",
-            // Read-heavy API Gateway events over the seeded sample items: a tuning measures real reads.
-            payload: crudTuningPayload(props.defaultTargetTable.tableName),
-          }),
+          // Read-heavy API Gateway events over the seeded sample items: a tuning measures real reads.
+          input: RuleTargetInput.fromObject(
+            crudTuningInput(
+              {
+                functionArn: props.defaultTarget.functionArn,
+                tableName: props.defaultTargetTable.tableName,
+              },
+              powerValues,
+            ),
+          ),
         }),
       ],
     });

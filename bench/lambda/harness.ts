@@ -4,7 +4,6 @@
 
 import { join } from "node:path";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { percentile } from "../../functions/tuner/core/stats.js";
 import { cloudAdmissionCores } from "../../local/cloud.js";
 import {
   createLambdaService,
@@ -160,6 +159,13 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2
     ? (sorted[mid] as number)
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Nearest-rank percentile (p in 0–100). */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1] ?? Number.NaN;
 }
 
 /** p90 / p10 (nearest rank): how far apart the slow and the fast invocations of one size are. */

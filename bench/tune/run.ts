@@ -104,14 +104,26 @@ function unionMs(intervals: Interval[]): number {
   return total;
 }
 
-function executorPowers(events: HistoryEvent[]): number[] {
-  const exited = events.find(
-    (e) => e.type === "TaskStateExited" && e.stateExitedEventDetails?.name === "Initializer",
-  );
-  const output = JSON.parse(exited?.stateExitedEventDetails?.output ?? "{}") as {
-    tuning?: { executorTasks?: { power: number }[] };
+/** The powers of a round's Map items, from the state the Map entered with. */
+function roundPowers(mapEntered: HistoryEvent): number[] {
+  const input = JSON.parse(mapEntered.stateEnteredEventDetails?.input ?? "{}") as {
+    sampling?: { tasks?: { power: number }[] };
   };
-  return output.tuning?.executorTasks?.map((task) => task.power) ?? POWERS;
+  return input.sampling?.tasks?.map((task) => task.power) ?? POWERS;
+}
+
+/** Every interval from an event entering `state` to the next one leaving it, labelled by round. */
+function stateIntervals(events: HistoryEvent[], state: string, enteredType: string, exitedType: string) {
+  const intervals: Interval[] = [];
+  let startedAt: number | undefined;
+  for (const e of events) {
+    if (e.type === enteredType && e.stateEnteredEventDetails?.name === state) startedAt = at(e);
+    if (e.type === exitedType && e.stateExitedEventDetails?.name === state && startedAt !== undefined) {
+      intervals.push({ label: `${state} (round ${intervals.length + 1})`, startMs: startedAt, endMs: at(e) });
+      startedAt = undefined;
+    }
+  }
+  return intervals;
 }
 
 function measure(events: HistoryEvent[], output: TuningOutput, diagnostics: TuneDiagnostics): TuneMeasures {
@@ -125,26 +137,33 @@ function measure(events: HistoryEvent[], output: TuningOutput, diagnostics: Tune
     if (interval) states.push(interval);
   };
   push(stateInterval(events, "Initializer", "TaskStateEntered", "TaskStateExited"));
-  push(stateInterval(events, "PowerValues", "MapStateEntered", "MapStateExited"));
-  // Map iteration i runs the Executor for the i-th item of the initializer's executorTasks.
-  const powers = executorPowers(events);
-  const iterationStarts = events.filter((e) => e.type === "MapIterationStarted");
-  for (const start of iterationStarts) {
-    const index = start.mapIterationStartedEventDetails?.index ?? -1;
-    const end = events.find(
-      (e) =>
-        (e.type === "MapIterationSucceeded" && e.mapIterationSucceededEventDetails?.index === index) ||
-        (e.type === "MapIterationFailed" && e.mapIterationFailedEventDetails?.index === index),
-    );
-    if (end)
-      states.push({
-        label: `Executor ${powers[index] ?? `#${index}`} MB`,
-        startMs: at(start),
-        endMs: at(end),
-      });
+  // Each round is one run of the Map; iteration i runs the Executor for the i-th power of that round's tasks.
+  let powers: number[] = POWERS;
+  let round = 0;
+  const open = new Map<number, number>();
+  for (const e of events) {
+    if (e.type === "MapStateEntered" && e.stateEnteredEventDetails?.name === "Round") {
+      powers = roundPowers(e);
+      round++;
+      open.clear();
+    }
+    const began = e.mapIterationStartedEventDetails?.index;
+    if (e.type === "MapIterationStarted" && began !== undefined) open.set(began, at(e));
+    const ended = e.mapIterationSucceededEventDetails?.index ?? e.mapIterationFailedEventDetails?.index;
+    if ((e.type === "MapIterationSucceeded" || e.type === "MapIterationFailed") && ended !== undefined) {
+      const startMs = open.get(ended);
+      if (startMs !== undefined) {
+        states.push({
+          label: `Executor ${powers[ended] ?? `#${ended}`} MB (round ${round})`,
+          startMs,
+          endMs: at(e),
+        });
+      }
+    }
   }
-  push(stateInterval(events, "Analyzer", "TaskStateEntered", "TaskStateExited"));
+  states.push(...stateIntervals(events, "Analyzer", "TaskStateEntered", "TaskStateExited"));
   push(stateInterval(events, "Optimizer", "TaskStateEntered", "TaskStateExited"));
+  states.sort((x, y) => x.startMs - y.startMs);
   // Measuring = some Executor iteration is invoking the target; everything else is the tuner's own work.
   const measuringMs = unionMs(states.filter((st) => st.label.startsWith("Executor ")));
   const stats = output.stats;
@@ -455,7 +474,8 @@ ${stateTable}
 
 Orchestration overhead = share of the execution's wall time during which the target was not being measured:
 1 − |union of the Executor iterations' intervals| / wall time. It is the Initializer (one configuration
-update, wait, version and alias per power), the Analyzer, the Optimizer and the transitions between them.
+update, wait, version and alias per power), the Analyzer after each round, the Optimizer and the
+transitions between them.
 
 ${overheadTable}
 

@@ -1,5 +1,5 @@
 import { outputLabel, SAMPLE_ITEM_COUNT, stackOutput } from "../../contract/index.js";
-import type { TuningOutput } from "../../functions/tuner/core/index.js";
+import { invocationsPerPower, type TuningOutput } from "../../functions/tuner/core/index.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { parseCommandArgs } from "../args.js";
 import { localSfnClient } from "../cloud-target.js";
@@ -66,7 +66,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       stateMachineArn,
       input,
       powers: checked.powerValues,
-      num: checked.num,
+      num: invocationsPerPower(checked),
       countInvocations: () => fetchInvocationCounts(cloud.endpoint, checked.lambdaARN),
       progressStream: process.stderr,
     });

@@ -8,7 +8,9 @@ export const upHelp = `usage: powertune up [--port 4566] [--data-dir .powertune]
 Runs the local cloud in the foreground: DynamoDB, Lambda, Step Functions, CloudWatch and API Gateway on
 one loopback port, with the synthesized app deployed. Writes <data-dir>/outputs.json (like
 \`cdk deploy --outputs-file\`). Stops on Ctrl-C (SIGINT) or SIGTERM, ending every function process and
-removing every cgroup it made. DynamoDB data persists in the data directory.
+removing every cgroup it made. Tables and items, functions (configuration, code, versions, aliases,
+concurrency) and finished executions persist in the data directory; docs/local-cloud.md lists what
+survives a restart.
 
 Any AWS SDK or the AWS CLI reaches it with AWS_ENDPOINT_URL=http://127.0.0.1:<port> and dummy credentials.
 

@@ -1,5 +1,7 @@
 // Turns the state machine's output into what a person reads: a terminal table, summary.md, report.html.
-import type { PowerStats, TuningOutput } from "../../functions/tuner/core/index.js";
+import { describePValue, type PowerStats, type TuningOutput } from "../../functions/tuner/core/index.js";
+import { formatMs, formatUsd } from "./format.js";
+import { escapeHtml } from "./html.js";
 import { renderDualAxisChartSvg } from "./svg-chart.js";
 import { type Column, renderMarkdownTable, renderTextTable } from "./text-table.js";
 
@@ -8,39 +10,96 @@ interface Row {
   marks: string[];
 }
 
-function formatUsd(value: number): string {
-  if (value === 0) return "0 USD";
-  return value >= 0.01 ? `${value.toFixed(2)} USD` : `${value.toPrecision(3)} USD`;
-}
-
-function formatMs(value: number): string {
-  return `${value.toFixed(value >= 100 ? 0 : 2)} ms`;
-}
-
-/** Marks each power: cheapest (lowest cost, ties → faster), fastest (ties → cheaper), chosen. */
+/** Marks each power: cheapest (lowest cost, ties → faster), fastest (ties → cheaper), chosen, tied, current. */
 export function markRows(output: TuningOutput): Row[] {
   const stats = output.stats ?? [];
+  const r = output.recommendation;
   const cheapest = [...stats].sort((a, b) => a.costUsd - b.costUsd || a.averageMs - b.averageMs)[0];
   const fastest = [...stats].sort((a, b) => a.averageMs - b.averageMs || a.costUsd - b.costUsd)[0];
   return stats.map((s) => {
     const marks: string[] = [];
     if (s === cheapest) marks.push("cheapest");
     if (s === fastest) marks.push("fastest");
+    if (r.strategy === "balanced" && s.power === r.bestPower) marks.push("best score");
     if (s.power === output.power) marks.push("chosen");
-    if (s.power === output.recommendation.currentPower) marks.push("current");
+    else if (r.equivalentPowers.includes(s.power)) marks.push("tied");
+    if (s.power === r.currentPower) marks.push("current");
     return { stats: s, marks };
   });
 }
 
-const columns: Column<Row>[] = [
-  { header: "memory", align: "right", cell: (r) => `${r.stats.power} MB` },
-  { header: "avg", align: "right", cell: (r) => formatMs(r.stats.averageMs) },
-  { header: "p50", align: "right", cell: (r) => formatMs(r.stats.p50Ms) },
-  { header: "p99", align: "right", cell: (r) => formatMs(r.stats.p99Ms) },
-  { header: "cost/invocation", align: "right", cell: (r) => formatUsd(r.stats.costUsd) },
-  { header: "monthly", align: "right", cell: (r) => formatUsd(r.stats.monthlyCostUsd) },
-  { header: "notes", align: "left", cell: (r) => r.marks.join(", ") },
-];
+/** The p-value column: how clearly a power differs from the best on the strategy's metric. */
+function pValueCell(output: TuningOutput, power: number): string {
+  if (power === output.recommendation.bestPower) return "best";
+  const p = output.recommendation.pValues.find((v) => v.power === power)?.pValue;
+  return p === undefined ? "" : describePValue(p).replace(/^p = /, "");
+}
+
+function formatInterval(low: number, high: number, unit: (value: number) => string): string {
+  return Number.isFinite(low) && Number.isFinite(high)
+    ? `${unit(low).replace(/ \w+$/, "")}–${unit(high)}`
+    : "";
+}
+
+function columnsFor(output: TuningOutput): Column<Row>[] {
+  return [
+    { header: "memory", align: "right", cell: (r) => `${r.stats.power} MB` },
+    { header: "n", align: "right", cell: (r) => `${r.stats.invocations}` },
+    { header: "avg", align: "right", cell: (r) => formatMs(r.stats.averageMs) },
+    {
+      header: "95 % interval",
+      align: "right",
+      cell: (r) => formatInterval(r.stats.ci95Ms.low, r.stats.ci95Ms.high, formatMs),
+    },
+    { header: "p99", align: "right", cell: (r) => formatMs(r.stats.p99Ms) },
+    { header: "cost/invocation", align: "right", cell: (r) => formatUsd(r.stats.costUsd) },
+    { header: "monthly", align: "right", cell: (r) => formatUsd(r.stats.monthlyCostUsd) },
+    { header: "p vs best", align: "right", cell: (r) => pValueCell(output, r.stats.power) },
+    { header: "notes", align: "left", cell: (r) => r.marks.join(", ") },
+  ];
+}
+
+function listPowers(powers: number[]): string {
+  const names = powers.map((p) => `${p} MB`);
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
+
+/** "256 MB; 512 MB is indistinguishable": the choice and the tie it was chosen from. */
+export function describeChoice(output: TuningOutput): string {
+  const r = output.recommendation;
+  const others = r.equivalentPowers.filter((p) => p !== output.power);
+  const tie =
+    others.length === 0
+      ? "no other power is indistinguishable from the best at 95 %"
+      : `${listPowers(others)} ${others.length === 1 ? "is" : "are"} indistinguishable`;
+  const best = r.bestPower !== output.power ? ` (best ${metricWord(r.strategy)}: ${r.bestPower} MB)` : "";
+  return `${output.power} MB; ${tie}${best}`;
+}
+
+function metricWord(strategy: TuningOutput["recommendation"]["strategy"]): string {
+  return strategy === "cost" ? "cost" : strategy === "speed" ? "duration" : "balanced score";
+}
+
+/** How sure the choice is: 1 − the p-value of the weakest exclusion of a smaller power. */
+export function describeConfidence(output: TuningOutput): string {
+  const r = output.recommendation;
+  if (r.confidence === null) return "none: a dry run's single invocations resolve nothing";
+  const percent = `${(r.confidence * 100).toFixed(1)} %`;
+  if (!r.weakestExclusion) return `${percent}: no smaller power was measured`;
+  return `${percent}: the weakest exclusion of a smaller power is ${r.weakestExclusion.power} MB (${describePValue(r.weakestExclusion.pValue)})`;
+}
+
+/** How the run measured: rounds, invocations per power, and why it stopped. */
+export function describeSampling(output: TuningOutput): string {
+  const s = output.sampling;
+  const rounds = `${s.rounds} round${s.rounds === 1 ? "" : "s"} of up to ${s.roundInvocations} invocations per power`;
+  const mode =
+    s.mode === "auto"
+      ? `num "auto", at most ${s.maxInvocations} per power${s.maxCostUsd !== undefined ? ` and ${formatUsd(s.maxCostUsd)}` : ""}`
+      : `num ${s.maxInvocations}`;
+  const counts = s.invocations.map((i) => `${i.power} MB ${i.count}`).join(", ");
+  return `measured in ${rounds}, interleaved (${mode}): ${counts}; stopped: ${s.stoppedBecause}`;
+}
 
 export function describeOutcome(output: TuningOutput): string {
   const r = output.recommendation;
@@ -58,9 +117,14 @@ export function describeOutcome(output: TuningOutput): string {
 
 export function renderTerminalSummary(output: TuningOutput, reportDir?: string): string {
   const lines: string[] = [];
-  if (output.stats && output.stats.length > 0) lines.push(renderTextTable(columns, markRows(output)), "");
+  if (output.stats && output.stats.length > 0) {
+    lines.push(renderTextTable(columnsFor(output), markRows(output)), "");
+  }
   lines.push(
-    `best power (${output.recommendation.strategy}): ${output.power} MB, ${formatMs(output.duration)}, ${formatUsd(output.cost)} per invocation`,
+    `choice (${output.recommendation.strategy}): ${describeChoice(output)}`,
+    `at ${output.power} MB: ${formatMs(output.duration)}, ${formatUsd(output.cost)} per invocation`,
+    `confidence: ${describeConfidence(output)}`,
+    describeSampling(output),
     describeOutcome(output),
     `tuning run cost: ${formatUsd(output.stateMachine.executionCost)} (state machine) + ${formatUsd(output.stateMachine.lambdaCost)} (Lambda)`,
     `chart: ${output.stateMachine.visualization}`,
@@ -84,31 +148,35 @@ export function renderSummaryMarkdown(output: TuningOutput, meta: ReportMeta): s
     "",
     `- execution: \`${meta.executionArn}\``,
     `- started: ${meta.startedAt.toISOString()}, took ${seconds} s`,
-    `- strategy: ${output.recommendation.strategy}; best power: **${output.power} MB** (${formatMs(output.duration)}, ${formatUsd(output.cost)} per invocation)`,
+    `- strategy: ${output.recommendation.strategy}; choice: **${describeChoice(output)}**`,
+    `- at ${output.power} MB: ${formatMs(output.duration)}, ${formatUsd(output.cost)} per invocation`,
+    `- confidence: ${describeConfidence(output)}`,
+    `- ${describeSampling(output)}`,
     `- ${describeOutcome(output)}`,
     `- prices: ${output.prices.architecture} in ${output.prices.region}, taken on ${output.prices.takenOn}`,
     `- tuning run cost: ${formatUsd(output.stateMachine.executionCost)} (state machine) + ${formatUsd(output.stateMachine.lambdaCost)} (Lambda)`,
     `- chart: ${output.stateMachine.visualization}`,
     "",
   ];
-  if (output.stats && output.stats.length > 0) parts.push(renderMarkdownTable(columns, markRows(output)), "");
+  if (output.stats && output.stats.length > 0) {
+    parts.push(renderMarkdownTable(columnsFor(output), markRows(output)), "");
+  }
   for (const warning of output.warnings) parts.push(`> warning: ${warning}`, "");
   return parts.join("\n");
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A self-contained page: inline CSS and an inline SVG chart, no script and no network. */
 export function renderReportHtml(output: TuningOutput, meta: ReportMeta): string {
   const rows = markRows(output);
+  const columns = columnsFor(output);
   const chart =
     rows.length > 0
       ? renderDualAxisChartSvg({
           powers: rows.map((r) => r.stats.power),
           durationsMs: rows.map((r) => r.stats.averageMs),
           costsUsd: rows.map((r) => r.stats.costUsd),
+          durationIntervalsMs: rows.map((r) => r.stats.ci95Ms),
+          costIntervalsUsd: rows.map((r) => r.stats.costCi95Usd),
           chosenPower: output.power,
         })
       : "<p>No per-power statistics: the input set includeOutputResults to false.</p>";
@@ -129,10 +197,13 @@ table{border-collapse:collapse;margin:1rem 0}td,th{padding:.3rem .7rem;border-bo
 code{background:#f3f4f6;padding:0 .2rem}
 </style></head><body>
 <h1>Power tuning of <code>${escapeHtml(meta.functionArn)}</code></h1>
-<p>Best power (${escapeHtml(output.recommendation.strategy)}): <strong>${output.power} MB</strong>,
-${escapeHtml(formatMs(output.duration))}, ${escapeHtml(formatUsd(output.cost))} per invocation.
-${escapeHtml(describeOutcome(output))}.</p>
+<p>Choice (${escapeHtml(output.recommendation.strategy)}): <strong>${escapeHtml(describeChoice(output))}</strong>.
+At ${output.power} MB: ${escapeHtml(formatMs(output.duration))}, ${escapeHtml(formatUsd(output.cost))} per invocation.</p>
+<p>Confidence: ${escapeHtml(describeConfidence(output))}.</p>
+<p>${escapeHtml(describeSampling(output))}.</p>
+<p>${escapeHtml(describeOutcome(output))}.</p>
 ${chart}
+<p>Error bars: the 95 % bootstrap interval of each trimmed mean (duration in blue, cost in red).</p>
 <table><thead><tr>${columns.map((c) => `<th class="${c.align}">${escapeHtml(c.header)}</th>`).join("")}</tr></thead>
 <tbody>
 ${tableRows}

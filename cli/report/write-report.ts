@@ -1,17 +1,11 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TuningOutput } from "../../functions/tuner/core/index.js";
+import { writeIndex } from "./history-index.js";
+import { memoryChangeOfTuning, renderMemorySummary } from "./memory-summary.js";
+import type { TuneRecord } from "./records.js";
+import { makeRunFolder } from "./run-folder.js";
 import { type ReportMeta, renderReportHtml, renderSummaryMarkdown } from "./tuning-report.js";
-
-/** `2026-11-22T10-04-05Z-my-function`: sortable, and safe on every file system. */
-export function reportFolderName(startedAt: Date, functionArn: string): string {
-  const stamp = startedAt
-    .toISOString()
-    .replace(/\.\d{3}Z$/, "Z")
-    .replace(/:/g, "-");
-  const name = functionArn.split(":function:")[1]?.split(":")[0] ?? functionArn;
-  return `${stamp}-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
-}
 
 /** What a finished execution leaves to report on. */
 export interface FinishedExecution {
@@ -31,18 +25,30 @@ export function writeExecutionReport(
   return writeReport(reportsDir, output, { functionArn, executionArn, startedAt, finishedAt });
 }
 
-/** Writes result.json, summary.md and report.html under `<reportsDir>/history/<stamp>-<function>/`. */
+/**
+ * Writes result.json, summary.md and report.html under `<reportsDir>/history/<stamp>-tune-<function>/`,
+ * memory-summary.md when the run applied its winner, then rewrites reports/index.html.
+ */
 export async function writeReport(
   reportsDir: string,
   output: TuningOutput,
   meta: ReportMeta,
 ): Promise<string> {
-  const dir = join(reportsDir, "history", reportFolderName(meta.startedAt, meta.functionArn));
-  await mkdir(dir, { recursive: true });
+  const dir = await makeRunFolder(reportsDir, meta.startedAt, "tune", meta.functionArn);
+  const record: TuneRecord = {
+    kind: "tune",
+    ...meta,
+    startedAt: meta.startedAt.toISOString(),
+    finishedAt: meta.finishedAt.toISOString(),
+    output,
+  };
+  const change = memoryChangeOfTuning(output.recommendation, meta, output.stats);
   await Promise.all([
-    writeFile(join(dir, "result.json"), `${JSON.stringify({ ...meta, output }, null, 2)}\n`),
+    writeFile(join(dir, "result.json"), `${JSON.stringify(record, null, 2)}\n`),
     writeFile(join(dir, "summary.md"), renderSummaryMarkdown(output, meta)),
     writeFile(join(dir, "report.html"), renderReportHtml(output, meta)),
+    ...(change ? [writeFile(join(dir, "memory-summary.md"), renderMemorySummary(change))] : []),
   ]);
+  await writeIndex(reportsDir);
   return dir;
 }

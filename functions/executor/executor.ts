@@ -1,4 +1,4 @@
-// Executor: invoke one power value's alias num times and return the raw REPORT measurements.
+// Executor: invoke one power value's alias for its slice of a round and return the raw REPORT measurements.
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import type { LambdaApi, TunerConfig } from "../tuner/aws/index.js";
 import {
@@ -6,9 +6,9 @@ import {
   type InvocationReport,
   type Measurements,
   PowerValueFailedError,
+  payloadSlice,
   ReportLineNotFoundError,
   reportFromLogResult,
-  spreadPayloads,
 } from "../tuner/core/index.js";
 
 export interface ExecutorDeps {
@@ -121,7 +121,8 @@ export function createExecutor(deps: ExecutorDeps) {
 
   return async function executor(task: ExecutorTask): Promise<Measurements> {
     const started = Date.now();
-    const payloads = spreadPayloads(task.payload, task.num);
+    // Every power's k-th invocation gets the k-th payload of the same sequence, whichever round it falls in.
+    const payloads = payloadSlice(task.payload, task.sequenceLength, task.offset, task.num);
     const qualifierFor = (i: number) => task.qualifiers[i % task.qualifiers.length] ?? `RAM${task.power}`;
     let results: OneResult[];
     if (task.parallelInvocation) {

@@ -1,4 +1,5 @@
-// Initializer: validate the input, take the lock, snapshot $LATEST, create one version + alias per power value.
+// Initializer: validate the input, take the lock, snapshot $LATEST, create one version + alias per power value,
+// and plan the first round of measurements.
 import { randomUUID } from "node:crypto";
 import {
   acquireLock,
@@ -7,11 +8,16 @@ import {
   DEFAULT_RETRY,
   type DocumentClient,
   deleteLeftovers,
+  describeRunExecution,
+  endLease,
+  type InvocationClock,
   type LambdaApi,
+  leaseEnd,
   publishAndAlias,
   type RetryPolicy,
   readTargetConfig,
   recordCreated,
+  type StepFunctionsApi,
   startTargetUpdate,
   type TunerConfig,
   undoChanges,
@@ -19,66 +25,100 @@ import {
   versionMarker,
 } from "../tuner/aws/index.js";
 import {
-  type ExecutorTask,
-  isWeightedPayloadList,
+  aliasName,
+  ExecutionNotRunningError,
+  type InitializerResult,
+  invocationsPerPower,
+  startSampling,
   type TuningContext,
   validateTuningInput,
 } from "../tuner/core/index.js";
+import { readTargetNamedByInput } from "./target.js";
 
 export interface InitializerDeps {
   lambda: LambdaApi;
   ddb: DocumentClient;
   config: TunerConfig;
+  /** Asks whether a lock's holder still runs, and whether this run's own execution does. */
+  stepFunctions?: StepFunctionsApi;
   retry?: RetryPolicy;
   newRunId?: () => string;
+  /** How long to wait for a stopped run's changes to be undone before refusing, ms. @default 60000 */
+  lockWaitMs?: number;
 }
+
+const DEFAULT_LOCK_WAIT_MS = 60_000;
 
 /** Environment variable that makes each onlyColdStarts version distinct, so each alias starts cold. */
 export const COLD_START_VARIABLE = "POWERTUNE_COLD_START";
 
 /**
- * The state machine sends `{input, runId}` (runId: the execution's name); a direct invoke sends the tuning
- * input itself, and the run gets a fresh id.
+ * The state machine sends `{input, runId, executionArn}` (runId: the execution's name); a direct invoke sends
+ * the tuning input itself, and the run gets a fresh id.
  */
-export function unwrapInitializerEvent(event: unknown): { input: unknown; runId: string | undefined } {
+export function unwrapInitializerEvent(event: unknown): {
+  input: unknown;
+  runId: string | undefined;
+  executionArn?: string;
+} {
   if (typeof event === "object" && event !== null && !("lambdaARN" in event)) {
-    const { input, runId } = event as { input?: unknown; runId?: unknown };
-    if (typeof runId === "string" && runId !== "" && input !== undefined) return { input, runId };
+    const { input, runId, executionArn } = event as {
+      input?: unknown;
+      runId?: unknown;
+      executionArn?: unknown;
+    };
+    if (typeof runId === "string" && runId !== "" && input !== undefined) {
+      return { input, runId, ...(typeof executionArn === "string" ? { executionArn } : {}) };
+    }
   }
   return { input: event, runId: undefined };
 }
 
-export const aliasName = (power: number, index?: number) =>
-  index === undefined ? `RAM${power}` : `RAM${power}-${index}`;
-
 export function createInitializer(deps: InitializerDeps) {
   const retry = deps.retry ?? DEFAULT_RETRY;
-  return async function initializer(event: unknown): Promise<TuningContext> {
+  const stepFunctions = deps.stepFunctions;
+  return async function initializer(event: unknown, context?: InvocationClock): Promise<InitializerResult> {
     const started = Date.now();
-    const { input: rawInput, runId: executionName } = unwrapInitializerEvent(event);
+    const { input: rawInput, runId: executionName, executionArn } = unwrapInitializerEvent(event);
     const input = validateTuningInput(rawInput, deps.config.defaultPowerValues);
-    const invocations = input.dryRun ? 1 : input.num;
-    // A dry run's one invocation takes the first payload of a weighted list.
-    const payload =
-      input.dryRun && isWeightedPayloadList(input.payload) ? input.payload[0]?.payload : input.payload;
+    // onlyColdStarts (fixed num only) publishes one version per invocation of the whole run up front.
+    const invocations = invocationsPerPower(input);
     const functionArn = input.lambdaARN;
     const region = functionArn.split(":")[3] ?? "us-east-1";
-    let target = await readTargetConfig(deps.lambda, functionArn);
+    let target = await readTargetNamedByInput(deps.lambda, functionArn);
     const runId = executionName ?? deps.newRunId?.() ?? randomUUID();
     const table = deps.config.historyTable;
-    const { stale } = await acquireLock(deps.ddb, table, {
-      functionArn,
-      owner: runId,
-      expiresAt: Math.floor(Date.now() / 1000) + deps.config.lockTtlSeconds,
-      originalMemoryMb: target.memoryMb,
-      originalEnvironment: target.environment,
-    });
+    // This handler holds the lock's lease while it changes the target: no cleanup undoes the run meanwhile.
+    const lease = leaseEnd(context);
+    const { stale } = await acquireLock(
+      deps.ddb,
+      table,
+      {
+        functionArn,
+        owner: runId,
+        expiresAt: Math.floor(Date.now() / 1000) + deps.config.lockTtlSeconds,
+        originalMemoryMb: target.memoryMb,
+        originalEnvironment: target.environment,
+        busyUntilMs: lease,
+        ...(executionArn ? { executionArn } : {}),
+      },
+      {
+        ...(stepFunctions ? { holderState: (arn: string) => describeRunExecution(stepFunctions, arn) } : {}),
+        maxWaitMs: deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+      },
+    );
+    // Stopping an execution does not stop this invocation: it stops making versions for a run that has ended.
+    const assertStillRunning = async () => {
+      if (!stepFunctions || !executionArn) return;
+      const execution = await describeRunExecution(stepFunctions, executionArn);
+      if (!execution.running) throw new ExecutionNotRunningError(executionArn, execution.status);
+    };
 
-    const executorTasks: ExecutorTask[] = [];
     let latestMemoryMb = target.memoryMb;
     try {
       if (stale) {
-        // A killed run left its changes: undo them, then read the configuration as the user had it.
+        // A run that ended without undoing (killed, stopped, timed out) left its changes: undo them, then read
+        // the configuration as the user had it.
         await undoChanges(deps, functionArn, stale, { restore: true });
         await clearCreated(deps.ddb, table, functionArn, runId);
         target = await readTargetConfig(deps.lambda, functionArn);
@@ -88,7 +128,7 @@ export function createInitializer(deps: InitializerDeps) {
         await deleteLeftovers(deps.lambda, functionArn, retry);
       }
       for (const power of input.powerValues) {
-        const qualifiers: string[] = [];
+        await assertStillRunning();
         const count = input.onlyColdStarts ? invocations : 1;
         for (let i = 0; i < count; i++) {
           const alias = aliasName(power, input.onlyColdStarts ? i : undefined);
@@ -118,21 +158,7 @@ export function createInitializer(deps: InitializerDeps) {
             alias,
             version: published.createdByUs ? published.version : "",
           });
-          qualifiers.push(alias);
         }
-        executorTasks.push({
-          lambdaARN: functionArn,
-          power,
-          qualifiers,
-          num: invocations,
-          payload,
-          parallelInvocation: input.parallelInvocation,
-          sleepBetweenRunsMs: input.sleepBetweenRunsMs,
-          ...(input.preProcessorARN ? { preProcessorARN: input.preProcessorARN } : {}),
-          ...(input.postProcessorARN ? { postProcessorARN: input.postProcessorARN } : {}),
-          allowedExceptions: input.allowedExceptions,
-          disablePayloadLogs: input.disablePayloadLogs,
-        });
       }
       // $LATEST goes back to the user's configuration at once; the aliases carry the power values. The
       // update finishes while the executors measure; the optimizer and the cleanup path wait for it.
@@ -145,10 +171,24 @@ export function createInitializer(deps: InitializerDeps) {
         );
       }
     } catch (error) {
-      await cleanupRun(deps, functionArn, runId, { restore: true });
+      await cleanupRun(deps, functionArn, runId, {
+        restore: true,
+        lease: { untilMs: lease, heldUntilMs: lease },
+      });
       throw error;
     }
-    return {
+    await endLease(deps.ddb, table, functionArn, runId, lease);
+    // A stop between the last check and endLease found the lease taken, so its cleanup left the run to this
+    // handler: look once more. From here on, the cleanup a stop triggers undoes the run.
+    try {
+      await assertStillRunning();
+    } catch (error) {
+      if (error instanceof ExecutionNotRunningError) {
+        await cleanupRun(deps, functionArn, runId, { restore: true, lease: { untilMs: leaseEnd(context) } });
+      }
+      throw error;
+    }
+    const tuning: TuningContext = {
       runId,
       startedAt: new Date(started).toISOString(),
       input,
@@ -159,8 +199,8 @@ export function createInitializer(deps: InitializerDeps) {
         architecture: target.architecture,
         originalMemoryMb: target.memoryMb,
       },
-      executorTasks,
       compute: { elapsedMs: Date.now() - started, memoryMb: deps.config.memoryMb },
     };
+    return { tuning, sampling: startSampling(tuning) };
   };
 }

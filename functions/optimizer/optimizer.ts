@@ -4,30 +4,39 @@ import { type CloudWatchClient, PutMetricDataCommand, StandardUnit } from "@aws-
 import {
   appendHistory,
   type CleanupSummary,
+  claimLease,
   cleanupRun,
   DEFAULT_RETRY,
   type DocumentClient,
   deleteCreated,
   deleteLeftovers,
+  endLease,
+  type InvocationClock,
   type LambdaApi,
+  leaseEnd,
   publishAndAlias,
   putPendingRecommendation,
   type RetryPolicy,
-  readLock,
   releaseLock,
   restoreTarget,
+  type StepFunctionsApi,
   settleTargetUpdate,
   type TunerConfig,
   updateTarget,
 } from "../tuner/aws/index.js";
 import { type Analysis, finalOutput, type TuningContext, type TuningOutput } from "../tuner/core/index.js";
+import { BUSY_NOTE, cleanupStoppedRun, lambdaArnOf } from "./stopped-run.js";
 
 export interface OptimizerDeps {
   lambda: LambdaApi;
   ddb: DocumentClient;
   cloudwatch: Pick<CloudWatchClient, "send">;
   config: TunerConfig;
+  /** Reads a stopped execution's input, to find the function its run locked. */
+  stepFunctions?: StepFunctionsApi;
   retry?: RetryPolicy;
+  /** How long the stopped-run cleanup waits for another handler of the run to give the lease back, ms. @default LEASE_WAIT_MS */
+  leaseWaitMs?: number;
 }
 
 export interface FinishEvent {
@@ -36,12 +45,22 @@ export interface FinishEvent {
   analysis: Analysis;
 }
 
-/** The whole execution state at the point of failure, as the cleanup state receives it. */
+/**
+ * Undo a run: from the Cleanup state, with the whole execution state at the point of failure; or from the
+ * rule on stopped and timed-out executions, with the execution alone (no state).
+ */
 export interface CleanupEvent {
   mode: "cleanup";
-  /** The execution's name, which is the run's id (the state machine sends it). */
+  /** The execution's name, which is the run's id. */
   runId?: string;
-  state: {
+  /** The stopped execution (the rule sends it, and no state). */
+  executionArn?: string;
+  /** The execution's status as the rule saw it (ABORTED, TIMED_OUT). */
+  status?: string;
+  state?: {
+    /** The execution's input, as the first state wrapped it. */
+    input?: unknown;
+    /** A direct call's state is the input itself. */
     lambdaARN?: unknown;
     tuning?: Pick<TuningContext, "runId" | "target" | "input">;
     error?: { Error?: string; Cause?: string };
@@ -50,6 +69,8 @@ export interface CleanupEvent {
 
 export interface CleanupResult extends CleanupSummary {
   runId: string | null;
+  /** Another handler of the run held the lease past the wait: that handler undoes the run itself. */
+  busy?: boolean;
   note: string;
 }
 
@@ -99,58 +120,69 @@ export function createOptimizer(deps: OptimizerDeps) {
     }
   }
 
-  async function finish(event: FinishEvent): Promise<TuningOutput> {
+  async function finish(event: FinishEvent, context?: InvocationClock): Promise<TuningOutput> {
     const { tuning, analysis } = event;
     const functionArn = tuning.target.functionArn;
-    const lock = await readLock(deps.ddb, table, functionArn);
-    const held = lock?.owner === tuning.runId;
+    const lease = leaseEnd(context);
+    const claim = await claimLease(deps.ddb, table, functionArn, tuning.runId, { untilMs: lease });
+    const held = claim.claimed;
     const recommendation = { ...analysis.recommendation };
-    if (held && lock) {
-      // Temporary aliases and versions go first, so publishing the winner below cannot return one of them.
-      await deleteCreated(deps.lambda, functionArn, lock.created ?? [], retry);
-      await deleteLeftovers(deps.lambda, functionArn, retry);
-      // The initializer's restore of $LATEST may still be under way (restoreTarget below waits for it itself).
-      if (recommendation.decision === "apply") await settleTargetUpdate(deps.lambda, functionArn, retry);
-      const winner = recommendation.winnerPower;
-      // Environment variables are written back only if the run changed them (onlyColdStarts): a snapshot that
-      // could not read them (a KMS key the tuner may not use) must not wipe them.
-      const environment = tuning.input.onlyColdStarts ? { environment: lock.originalEnvironment } : {};
-      const original = { memoryMb: lock.originalMemoryMb, ...environment };
-      if (recommendation.decision === "apply" && tuning.input.autoOptimizeAlias) {
-        const alias = tuning.input.autoOptimizeAlias;
-        await updateTarget(deps.lambda, functionArn, { memoryMb: winner, ...environment }, retry);
-        await publishAndAlias(
-          deps.lambda,
-          functionArn,
-          alias,
-          `powertune: ${winner} MB (run ${tuning.runId})`,
-          retry,
-        );
-        await updateTarget(deps.lambda, functionArn, original, retry);
-        recommendation.applied = "yes";
-        recommendation.appliedTo = `${functionArn}:${alias}`;
-      } else if (recommendation.decision === "apply") {
-        await updateTarget(deps.lambda, functionArn, { memoryMb: winner, ...environment }, retry);
-        recommendation.applied = "yes";
-        recommendation.appliedTo = `${functionArn}:$LATEST`;
-      } else {
-        await restoreTarget({ ...deps }, functionArn, lock);
-        if (recommendation.decision === "pending") {
-          await putPendingRecommendation(deps.ddb, table, {
+    if (claim.claimed) {
+      const lock = claim.lock;
+      try {
+        // Temporary aliases and versions go first, so publishing the winner below cannot return one of them.
+        await deleteCreated(deps.lambda, functionArn, lock.created ?? [], retry);
+        await deleteLeftovers(deps.lambda, functionArn, retry);
+        // The initializer's restore of $LATEST may still be under way (restoreTarget below waits for it itself).
+        if (recommendation.decision === "apply") await settleTargetUpdate(deps.lambda, functionArn, retry);
+        const winner = recommendation.winnerPower;
+        // Environment variables are written back only if the run changed them (onlyColdStarts): a snapshot that
+        // could not read them (a KMS key the tuner may not use) must not wipe them.
+        const environment = tuning.input.onlyColdStarts ? { environment: lock.originalEnvironment } : {};
+        const original = { memoryMb: lock.originalMemoryMb, ...environment };
+        if (recommendation.decision === "apply" && tuning.input.autoOptimizeAlias) {
+          const alias = tuning.input.autoOptimizeAlias;
+          await updateTarget(deps.lambda, functionArn, { memoryMb: winner, ...environment }, retry);
+          await publishAndAlias(
+            deps.lambda,
             functionArn,
-            runId: tuning.runId,
-            timestamp: new Date().toISOString(),
-            recommendation,
-            applyTo: tuning.input.autoOptimizeAlias ?? "$LATEST",
-          });
-          recommendation.applied = "pending";
+            alias,
+            `powertune: ${winner} MB (run ${tuning.runId})`,
+            retry,
+          );
+          await updateTarget(deps.lambda, functionArn, original, retry);
+          recommendation.applied = "yes";
+          recommendation.appliedTo = `${functionArn}:${alias}`;
+        } else if (recommendation.decision === "apply") {
+          await updateTarget(deps.lambda, functionArn, { memoryMb: winner, ...environment }, retry);
+          recommendation.applied = "yes";
+          recommendation.appliedTo = `${functionArn}:$LATEST`;
+        } else {
+          await restoreTarget({ ...deps }, functionArn, lock);
+          if (recommendation.decision === "pending") {
+            await putPendingRecommendation(deps.ddb, table, {
+              functionArn,
+              runId: tuning.runId,
+              timestamp: new Date().toISOString(),
+              recommendation,
+              applyTo: tuning.input.autoOptimizeAlias ?? "$LATEST",
+            });
+            recommendation.applied = "pending";
+          }
         }
+        await releaseLock(deps.ddb, table, functionArn, tuning.runId);
+      } catch (error) {
+        // The Cleanup state comes next: it must not wait for a lease this failed invocation no longer uses.
+        await endLease(deps.ddb, table, functionArn, tuning.runId, lease);
+        throw error;
       }
-      await releaseLock(deps.ddb, table, functionArn, tuning.runId);
     }
     const warnings = [...analysis.warnings];
-    if (!held)
+    if (!claim.claimed && claim.busy) {
+      warnings.push("another handler of this run was changing the function; this one applied nothing");
+    } else if (!held) {
       warnings.push("the run's lock was gone before the optimizer ran (expired?); nothing was applied");
+    }
     const metricsWarning = await publishMetrics(tuning, analysis);
     if (metricsWarning) warnings.push(metricsWarning);
     const output = finalOutput({ ...analysis, recommendation, warnings }, tuning.input.includeOutputResults);
@@ -165,11 +197,13 @@ export function createOptimizer(deps: OptimizerDeps) {
     return output;
   }
 
-  async function cleanup(event: CleanupEvent): Promise<CleanupResult> {
-    const runId = event.state.tuning?.runId ?? event.runId;
-    const functionArn =
-      event.state.tuning?.target.functionArn ??
-      (typeof event.state.lambdaARN === "string" ? event.state.lambdaARN : undefined);
+  async function cleanup(event: CleanupEvent, context?: InvocationClock): Promise<CleanupResult> {
+    if (event.state === undefined && event.executionArn !== undefined) {
+      return cleanupStoppedRun(deps, { runId: event.runId, executionArn: event.executionArn }, context);
+    }
+    const state = event.state ?? {};
+    const runId = state.tuning?.runId ?? event.runId;
+    const functionArn = state.tuning?.target.functionArn ?? lambdaArnOf(state.input) ?? lambdaArnOf(state);
     if (!runId || !functionArn) {
       return {
         runId: null,
@@ -181,9 +215,14 @@ export function createOptimizer(deps: OptimizerDeps) {
       };
     }
     // After an initializer failure this finds the lock only if that run took it and died without undoing
-    // (a timeout, a crash): a lock of another run is left alone.
-    const summary = await cleanupRun(deps, functionArn, runId, { restore: true });
-    if (!event.state.tuning && !summary.lockHeld) {
+    // (a timeout, a crash): a lock of another run is left alone. The state that failed held the lease, if
+    // anyone did, and Step Functions has seen its invocation end: its lease no longer protects anything.
+    const summary = await cleanupRun(deps, functionArn, runId, {
+      restore: true,
+      lease: { untilMs: leaseEnd(context), holderEnded: true },
+    });
+    if (summary.busy) return { runId, ...summary, note: BUSY_NOTE };
+    if (!state.tuning && !summary.lockHeld) {
       return { runId, ...summary, note: "the run failed in the initializer, which undid its own changes" };
     }
     await appendHistory(deps.ddb, table, {
@@ -191,13 +230,16 @@ export function createOptimizer(deps: OptimizerDeps) {
       runId,
       timestamp: new Date().toISOString(),
       status: "failed",
-      input: event.state.tuning?.input ?? null,
-      output: { error: event.state.error ?? null, cleanup: summary },
+      input: state.tuning?.input ?? null,
+      output: { error: state.error ?? null, cleanup: summary },
     });
     return { runId, ...summary, note: summary.lockHeld ? "run undone" : "the lock was not held by this run" };
   }
 
-  return async function optimizer(event: FinishEvent | CleanupEvent): Promise<TuningOutput | CleanupResult> {
-    return event.mode === "cleanup" ? cleanup(event) : finish(event);
+  return async function optimizer(
+    event: FinishEvent | CleanupEvent,
+    context?: InvocationClock,
+  ): Promise<TuningOutput | CleanupResult> {
+    return event.mode === "cleanup" ? cleanup(event, context) : finish(event, context);
   };
 }

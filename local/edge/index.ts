@@ -8,7 +8,7 @@ import type { LocalService } from "../shared/types.js";
 export const DEFAULT_EDGE_PORT = 4566;
 
 /** Signing names the edge knows; CloudWatch signs as `monitoring`, `cloudwatch` is accepted as an alias. */
-export type ServiceName = "lambda" | "dynamodb" | "states" | "monitoring" | "events";
+export type ServiceName = "lambda" | "dynamodb" | "states" | "monitoring" | "events" | "s3" | "sts";
 
 const ALIASES: Record<string, ServiceName> = { cloudwatch: "monitoring" };
 

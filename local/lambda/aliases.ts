@@ -17,10 +17,12 @@ import type {
   UpdateAliasInput,
 } from "./types.js";
 
-/** What the alias operations need of the registry: finding a function and naming its ARNs. */
+/** What the alias operations need of the registry: finding a function, naming its ARNs, saving a change. */
 export interface FunctionLookup {
   getRecord(rawName: string): FunctionRecord;
   functionArn(name: string, qualifier?: string): string;
+  /** Saves the function's changed state before the change is acknowledged (undoing it if it cannot). */
+  commit(record: FunctionRecord): void;
 }
 
 /** The version one invocation through the alias runs: an additional version with its weight's odds. */
@@ -64,6 +66,7 @@ export class Aliases {
     const routing = this.validateRouting(record, input.RoutingConfig);
     if (routing) alias.RoutingConfig = routing;
     record.aliases.set(aliasName, alias);
+    this.functions.commit(record);
     return structuredClone(alias);
   }
 
@@ -92,12 +95,14 @@ export class Aliases {
       else delete alias.RoutingConfig;
     }
     alias.RevisionId = randomUUID();
+    this.functions.commit(record);
     return structuredClone(alias);
   }
 
   delete(rawName: string, aliasName: string): void {
     const record = this.functions.getRecord(rawName);
     if (!record.aliases.delete(aliasName)) throw this.notFound(record, aliasName);
+    this.functions.commit(record);
   }
 
   list(rawName: string, functionVersion?: string): AliasConfiguration[] {

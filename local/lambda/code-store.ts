@@ -1,11 +1,12 @@
 // Where functions' code lives on disk: each zip unpacked into a directory of its own (never outside it),
-// with the CodeSha256 Lambda reports for it.
+// flushed to disk before the function that uses it is saved, with the CodeSha256 Lambda reports for it.
 
 import { createHash, randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import { unzipSync } from "fflate";
+import { fsyncDirectory, writeFlushedSync } from "../shared/durable-file.js";
 import { InvalidParameterValueError } from "./errors.js";
 import type { FunctionCodeInput } from "./types.js";
 
@@ -49,7 +50,10 @@ export function decodeZip(code: FunctionCodeInput | undefined): Uint8Array {
   return typeof zip === "string" ? Buffer.from(zip, "base64") : zip;
 }
 
-/** Writes every entry of the zip below `root`, refusing entries that would land outside it. */
+/**
+ * Writes every entry of the zip below `root`, refusing entries that would land outside it. Files and
+ * directories are flushed, so saved state never points at code a crash could lose.
+ */
 export function unpackZip(zip: Uint8Array, root: string): void {
   let files: Record<string, Uint8Array>;
   try {
@@ -60,6 +64,8 @@ export function unpackZip(zip: Uint8Array, root: string): void {
       { cause: error },
     );
   }
+  // The new directory's parents too, so the entries naming it are on disk as well.
+  const dirs = new Set<string>([root, dirname(root), dirname(dirname(root))]);
   for (const [path, data] of Object.entries(files)) {
     const target = resolve(root, path);
     if (!target.startsWith(root + sep)) {
@@ -67,12 +73,32 @@ export function unpackZip(zip: Uint8Array, root: string): void {
     }
     if (path.endsWith("/")) {
       mkdirSync(target, { recursive: true });
+      dirs.add(target);
       continue;
     }
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, data);
+    dirs.add(dirname(target));
+    writeFlushedSync(target, data);
   }
   mkdirSync(root, { recursive: true });
+  for (const dir of dirs) fsyncDirectory(dir);
+}
+
+/**
+ * Removes the code directories under `root` (`<root>/<function>/<id>/`) that no kept function uses: those of
+ * deleted functions, replaced code, and code unpacked by a change that was never saved.
+ */
+export function removeUnusedCode(root: string, used: ReadonlySet<string>): void {
+  if (!existsSync(root)) return;
+  for (const fn of readdirSync(root, { withFileTypes: true })) {
+    // node_modules holds the runtime's SDK link (runtime-sdk.ts), not a function.
+    if (!fn.isDirectory() || fn.name === "node_modules") continue;
+    const fnDir = join(root, fn.name);
+    const codeDirs = readdirSync(fnDir).map((id) => resolve(fnDir, id));
+    const unused = codeDirs.filter((dir) => !used.has(dir));
+    for (const dir of unused) rmSync(dir, { recursive: true, force: true });
+    if (unused.length === codeDirs.length) rmSync(fnDir, { recursive: true, force: true });
+  }
 }
 
 export function defaultCodeRoot(dataDir: string | undefined): { codeRoot: string; temporary: boolean } {

@@ -12,6 +12,7 @@ import type { CgroupLayout } from "./cgroup.js";
 import type { CpuLawSettings } from "./cpu-law.js";
 import { ExecutionEnvironment, type InitResult } from "./environment.js";
 import { environmentVariables } from "./environment-variables.js";
+import type { InitSlots } from "./init-slots.js";
 import type { CgroupCpuSource } from "./runtime/cpu-accounting.mjs";
 import type { FunctionRecord, FunctionSnapshot } from "./types.js";
 
@@ -23,8 +24,6 @@ export interface PoolSettings {
   idleTimeoutMs: number;
   /** The most idle environments kept; beyond it the least recently used are ended. */
   maxIdleEnvironments: number;
-  /** Environments initialising at once, across all functions. */
-  initConcurrency: number;
   cgroups: CgroupLayout | undefined;
   cpuLaw: CpuLawSettings;
 }
@@ -87,11 +86,17 @@ export class EnvironmentPool {
   private peakInitializing = 0;
   private readonly retiring = new Set<Promise<unknown>>(); // kills of retired idle environments
   private readonly reaper: NodeJS.Timeout;
+  private readonly stopWatchingSlots: () => void;
   private closed = false;
 
-  constructor(private readonly settings: PoolSettings) {
+  /** `initSlots` may be shared with other pools (one per region and account): together they keep its limit. */
+  constructor(
+    private readonly settings: PoolSettings,
+    private readonly initSlots: InitSlots,
+  ) {
     this.reaper = setInterval(() => this.reapIdle(), Math.min(1000, settings.idleTimeoutMs));
     this.reaper.unref();
+    this.stopWatchingSlots = initSlots.onRelease(() => this.startInits());
   }
 
   /** Number of live execution environments. */
@@ -163,6 +168,7 @@ export class EnvironmentPool {
   async close(settled: () => Promise<unknown>): Promise<void> {
     this.closed = true;
     clearInterval(this.reaper);
+    this.stopWatchingSlots();
     for (const waiter of this.waiters.splice(0)) {
       waiter.reject(new PoolClosedError("the environment pool is closed"));
     }
@@ -205,14 +211,14 @@ export class EnvironmentPool {
    * way (each init will serve one of them), oldest waiter first.
    */
   private startInits(): void {
-    while (!this.closed && this.initializing < this.settings.initConcurrency) {
+    while (!this.closed) {
       const covered = new Map<string, number>();
       const uncovered = this.waiters.find((w) => {
         const used = covered.get(w.key) ?? 0;
         covered.set(w.key, used + 1);
         return used >= (this.initializingByKey.get(w.key) ?? 0);
       });
-      if (!uncovered) return;
+      if (!uncovered || !this.initSlots.tryTake()) return;
       void this.initFor(uncovered);
     }
   }
@@ -222,9 +228,10 @@ export class EnvironmentPool {
     this.initializing += 1;
     this.peakInitializing = Math.max(this.peakInitializing, this.initializing);
     this.initializingByKey.set(key, (this.initializingByKey.get(key) ?? 0) + 1);
-    const pooled = this.create(waiter.record, waiter.snapshot);
+    let pooled: PooledEnvironment | undefined;
     let init: InitResult;
     try {
+      pooled = this.create(waiter.record, waiter.snapshot);
       init = await pooled.env.init();
     } catch (error) {
       init = {
@@ -237,7 +244,7 @@ export class EnvironmentPool {
     const left = (this.initializingByKey.get(key) ?? 1) - 1;
     if (left > 0) this.initializingByKey.set(key, left);
     else this.initializingByKey.delete(key);
-    if (init.ok && !this.closed) {
+    if (pooled && init.ok && !this.closed) {
       if (!this.handToWaiter(pooled, init)) {
         // Warm envs served every waiter meanwhile: this one idles and reports its init when first used.
         pooled.unreportedInit = init;
@@ -246,14 +253,23 @@ export class EnvironmentPool {
         else this.boundIdle();
       }
     } else {
-      this.pool.delete(pooled);
-      await pooled.env.kill();
+      if (pooled) {
+        this.pool.delete(pooled);
+        await pooled.env.kill();
+      }
       // Lambda reports a failed init to the invocation that met it: the first one waiting, if any.
       const index = this.waiters.findIndex((w) => w.key === key);
       const failed = index >= 0 ? this.waiters.splice(index, 1)[0] : undefined;
-      if (failed && !this.closed) failed.resolve({ pooled, init });
+      if (failed && !this.closed) {
+        if (pooled) failed.resolve({ pooled, init });
+        else
+          failed.reject(
+            new Error(`the environment could not be created: ${init.ok ? "" : init.error.errorMessage}`),
+          );
+      }
     }
-    this.startInits();
+    // Last, once this init's environment has found its waiter: every pool sharing the slots may start one now.
+    this.initSlots.release();
   }
 
   /** A new environment of the snapshot, in the pool but not yet started (initFor runs its init). */

@@ -58,6 +58,17 @@ export class UnsupportedOperationError extends LambdaApiError {
   }
 }
 
+/** A change the state store could not write: undone, and answered as the service's own failure. */
+export class StateNotWrittenError extends LambdaApiError {
+  constructor(functionName: string, cause: unknown) {
+    super(
+      "ServiceException",
+      `The change to ${functionName} could not be saved (${(cause as Error)?.message ?? String(cause)}), so it was not made: retry once the data directory is writable.`,
+      { statusCode: 500, errorType: "Service", cause },
+    );
+  }
+}
+
 /** A createLambdaService option out of range: the message names the option. */
 export class InvalidServiceOptionError extends Error {
   override readonly name = "InvalidServiceOptionError";

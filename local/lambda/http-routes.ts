@@ -67,6 +67,16 @@ const ROUTES = new Map<string, Handler>([
   ],
   ["* 2019-09-30/functions/{fn}/concurrency", json(200, getFunctionConcurrency)],
   ["GET 2017-03-31/tags/{fn}", json(200, (c) => ({ Tags: { ...c.service.getRecord(c.fn).tags } }))],
+  [
+    "POST 2017-03-31/tags/{fn}",
+    json(204, async (c) =>
+      c.service.tagResource(c.fn, (await readJson<{ Tags?: unknown }>(c.req)).Tags ?? {}),
+    ),
+  ],
+  [
+    "DELETE 2017-03-31/tags/{fn}",
+    json(204, (c) => c.service.untagResource(c.fn, c.url.searchParams.getAll("tagKeys"))),
+  ],
 ]);
 
 export async function routeLambdaApi(

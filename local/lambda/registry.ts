@@ -1,5 +1,6 @@
-// The control plane: the functions this service knows, their $LATEST, published versions and reserved
-// concurrency, and how a name and qualifier resolve to the snapshot an invocation runs.
+// The control plane: the functions this service knows, their $LATEST, published versions, reserved
+// concurrency and tags, and how a name and qualifier resolve to the snapshot an invocation runs. Every change
+// is committed to the state store before it is acknowledged; one the store cannot write is undone.
 
 import { randomUUID } from "node:crypto";
 import type { LocalIdentity } from "../shared/identity.js";
@@ -11,6 +12,7 @@ import {
   LambdaApiError,
   ResourceConflictError,
   ResourceNotFoundError,
+  StateNotWrittenError,
 } from "./errors.js";
 import {
   applyConfigurationUpdate,
@@ -26,6 +28,7 @@ import {
   isVersionNumber,
   parseFunctionName,
 } from "./names.js";
+import type { FunctionStateStore } from "./state-store.js";
 import type {
   AliasConfiguration,
   CreateFunctionInput,
@@ -46,6 +49,9 @@ export interface RegistrySettings extends LocalIdentity {
 /** Called when a function's environments (all, or one version's) must serve no further invocation. */
 export type RetireEnvironments = (functionName: string, version: string | undefined) => void;
 
+/** Where the registry reports what it cannot raise to a caller (a write after the answer went out). */
+export type Warn = (message: string) => void;
+
 export interface ResolvedFunction {
   record: FunctionRecord;
   snapshot: FunctionSnapshot;
@@ -55,11 +61,16 @@ export interface ResolvedFunction {
 export class FunctionRegistry implements FunctionLookup {
   readonly functions = new Map<string, FunctionRecord>();
 
+  /** Starts with the functions the store restored; without a store, nothing outlives the registry. */
   constructor(
     private readonly settings: RegistrySettings,
     private readonly code: CodeStore,
     private readonly retireEnvironments: RetireEnvironments,
-  ) {}
+    private readonly store: FunctionStateStore | undefined = undefined,
+    private readonly warn: Warn = console.warn,
+  ) {
+    for (const record of store?.restored() ?? []) this.functions.set(record.name, record);
+  }
 
   functionArn(name: string, qualifier?: string): string {
     return functionArn(this.settings, name, qualifier);
@@ -115,6 +126,7 @@ export class FunctionRegistry implements FunctionLookup {
     this.assertRevision(record, input.RevisionId);
     applyConfigurationUpdate(record.latest.config, input);
     this.beginUpdate(record);
+    this.commit(record);
     return structuredClone(record.latest.config);
   }
 
@@ -122,14 +134,17 @@ export class FunctionRegistry implements FunctionLookup {
     const record = this.getRecord(rawName);
     this.assertNotUpdating(record);
     this.assertRevision(record, input.RevisionId);
+    const architectures = validArchitectures(input.Architectures);
     const stored = this.code.storeZip(record.name, input);
     record.latest.codeDir = stored.codeDir;
     record.latest.config.CodeSha256 = stored.sha256;
     record.latest.config.CodeSize = stored.size;
+    if (architectures) record.latest.config.Architectures = architectures;
     this.beginUpdate(record);
     // Lambda publishes once the code update completes; locally the snapshot is taken right away.
-    if (input.Publish) return structuredClone(this.snapshotLatest(record).config);
-    return structuredClone(record.latest.config);
+    const answer = input.Publish ? this.snapshotLatest(record).config : record.latest.config;
+    this.commit(record);
+    return structuredClone(answer);
   }
 
   publishVersion(rawName: string, input: PublishVersionInput): FunctionConfiguration {
@@ -146,7 +161,9 @@ export class FunctionRegistry implements FunctionLookup {
     const last = [...record.versions.values()].at(-1);
     const candidate = publishFingerprint({ ...latest, Description: input.Description ?? latest.Description });
     if (last && publishFingerprint(last.config) === candidate) return structuredClone(last.config);
-    return structuredClone(this.snapshotLatest(record, input.Description).config);
+    const published = this.snapshotLatest(record, input.Description);
+    this.commit(record);
+    return structuredClone(published.config);
   }
 
   listVersions(rawName: string): FunctionConfiguration[] {
@@ -163,9 +180,7 @@ export class FunctionRegistry implements FunctionLookup {
       this.deleteVersion(record, qualifier);
       return;
     }
-    if (record.updateTimer) clearTimeout(record.updateTimer);
-    this.functions.delete(name);
-    this.retireEnvironments(name, undefined);
+    this.forget(record);
   }
 
   putFunctionConcurrency(rawName: string, reserved: unknown): number {
@@ -177,11 +192,43 @@ export class FunctionRegistry implements FunctionLookup {
       this.settings.accountConcurrency,
     );
     record.reservedConcurrency = valid;
+    this.commit(record);
     return valid;
   }
 
   deleteFunctionConcurrency(rawName: string): void {
-    this.getRecord(rawName).reservedConcurrency = undefined;
+    const record = this.getRecord(rawName);
+    record.reservedConcurrency = undefined;
+    this.commit(record);
+  }
+
+  /** TagResource: sets the given tags, keeping the others. */
+  tagResource(rawArn: string, tags: unknown): void {
+    const record = this.getRecord(rawArn);
+    Object.assign(record.tags, validTags(tags));
+    this.commit(record);
+  }
+
+  /** UntagResource: removes the tags with these keys (absent ones are fine, as on Lambda). */
+  untagResource(rawArn: string, keys: readonly string[]): void {
+    const record = this.getRecord(rawArn);
+    for (const key of keys) delete record.tags[key];
+    this.commit(record);
+  }
+
+  /**
+   * Writes the function's state before its change is acknowledged. When the write fails, the change is
+   * undone (the function goes back to what was last written, or away if it never was) and the caller gets
+   * a ServiceException: nothing is answered that a restart would not find.
+   */
+  commit(record: FunctionRecord): void {
+    if (!this.store) return;
+    try {
+      this.store.save(record);
+    } catch (error) {
+      this.revert(record);
+      throw new StateNotWrittenError(record.name, error);
+    }
   }
 
   /** Throws Lambda's 429 when the function or the account has no concurrency left for one more. */
@@ -208,19 +255,53 @@ export class FunctionRegistry implements FunctionLookup {
     stored: StoredCode,
   ): FunctionConfiguration {
     const config = newConfiguration(this.settings, name, input, stored);
-    this.functions.set(name, {
+    const record: FunctionRecord = {
       name,
       latest: { config, codeDir: stored.codeDir, generation: 0 },
       versions: new Map(),
       nextVersion: 1,
       aliases: new Map(),
       reservedConcurrency: undefined,
-      tags: { ...(input.Tags ?? {}) },
+      tags: validTags(input.Tags ?? {}),
       inFlight: 0,
       updateTimer: undefined,
-    });
-    if (input.Publish) return this.publishVersion(name, {});
-    return structuredClone(config);
+    };
+    this.functions.set(name, record);
+    const answer = input.Publish ? this.snapshotLatest(record).config : config;
+    this.commit(record);
+    return structuredClone(answer);
+  }
+
+  /** Removes the function: from the store first, so a failed removal leaves it whole. */
+  private forget(record: FunctionRecord): void {
+    try {
+      this.store?.remove(record.name);
+    } catch (error) {
+      throw new StateNotWrittenError(record.name, error);
+    }
+    if (record.updateTimer) clearTimeout(record.updateTimer);
+    this.functions.delete(record.name);
+    this.retireEnvironments(record.name, undefined);
+  }
+
+  /** Puts the function back as the store last wrote it; every environment of it retires. */
+  private revert(record: FunctionRecord): void {
+    if (record.updateTimer) clearTimeout(record.updateTimer);
+    record.updateTimer = undefined;
+    this.retireEnvironments(record.name, undefined);
+    const saved = this.store?.lastSaved(record.name);
+    if (!saved) {
+      this.functions.delete(record.name);
+      return;
+    }
+    // The record object stays (invocations in flight count on it); a new generation keeps the environments
+    // of the undone revision from serving the restored one.
+    record.latest = { ...saved.latest, generation: record.latest.generation + 1 };
+    record.versions = saved.versions;
+    record.nextVersion = saved.nextVersion;
+    record.aliases = saved.aliases;
+    record.reservedConcurrency = saved.reservedConcurrency;
+    record.tags = saved.tags;
   }
 
   private deleteVersion(record: FunctionRecord, qualifier: string): void {
@@ -243,6 +324,7 @@ export class FunctionRegistry implements FunctionLookup {
     }
     record.versions.delete(qualifier);
     this.retireEnvironments(record.name, qualifier);
+    this.commit(record);
   }
 
   private notFound(name: string, qualifier: string | undefined): ResourceNotFoundError {
@@ -279,6 +361,13 @@ export class FunctionRegistry implements FunctionLookup {
       record.updateTimer = undefined;
       config.LastUpdateStatus = "Successful";
       config.RevisionId = randomUUID();
+      try {
+        this.store?.save(record);
+      } catch (error) {
+        // The update itself is on disk; a start reads an unfinished one as finished, so only this
+        // RevisionId is lost if the process stops now.
+        this.warn(`local Lambda: could not record that ${record.name}'s update finished: ${String(error)}`);
+      }
     }, this.settings.updateTransitionMs);
     record.updateTimer.unref();
   }
@@ -299,4 +388,30 @@ export class FunctionRegistry implements FunctionLookup {
     record.versions.set(version, snapshot);
     return snapshot;
   }
+}
+
+/** Lambda's architectures: one of x86_64 or arm64. */
+function validArchitectures(architectures: readonly string[] | undefined): string[] | undefined {
+  if (architectures === undefined) return undefined;
+  const [only, ...more] = architectures;
+  if (more.length > 0 || (only !== "x86_64" && only !== "arm64")) {
+    throw new InvalidParameterValueError(
+      `Architectures ${JSON.stringify(architectures)} is invalid: give one of x86_64 or arm64.`,
+    );
+  }
+  return [only];
+}
+
+/** Tags as Lambda takes them: a map of string keys to string values. */
+function validTags(tags: unknown): Record<string, string> {
+  if (typeof tags !== "object" || tags === null || Array.isArray(tags)) {
+    throw new InvalidParameterValueError("Tags must be a map of tag keys to values.");
+  }
+  const entries = Object.entries(tags);
+  for (const [key, value] of entries) {
+    if (typeof value !== "string") {
+      throw new InvalidParameterValueError(`Tag ${key}: its value must be a string.`);
+    }
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
 }

@@ -1,17 +1,19 @@
 // The local Lambda service independent of HTTP: one object composing the control plane (registry, aliases,
-// code store), the pool of execution environments, and the invoke path with its logs.
+// code store, state store), the pool of execution environments, and the invoke path with its logs.
 
 import { CpuAdmission } from "./admission.js";
 import { Aliases } from "./aliases.js";
-import { type CgroupLayout, removeLiveCgroups, removeParentCgroups } from "./cgroup.js";
+import type { CgroupLayout } from "./cgroup.js";
 import { CodeStore } from "./code-store.js";
 import { type CpuLawSettings, FALLBACK_EMULATION } from "./cpu-law.js";
 import { EnvironmentPool, type PoolStats } from "./environment-pool.js";
+import { InitSlots } from "./init-slots.js";
 import { InvocationLogFiles } from "./invocation-log.js";
 import { type InvocationMeasurement, Invoker } from "./invoker.js";
 import type { FunctionName } from "./names.js";
-import { FunctionRegistry, type ResolvedFunction } from "./registry.js";
+import { FunctionRegistry, type ResolvedFunction, type Warn } from "./registry.js";
 import type { CgroupCpuSource } from "./runtime/cpu-accounting.mjs";
+import type { FunctionStateStore } from "./state-store.js";
 import type {
   AliasConfiguration,
   CreateAliasInput,
@@ -39,7 +41,7 @@ export interface ServiceSettings {
   idleTimeoutMs: number;
   /** The most idle environments kept. */
   maxIdleEnvironments: number;
-  /** Environments initialising at once. */
+  /** Environments initialising at once (the service's own slots when none are shared). */
   initConcurrency: number;
   updateTransitionMs: number;
   cgroups: CgroupLayout | undefined;
@@ -55,11 +57,23 @@ export class LambdaService {
   private readonly logs: InvocationLogFiles;
   private readonly invoker: Invoker;
 
-  constructor(readonly settings: ServiceSettings) {
-    this.admission = new CpuAdmission(settings.admissionCores);
-    this.pool = new EnvironmentPool(settings);
-    this.registry = new FunctionRegistry(settings, new CodeStore(settings.codeRoot), (name, version) =>
-      this.pool.retire(name, version),
+  /**
+   * With a state store, the service starts with the functions it restored and saves every change there. With an
+   * admission, its invocations hold CPU budget from that one, shared with other services (one per region and
+   * account); it must hand out `settings.admissionCores`. Init slots are shared the same way.
+   */
+  constructor(
+    readonly settings: ServiceSettings,
+    state: { store?: FunctionStateStore; warn?: Warn; admission?: CpuAdmission; initSlots?: InitSlots } = {},
+  ) {
+    this.admission = state.admission ?? new CpuAdmission(settings.admissionCores);
+    this.pool = new EnvironmentPool(settings, state.initSlots ?? new InitSlots(settings.initConcurrency));
+    this.registry = new FunctionRegistry(
+      settings,
+      new CodeStore(settings.codeRoot),
+      (name, version) => this.pool.retire(name, version),
+      state.store,
+      state.warn,
     );
     this.aliases = new Aliases(this.registry);
     this.logs = new InvocationLogFiles(settings.logDir);
@@ -174,6 +188,14 @@ export class LambdaService {
     this.registry.deleteFunctionConcurrency(rawName);
   }
 
+  tagResource(rawArn: string, tags: unknown): void {
+    this.registry.tagResource(rawArn, tags);
+  }
+
+  untagResource(rawArn: string, keys: readonly string[]): void {
+    this.registry.untagResource(rawArn, keys);
+  }
+
   // ---------- data plane ----------
 
   invoke(input: InvokeInput): Promise<InvokeResult> {
@@ -192,16 +214,13 @@ export class LambdaService {
 
   /**
    * Refuses new and queued invocations, waits for those under way (their environments end, so they
-   * return Lambda's "Runtime exited" error), then closes the log files and removes every cgroup.
+   * return Lambda's "Runtime exited" error), then closes the log files. The cgroups are removed by whoever
+   * made the layout (local-service.ts), which other services may share.
    */
   async close(): Promise<void> {
     this.invoker.close();
     this.registry.close();
     await this.pool.close(() => this.invoker.settled());
     await this.logs.close();
-    if (this.settings.cgroups) {
-      await removeLiveCgroups(this.settings.cgroups);
-      removeParentCgroups(this.settings.cgroups);
-    }
   }
 }

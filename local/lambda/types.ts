@@ -41,6 +41,7 @@ export interface FunctionSnapshot {
   generation: number;
 }
 
+/** A function's whole state; state-store.ts says which parts outlive the process. */
 export interface FunctionRecord {
   name: string;
   latest: FunctionSnapshot;
@@ -92,6 +93,8 @@ export interface UpdateConfigurationInput {
 export interface UpdateCodeInput extends FunctionCodeInput {
   Publish?: boolean;
   RevisionId?: string;
+  /** Lambda changes a function's architecture only with its code. */
+  Architectures?: string[];
 }
 
 export interface PublishVersionInput {

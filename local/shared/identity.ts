@@ -1,5 +1,6 @@
-// The local cloud's one identity: its region, account and dummy credentials, and ARNs shaped exactly like
-// AWS's for them. Every local service and every caller of the local cloud takes these from here.
+// The local cloud's identities: its own region, account and dummy credentials, access keys that name another
+// account, and ARNs shaped exactly like AWS's. Every local service and every caller of the local cloud takes
+// these from here.
 
 export const LOCAL_REGION = "us-east-1";
 export const LOCAL_ACCOUNT_ID = "000000000000";
@@ -60,4 +61,47 @@ export function arnResourceName(arn: string, resourceType: string): string | und
   const [type, name, ...rest] = parsed.resource.split(":");
   if (type !== resourceType || name === undefined || name === "" || rest.length > 0) return undefined;
   return name;
+}
+
+export function isAccountId(text: string): boolean {
+  return /^\d{12}$/.test(text);
+}
+
+/** AWS's region names: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-7`, … */
+export function isRegionName(text: string): boolean {
+  return /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(text);
+}
+
+// Access keys that name their account. AWS encodes the account in an access key id too, so a service can tell
+// whose key it is without a lookup; locally it is spelled out: `ASIA` + the 12 digits + 4 characters, 20 in all
+// as on AWS. Any other key id ("local", say) belongs to the local account.
+const ACCOUNT_ACCESS_KEY = /^A[SK]IA(\d{12})[A-Z0-9]{4}$/;
+
+/** An access key id the local cloud reads as belonging to `accountId`; `suffix` is 4 of [A-Z0-9]. */
+export function accessKeyIdForAccount(accountId: string, suffix = "LOCL"): string {
+  const accessKeyId = `ASIA${accountId}${suffix}`;
+  if (!ACCOUNT_ACCESS_KEY.test(accessKeyId)) {
+    throw new Error(
+      `No access key id for account ${accountId} with suffix ${suffix}: 12 digits and 4 of [A-Z0-9]`,
+    );
+  }
+  return accessKeyId;
+}
+
+/** The account an access key id names (see accessKeyIdForAccount), or undefined for any other key id. */
+export function accountOfAccessKeyId(accessKeyId: string): string | undefined {
+  return ACCOUNT_ACCESS_KEY.exec(accessKeyId)?.[1];
+}
+
+/** Dummy credentials that reach `accountId` on the local cloud: LOCAL_CREDENTIALS for the local account. */
+export function credentialsForAccount(accountId: string): { accessKeyId: string; secretAccessKey: string } {
+  if (accountId === LOCAL_ACCOUNT_ID) return LOCAL_CREDENTIALS;
+  return {
+    accessKeyId: accessKeyIdForAccount(accountId),
+    secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
+  };
+}
+
+export function sameIdentity(a: LocalIdentity, b: LocalIdentity): boolean {
+  return a.region === b.region && a.accountId === b.accountId;
 }

@@ -1,5 +1,6 @@
-// Which AWS service a request is meant for, read from its SigV4 credential scope.
+// Which AWS service, region and account a request is meant for, read from its SigV4 credential scope.
 import type { IncomingMessage } from "node:http";
+import { accountOfAccessKeyId, DEFAULT_IDENTITY, type LocalIdentity } from "./identity.js";
 
 export interface CredentialScope {
   accessKeyId: string;
@@ -41,4 +42,17 @@ export function serviceFromTarget(target: string | string[] | undefined): string
   if (typeof target !== "string") return undefined;
   const prefix = target.split(".")[0] ?? "";
   return TARGET_PREFIXES[prefix];
+}
+
+/**
+ * The region and account a signed request reaches: the region of its credential scope, the account its access
+ * key id names (accountOfAccessKeyId); what it does not say comes from `fallback`.
+ */
+export function requestIdentity(
+  req: IncomingMessage,
+  fallback: LocalIdentity = DEFAULT_IDENTITY,
+): LocalIdentity {
+  const scope = requestCredentialScope(req);
+  if (scope === undefined) return fallback;
+  return { region: scope.region, accountId: accountOfAccessKeyId(scope.accessKeyId) ?? fallback.accountId };
 }

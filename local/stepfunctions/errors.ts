@@ -41,6 +41,16 @@ export class InvalidExecutionInputError extends LocalServiceError {
   }
 }
 
+export class ExecutionInputTooLargeError extends LocalServiceError {
+  constructor(bytes: number, limit: number) {
+    super(
+      "InvalidExecutionInput",
+      `Invalid execution input: ${bytes} bytes is over Step Functions' limit of ${limit} bytes (256 KiB) of UTF-8. ` +
+        "Pass a reference to the data (an S3 key, an item's id) instead of the data itself",
+    );
+  }
+}
+
 export class InvalidArnError extends LocalServiceError {
   constructor(field: string, value: unknown) {
     super("InvalidArn", `Invalid Arn in ${field}: ${JSON.stringify(value)}`);

@@ -2,6 +2,7 @@
 // (`X-Amz-Target: AWSStepFunctions.<Operation>`, `application/x-amz-json-1.0`).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import type { BusEvent } from "../events/event.js";
 import { internalFailure, LocalServiceError } from "../shared/errors.js";
 import { AMZ_JSON_1_0, parseJsonObject, readBody, sendAwsJsonError, sendJson } from "../shared/http.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../shared/identity.js";
@@ -21,6 +22,8 @@ export interface StepFunctionsServiceOptions {
   lambdaEndpoint?: string;
   /** @default "us-east-1" */
   region?: string;
+  /** Receives each execution's "Step Functions Execution Status Change" events (the local events bus). */
+  onStatusChange?: (event: BusEvent) => void;
 }
 
 export interface StepFunctionsService extends LocalService {
@@ -72,6 +75,7 @@ export function createStepFunctionsService(options: StepFunctionsServiceOptions 
   const state = new StepFunctionsState({
     lambdaClient,
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.onStatusChange !== undefined ? { onStatusChange: options.onStatusChange } : {}),
   });
 
   const operations: Record<string, (input: Record<string, unknown>) => object> = {

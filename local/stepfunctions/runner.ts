@@ -9,7 +9,8 @@ import {
   type StateMachineDefinition,
   type StateMachineOptions,
 } from "aws-local-stepfunctions";
-import { InvalidDefinitionError, InvalidExecutionInputError } from "./errors.js";
+import { avoidLibraryQuirks } from "./definition-quirks.js";
+import { ExecutionInputTooLargeError, InvalidDefinitionError, InvalidExecutionInputError } from "./errors.js";
 import { lambdaTaskHandlers } from "./lambda-bridge.js";
 
 /** JSON as the library takes and gives it (its type is not exported by name). */
@@ -61,7 +62,7 @@ export function compileDefinition(text: unknown): CompiledDefinition {
   }
   // The cast hands the object to the library's own validator: its constructor checks the whole document
   // against the States Language and throws on any other shape, which becomes the InvalidDefinition below.
-  const definition = parsed as StateMachineDefinition;
+  const definition = avoidLibraryQuirks(parsed as StateMachineDefinition);
   try {
     return { text, definition, machine: new StateMachine(definition, MACHINE_OPTIONS) };
   } catch (error) {
@@ -69,10 +70,16 @@ export function compileDefinition(text: unknown): CompiledDefinition {
   }
 }
 
+/** Step Functions' limit on an execution's input, in bytes of UTF-8 (256 KiB). */
+export const MAX_EXECUTION_INPUT_BYTES = 262_144;
+
 /** The execution input as text and as the JSON it must hold; `{}` when none is given, as on AWS. */
 export function executionInput(input: unknown): { text: string; value: JsonValue } {
   const text = input === undefined ? "{}" : input;
   if (typeof text !== "string") throw new InvalidExecutionInputError("input must be a string");
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_EXECUTION_INPUT_BYTES)
+    throw new ExecutionInputTooLargeError(bytes, MAX_EXECUTION_INPUT_BYTES);
   try {
     return { text, value: JSON.parse(text) };
   } catch (error) {
@@ -89,6 +96,7 @@ export function startRun(
 ): Run {
   return compiled.machine.run(input, {
     context: {
+      // The library adds Execution.Input (the input as given) and StartTime itself.
       Execution: { Id: identity.executionArn, Name: identity.executionName },
       StateMachine: { Id: identity.stateMachineArn, Name: identity.stateMachineName },
     },

@@ -1,7 +1,9 @@
 // The Step Functions state: state machines and their executions, run on aws-local-stepfunctions.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
+import type { BusEvent } from "../events/event.js";
+import { replaceFileSync } from "../shared/durable-file.js";
 import {
   arnResourceName,
   DEFAULT_IDENTITY,
@@ -27,6 +29,7 @@ import {
   runOutcome,
   startRun,
 } from "./runner.js";
+import { executionStatusChangeEvent } from "./status-events.js";
 
 export type ExecutionStatus = "RUNNING" | RunOutcome["status"];
 
@@ -63,6 +66,8 @@ export interface StepFunctionsOptions {
   identity?: LocalIdentity;
   /** The client Lambda tasks are invoked with (its endpoint is the local cloud's). */
   lambdaClient: LambdaClient;
+  /** Receives an execution's "Step Functions Execution Status Change" event each time its status changes. */
+  onStatusChange?: (event: BusEvent) => void;
 }
 
 const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
@@ -208,19 +213,27 @@ export class StepFunctionsState {
       taskResources: collectTaskStates(compiled.definition.States),
     });
     record.done = this.settle(record, run, consumeEvents);
+    this.announce(record);
     return record;
+  }
+
+  /** Sends the execution's status, as Step Functions sends it to EventBridge. */
+  private announce(record: ExecutionRecord): void {
+    this.options.onStatusChange?.(executionStatusChangeEvent(record, this.identity));
   }
 
   /** Records how the run ended, once its events are in, and writes the result. */
   private async settle(record: ExecutionRecord, run: Run, consumeEvents: Promise<void>): Promise<void> {
     const outcome = await runOutcome(run);
-    // A stopped execution keeps the status, error and cause StopExecution gave it.
-    if (record.status === "RUNNING") Object.assign(record, outcome);
+    // A stopped execution keeps the status, error and cause StopExecution gave it (and announced).
+    const endedHere = record.status === "RUNNING";
+    if (endedHere) Object.assign(record, outcome);
     // The library closes its event stream on success and failure; an abort may leave it open.
     await Promise.race([consumeEvents, new Promise((resolve) => setTimeout(resolve, 50))]);
     record.stopDate ??= new Date();
     delete record.abort;
     this.writeResult(record);
+    if (endedHere) this.announce(record);
   }
 
   stopExecution(arn: unknown, error?: unknown, cause?: unknown): ExecutionRecord {
@@ -242,6 +255,7 @@ export class StepFunctionsState {
         },
       });
       execution.abort?.();
+      this.announce(execution);
     }
     return execution;
   }
@@ -251,7 +265,8 @@ export class StepFunctionsState {
     const dir = join(this.options.dataDir, "executions");
     mkdirSync(dir, { recursive: true });
     const { events: _events, done: _done, abort: _abort, ...result } = record;
-    writeFileSync(join(dir, `${record.name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    // Replaced whole or not at all, so a kill -9 mid-write never leaves half a result to read.
+    replaceFileSync(join(dir, `${record.name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   }
 
   /** Aborts every running execution and waits for all to settle. */

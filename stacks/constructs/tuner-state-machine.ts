@@ -1,13 +1,17 @@
-// The tuning workflow: Initializer → Map(Executor) → Analyzer → Optimizer, and a cleanup path from every state.
+// The tuning workflow: ReadInput → Initializer → rounds of Round (Map of Executor) → Analyzer → AnotherRound?
+// → Optimizer, and a cleanup path from every working state.
 import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import {
+  Choice,
+  Condition,
   DefinitionBody,
   Fail,
   JsonPath,
   LogLevel,
   Map as MapState,
+  Pass,
   StateMachine,
   StateMachineType,
   Succeed,
@@ -27,6 +31,11 @@ export const RETRYABLE_ERRORS = [
 ];
 
 export interface TunerStateMachineProps {
+  /**
+   * The state machine's name, fixed so that its executions' ARNs are known before it exists (the tuner's
+   * functions may describe them). @default a name CloudFormation generates
+   */
+  stateMachineName?: string;
   initializer: IFunction;
   executor: IFunction;
   analyzer: IFunction;
@@ -72,43 +81,60 @@ export class TunerStateMachine extends Construct {
     }).next(failed);
     const catchAll = { resultPath: "$.error" };
 
+    // Any JSON may start an execution. The working states need an object to add their results to (ResultPath),
+    // so the first state puts the input, whatever it is, under one key; the Initializer validates it. The
+    // context object's copy is read because `$` of a `null` input is no value to some interpreters.
+    const readInput = new Pass(this, "ReadInput", {
+      parameters: { input: JsonPath.objectAt("$$.Execution.Input") },
+    });
+    // The initializer's result is the whole state from then on: the run's context and the first round's plan.
+    // That is a Task's default ResultPath ("$"), so none is set. The execution's ARN goes into the lock, so a
+    // next run can ask whether this one still runs.
     const initializer = invoke("Initializer", props.initializer, {
-      payload: TaskInput.fromObject({ input: JsonPath.entirePayload, runId }),
-      resultPath: "$.tuning",
+      payload: TaskInput.fromObject({
+        input: JsonPath.objectAt("$.input"),
+        runId,
+        executionArn: JsonPath.stringAt("$$.Execution.Id"),
+      }),
     });
     const executor = invoke("Executor", props.executor, {});
-    const powerValues = new MapState(this, "PowerValues", {
-      itemsPath: "$.tuning.executorTasks",
+    // One round: each power still measured gets a slice of invocations, all powers side by side.
+    const round = new MapState(this, "Round", {
+      itemsPath: "$.sampling.tasks",
       maxConcurrency: props.maxConcurrency ?? 0,
-      resultPath: "$.measurements",
+      resultPath: "$.round",
     }).itemProcessor(executor);
+    // Merges the round, then plans the next one or finishes with the analysis (sampling.done).
     const analyzer = invoke("Analyzer", props.analyzer, {
       payload: TaskInput.fromObject({
         tuning: JsonPath.objectAt("$.tuning"),
-        measurements: JsonPath.listAt("$.measurements"),
+        sampling: JsonPath.objectAt("$.sampling"),
+        round: JsonPath.listAt("$.round"),
       }),
-      resultPath: "$.analysis",
+      resultPath: "$.sampling",
     });
     const optimizer = invoke("Optimizer", props.optimizer, {
       payload: TaskInput.fromObject({
         mode: "finish",
         tuning: JsonPath.objectAt("$.tuning"),
-        analysis: JsonPath.objectAt("$.analysis"),
+        analysis: JsonPath.objectAt("$.sampling.analysis"),
       }),
     });
-    for (const state of [initializer, powerValues, analyzer, optimizer]) state.addCatch(cleanup, catchAll);
+    for (const state of [initializer, round, analyzer, optimizer]) state.addCatch(cleanup, catchAll);
 
-    const definition = initializer
-      .next(powerValues)
-      .next(analyzer)
-      .next(optimizer)
-      .next(new Succeed(this, "TuningDone"));
+    // Plain JSONPath and a Choice loop: no variables (Assign) or JSONata, so the same definition runs on
+    // aws-local-stepfunctions as on AWS.
+    const anotherRound = new Choice(this, "AnotherRound")
+      .when(Condition.booleanEquals("$.sampling.done", false), round)
+      .otherwise(optimizer.next(new Succeed(this, "TuningDone")));
+    const definition = readInput.next(initializer).next(round).next(analyzer).next(anotherRound);
 
     const logGroup = new LogGroup(this, "Logs", {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy,
     });
     this.stateMachine = new StateMachine(this, "StateMachine", {
+      ...(props.stateMachineName ? { stateMachineName: props.stateMachineName } : {}),
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition),
       timeout: props.timeout ?? Duration.hours(2),

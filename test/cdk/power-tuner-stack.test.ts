@@ -35,6 +35,9 @@ interface AslState {
   Retry?: { ErrorEquals: string[]; BackoffRate?: number; MaxAttempts?: number }[];
   ItemsPath?: string;
   ItemProcessor?: { StartAt: string; States: Record<string, AslState> };
+  ResultPath?: string | null;
+  Choices?: { Variable?: string; BooleanEquals?: boolean; Next: string }[];
+  Default?: string;
   Next?: string;
   ErrorPath?: string;
   CausePath?: string;
@@ -60,26 +63,45 @@ const asl = definition();
 const taskStates = Object.entries(asl.States).filter(([, s]) => s.Type === "Task");
 
 describe("PowerTunerStack state machine", () => {
-  it("starts with the initializer, maps the executor over the power values, then analyzer and optimizer", () => {
-    expect(asl.StartAt).toBe("Initializer");
-    expect(asl.States.Initializer?.Next).toBe("PowerValues");
-    const map = asl.States.PowerValues;
-    expect(map?.Type).toBe("Map");
-    expect(map?.ItemsPath).toBe("$.tuning.executorTasks");
+  it("reads the input, runs the initializer, then loops: a Round maps the executor, the Analyzer decides, AnotherRound?", () => {
+    expect(asl.StartAt).toBe("ReadInput");
+    expect(asl.States.ReadInput?.Next).toBe("Initializer");
+    // The initializer's result ({tuning, sampling}) is the whole state from then on: the default ResultPath.
+    expect(asl.States.Initializer?.Next).toBe("Round");
+    expect(asl.States.Initializer).not.toHaveProperty("ResultPath");
+    const map = asl.States.Round;
+    expect(map).toMatchObject({ Type: "Map", ItemsPath: "$.sampling.tasks", ResultPath: "$.round" });
     expect(map?.ItemProcessor?.StartAt).toBe("Executor");
     expect(map?.ItemProcessor?.States.Executor?.Type).toBe("Task");
     expect(map?.Next).toBe("Analyzer");
-    expect(asl.States.Analyzer?.Next).toBe("Optimizer");
-    expect(asl.States.Optimizer?.Next).toBe("TuningDone");
+    expect(asl.States.Analyzer).toMatchObject({
+      ResultPath: "$.sampling",
+      Next: "AnotherRound",
+      Parameters: { "tuning.$": "$.tuning", "sampling.$": "$.sampling", "round.$": "$.round" },
+    });
+    expect(asl.States.AnotherRound).toMatchObject({
+      Type: "Choice",
+      Choices: [{ Variable: "$.sampling.done", BooleanEquals: false, Next: "Round" }],
+      Default: "Optimizer",
+    });
+    expect(asl.States.Optimizer).toMatchObject({
+      Next: "TuningDone",
+      Parameters: { mode: "finish", "tuning.$": "$.tuning", "analysis.$": "$.sampling.analysis" },
+    });
+  });
+
+  it("uses plain JSONPath only: no variables or JSONata, which the local runner ignores", () => {
+    const text = JSON.stringify(asl);
+    expect(text).not.toMatch(/"Assign"|"QueryLanguage"|"Arguments"|"Output"|\{%/);
   });
 
   it("invokes each function by its ARN (the Resource is the function, not the SDK integration)", () => {
     for (const [, state] of taskStates) expect(state.Resource).toMatch(/^arn:aws:lambda:/);
-    expect(asl.States.PowerValues?.ItemProcessor?.States.Executor?.Resource).toMatch(/^arn:aws:lambda:/);
+    expect(asl.States.Round?.ItemProcessor?.States.Executor?.Resource).toMatch(/^arn:aws:lambda:/);
   });
 
   it("routes every failure of every working state to Cleanup, then fails with the original error", () => {
-    for (const name of ["Initializer", "PowerValues", "Analyzer", "Optimizer"]) {
+    for (const name of ["Initializer", "Round", "Analyzer", "Optimizer"]) {
       expect(asl.States[name]?.Catch).toEqual([
         { ErrorEquals: ["States.ALL"], Next: "Cleanup", ResultPath: "$.error" },
       ]);
@@ -90,8 +112,13 @@ describe("PowerTunerStack state machine", () => {
       "state.$": "$",
       "runId.$": "$$.Execution.Name",
     });
-    // The run's id is the execution's name, so Cleanup can find a lock an Initializer took before dying.
-    expect(asl.States.Initializer?.Parameters).toEqual({ "input.$": "$", "runId.$": "$$.Execution.Name" });
+    // The run's id is the execution's name, so Cleanup can find a lock an Initializer took before dying; the
+    // execution's ARN goes into the lock, so a next run can ask whether this one still runs.
+    expect(asl.States.Initializer?.Parameters).toEqual({
+      "input.$": "$.input",
+      "runId.$": "$$.Execution.Name",
+      "executionArn.$": "$$.Execution.Id",
+    });
     expect(asl.States.TuningFailed).toMatchObject({
       Type: "Fail",
       ErrorPath: "$.error.Error",
@@ -99,8 +126,19 @@ describe("PowerTunerStack state machine", () => {
     });
   });
 
+  it("first puts any JSON input under one key, so no input can fail before the Initializer names the problem", () => {
+    // `$$.Execution.Input` rather than `$`: an array, a string, a number or null has no field to add results
+    // to, and the working states' ResultPath (and their Catch's) needs one.
+    expect(asl.States.ReadInput).toEqual({
+      Type: "Pass",
+      Parameters: { "input.$": "$$.Execution.Input" },
+      Next: "Initializer",
+    });
+    expect(asl.States.ReadInput?.Catch).toBeUndefined();
+  });
+
   it("retries throttling and update-in-progress with backoff on every task", () => {
-    const tasks = [...taskStates.map(([, s]) => s), asl.States.PowerValues?.ItemProcessor?.States.Executor];
+    const tasks = [...taskStates.map(([, s]) => s), asl.States.Round?.ItemProcessor?.States.Executor];
     for (const state of tasks) {
       const retry = state?.Retry?.[0];
       expect(retry?.ErrorEquals).toEqual(
@@ -118,6 +156,7 @@ describe("PowerTunerStack state machine", () => {
 
   it("is a standard workflow with logging and tracing", () => {
     template.hasResourceProperties("AWS::StepFunctions::StateMachine", {
+      StateMachineName: `${STACKS.tuner}-Tuning`,
       StateMachineType: "STANDARD",
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ Level: "ALL", IncludeExecutionData: false }),
@@ -131,7 +170,9 @@ describe("PowerTunerStack resources", () => {
       ScheduleExpression: "rate(7 days)",
       State: "ENABLED",
     });
-    const [rule] = Object.values(template.findResources("AWS::Events::Rule"));
+    const [rule] = Object.values(
+      template.findResources("AWS::Events::Rule", { Properties: { ScheduleExpression: "rate(7 days)" } }),
+    );
     const target = (rule as { Properties: { Targets: { Input: unknown }[] } }).Properties.Targets[0];
     // The input is a Fn::Join of literal JSON and the CRUD stack's imports: put stand-in values in and parse it.
     const join = (target?.Input as { "Fn::Join": [string, unknown[]] } | undefined)?.["Fn::Join"][1] ?? [];
@@ -167,7 +208,7 @@ describe("PowerTunerStack resources", () => {
         defaultTargetTable: c.table,
       }),
     );
-    t.hasResourceProperties("AWS::Events::Rule", { State: "DISABLED" });
+    t.hasResourceProperties("AWS::Events::Rule", { ScheduleExpression: "rate(7 days)", State: "DISABLED" });
   });
 
   it("has four arm64 functions tagged exempt from CPU admission, and a TuningHistory table with TTL", () => {
@@ -211,6 +252,88 @@ describe("PowerTunerStack resources", () => {
     for (const s of policies) {
       if (JSON.stringify(s.Resource) === '"*"') expect(s.Action).toBe("cloudwatch:PutMetricData");
     }
+  });
+
+  it("undoes a stopped or timed-out run at once: a rule on this state machine's executions invokes the optimizer's cleanup", () => {
+    const logicalId = (type: string, path: string) =>
+      Object.entries(template.findResources(type)).find(([id]) => id.startsWith(path))?.[0] ?? "";
+    const stateMachine = logicalId("AWS::StepFunctions::StateMachine", "TunerStateMachine");
+    const optimizer = logicalId("AWS::Lambda::Function", "OptimizerFunction");
+    const rules = template.findResources("AWS::Events::Rule", {
+      Properties: { EventPattern: Match.anyValue() },
+    });
+    expect(Object.keys(rules)).toHaveLength(1);
+    const [ruleId, rule] = Object.entries(rules)[0] as [string, { Properties: Record<string, unknown> }];
+    expect(rule.Properties.State).toBe("ENABLED");
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ["aws.states"],
+      "detail-type": ["Step Functions Execution Status Change"],
+      detail: { stateMachineArn: [{ Ref: stateMachine }], status: ["ABORTED", "TIMED_OUT"] },
+    });
+    const targets = rule.Properties.Targets as Record<string, unknown>[];
+    expect(targets).toHaveLength(1);
+    expect(targets[0]).toMatchObject({
+      Arn: { "Fn::GetAtt": [optimizer, "Arn"] },
+      RetryPolicy: { MaximumRetryAttempts: 2 },
+    });
+    // The execution's name (the run's id) and ARN, filled in by EventBridge's input transformer.
+    const transformer = targets[0]?.InputTransformer as { InputPathsMap: object; InputTemplate: string };
+    expect(transformer.InputPathsMap).toEqual({
+      "detail-name": "$.detail.name",
+      "detail-executionArn": "$.detail.executionArn",
+      "detail-status": "$.detail.status",
+    });
+    expect(transformer.InputTemplate).toBe(
+      '{"mode":"cleanup","runId":<detail-name>,"executionArn":<detail-executionArn>,"status":<detail-status>}',
+    );
+    // Only this rule may invoke the optimizer through EventBridge.
+    const permissions = Object.values(
+      template.findResources("AWS::Lambda::Permission", {
+        Properties: { Principal: "events.amazonaws.com" },
+      }),
+    ) as { Properties: Record<string, unknown> }[];
+    expect(permissions.map((p) => p.Properties)).toEqual([
+      {
+        Action: "lambda:InvokeFunction",
+        FunctionName: { "Fn::GetAtt": [optimizer, "Arn"] },
+        Principal: "events.amazonaws.com",
+        SourceArn: { "Fn::GetAtt": [ruleId, "Arn"] },
+      },
+    ]);
+  });
+
+  it("lets the initializer and the optimizer describe this state machine's executions, and nothing else of Step Functions", () => {
+    const roles = template.findResources("AWS::IAM::Role");
+    const statementsOf = (prefix: string) =>
+      Object.entries(roles)
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(
+          ([, r]) =>
+            (
+              (r as { Properties: { Policies?: { PolicyDocument: { Statement: unknown[] } }[] } }).Properties
+                .Policies ?? []
+            ).flatMap((p) => p.PolicyDocument.Statement) as {
+              Action: string | string[];
+              Resource: unknown;
+            }[],
+        )
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith("states:")));
+    const executions = {
+      "Fn::Join": [
+        "",
+        [
+          "arn:",
+          { Ref: "AWS::Partition" },
+          `:states:us-east-1:000000000000:execution:${STACKS.tuner}-Tuning:*`,
+        ],
+      ],
+    };
+    for (const role of ["InitializerRole", "OptimizerRole"]) {
+      expect(statementsOf(role)).toEqual([
+        { Action: "states:DescribeExecution", Effect: "Allow", Resource: executions },
+      ]);
+    }
+    for (const role of ["ExecutorRole", "AnalyzerRole"]) expect(statementsOf(role)).toEqual([]);
   });
 
   it("outputs the state machine ARN and the history table name", () => {
@@ -257,10 +380,16 @@ describe("PowerTunerStack resources", () => {
   });
 
   it("does not accept a wildcard on some other function", () => {
-    const [targets, , stateMachine] = ACCEPTED_WILDCARD_FINDINGS;
+    const [targets, executions, , stateMachine] = ACCEPTED_WILDCARD_FINDINGS;
     expect(stateMachine?.resource.test("<ExecutorFunction90B119DB.Arn>:*")).toBe(true);
     expect(stateMachine?.resource.test("<SomeOtherFunctionABCDEF12.Arn>:*")).toBe(false);
     expect(targets?.construct.test(`${STACKS.tuner}/Analyzer/Role/Resource`)).toBe(false);
     expect(targets?.resource.test("*")).toBe(false);
+    // The executions' wildcard is accepted for this stack's state machine only, and not as a function's.
+    const ours = "arn:<AWS::Partition>:states:us-east-1:000000000000:execution:PowerTuner-Tuning:*";
+    expect(executions?.resource.test(ours)).toBe(true);
+    expect(targets?.resource.test(ours)).toBe(false);
+    expect(executions?.resource.test("arn:aws:states:us-east-1:000000000000:execution:*")).toBe(false);
+    expect(executions?.resource.test("arn:aws:states:us-east-1:000000000000:execution:Other:*")).toBe(false);
   });
 });

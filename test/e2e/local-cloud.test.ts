@@ -12,13 +12,24 @@ import {
   ListAliasesCommand,
   ListVersionsByFunctionCommand,
 } from "@aws-sdk/client-lambda";
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SFNClient,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireInterruptedRuns } from "../../cli/demo-steps.js";
 import { type DeployedOutputs, stackOutput } from "../../contract/index.js";
-import { costPerInvocation, pricesForRegion, type TuningOutput } from "../../functions/tuner/core/index.js";
+import {
+  costPerInvocation,
+  pricesForRegion,
+  spreadPayloads,
+  type TuningOutput,
+} from "../../functions/tuner/core/index.js";
 import { bootLocalCloudWithApp, type LocalCloud } from "../../local/cloud.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { bootstrapChildren } from "../support/processes.js";
@@ -74,6 +85,37 @@ async function runTuning(input: Record<string, unknown>) {
     if (execution.status !== "RUNNING") return execution;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/** How many times the execution entered the state `name`. */
+const entered = (events: HistoryEvent[], name: string) =>
+  events.filter((e) => e.type?.endsWith("StateEntered") && e.stateEnteredEventDetails?.name === name).length;
+
+async function createFixtureFunction(name: string, fixture: string, memoryMb: number) {
+  const code = readFileSync(join(import.meta.dirname, `../fixtures/functions/${fixture}/index.mjs`));
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: "nodejs22.x",
+      Role: `arn:aws:iam::000000000000:role/${name}`,
+      Handler: "index.handler",
+      MemorySize: memoryMb,
+      Timeout: 30,
+      Code: { ZipFile: zipSync({ "index.mjs": code }) },
+    }),
+  );
+  return `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 }
 
 function powertune(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -242,6 +284,80 @@ describe("a tuning run through the synthesized state machine", () => {
   });
 });
 
+describe("an adaptive tuning run: the state machine's round loop", () => {
+  const powers = [128, 512, 1024];
+  let output: TuningOutput;
+  let events: HistoryEvent[];
+
+  beforeAll(async () => {
+    const execution = await runTuning({
+      lambdaARN: crudArn,
+      num: "auto",
+      maxInvocations: 30,
+      powerValues: powers,
+      payload: {
+        httpMethod: "GET",
+        resource: "/items",
+        path: "/items",
+        queryStringParameters: { limit: "5" },
+      },
+      strategy: "balanced",
+      includeOutputResults: true,
+    });
+    expect(execution.status, execution.cause).toBe("SUCCEEDED");
+    output = JSON.parse(execution.output ?? "{}");
+    events = await historyOf(execution.executionArn ?? "");
+  }, 300_000);
+
+  it("loops Round → Analyzer → AnotherRound at least twice, then the optimizer", () => {
+    const rounds = entered(events, "Round");
+    expect(rounds).toBeGreaterThanOrEqual(2);
+    expect(rounds).toBeLessThanOrEqual(3);
+    expect(entered(events, "Analyzer")).toBe(rounds);
+    expect(entered(events, "AnotherRound")).toBe(rounds);
+    expect(entered(events, "Optimizer")).toBe(1);
+    expect(output.sampling).toMatchObject({ mode: "auto", rounds, maxInvocations: 30 });
+  });
+
+  it("reports the tie, the invocations each power got and why it stopped", () => {
+    const r = output.recommendation;
+    expect(r.equivalentPowers).toContain(output.power);
+    expect(output.power).toBe(Math.min(...r.equivalentPowers));
+    expect(r.pValues.map((p) => p.power)).toEqual(powers);
+    expect(["separated", "max-invocations"]).toContain(output.sampling.stop);
+    for (const { power, count } of output.sampling.invocations) {
+      expect(count, `${power} MB`).toBeGreaterThanOrEqual(10);
+      expect(count, `${power} MB`).toBeLessThanOrEqual(30);
+      expect(output.stats?.find((s) => s.power === power)?.invocations).toBe(count);
+    }
+  });
+
+  it("leaves no aliases or versions behind and the original memory in place", async () => {
+    await expectNoTunerLeftovers(crudArn, 128);
+  });
+});
+
+describe("a tuning run whose second round fails", () => {
+  it("fails with the executor's error after a round succeeded, and still cleans up everything", async () => {
+    // Nineteen light invocations and one that throws: interleaved, the failing one falls in round 2.
+    const payload = [
+      { payload: { rounds: 5 }, weight: 19 },
+      { payload: { fail: true }, weight: 1 },
+    ];
+    const failingAt = spreadPayloads(payload, 20).findIndex((p) => (p as { fail?: boolean }).fail);
+    expect(failingAt).toBeGreaterThanOrEqual(10);
+    const functionArn = await createFixtureFunction("fails-in-round-two", "tuning-target", 320);
+    const execution = await runTuning({ lambdaARN: functionArn, num: 20, powerValues: [128, 256], payload });
+    expect(execution.status).toBe("FAILED");
+    expect(execution.error).toBe("PowerValueFailedError");
+    expect(execution.cause).toContain("RequestedFailureError");
+    const events = await historyOf(execution.executionArn ?? "");
+    expect(entered(events, "Round")).toBe(2);
+    expect(entered(events, "Cleanup")).toBe(1);
+    await expectNoTunerLeftovers("fails-in-round-two", 320);
+  }, 180_000);
+});
+
 describe("a tuning run whose target always throws", () => {
   it("fails, names the cause, and still restores memory and removes every alias and version", async () => {
     const code = readFileSync(join(import.meta.dirname, "../fixtures/functions/always-throws/index.mjs"));
@@ -346,11 +462,25 @@ describe("manual approval", () => {
     const output = await manualRun([256, 512]);
     expect(output.recommendation.applied).toBe("pending");
     expect(await memory()).toBe(128);
-    const approved = await powertune("approve", crudArn, "--endpoint", cloud.endpoint);
+    const reports = join(scratch, "reports");
+    const approved = await powertune(
+      "approve",
+      crudArn,
+      "--endpoint",
+      cloud.endpoint,
+      "--reports-dir",
+      reports,
+    );
     expect(approved.status, approved.stderr).toBe(0);
     expect(approved.stdout).toContain(`now has ${output.recommendation.winnerPower} MB`);
     expect(await memory()).toBe(output.recommendation.winnerPower);
-    const again = await powertune("approve", crudArn, "--endpoint", cloud.endpoint);
+    // The change is on record: before → after, decided by `powertune approve`.
+    const folder = readdirSync(join(reports, "history")).find((name) => name.includes("-approve-"));
+    const summary = readFileSync(join(reports, "history", folder ?? "", "memory-summary.md"), "utf8");
+    expect(summary).toContain(`**128 MB → ${output.recommendation.winnerPower} MB**`);
+    expect(summary).toContain("decided by: `powertune approve`");
+    expect(readFileSync(join(reports, "index.html"), "utf8")).toContain(`${folder}/memory-summary.md`);
+    const again = await powertune("approve", crudArn, "--endpoint", cloud.endpoint, "--no-report");
     expect(again.status).toBe(2);
     expect(again.stderr).toContain("no pending recommendation");
   }, 120_000);
@@ -372,7 +502,7 @@ describe("redeploy", () => {
     expect(tuned).not.toBe(128);
     await dispatch("create", { Item: { id: "survives-redeploy" } });
     const result = await cloud.deploy({ cdkOutDir: join(scratch, "cdk.out"), skipSynth: true });
-    expect(result.applied.functions.updated).toBeGreaterThan(0);
+    expect(result.applied.functions.unchanged).toBe(result.plan.functions.length);
     expect(result.applied.tables.kept).toBeGreaterThan(0);
     expect(await dispatch("read", { Key: { id: "survives-redeploy" } })).toEqual({
       status: 200,

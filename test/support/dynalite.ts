@@ -3,7 +3,7 @@
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
 // dynalite ships no type declarations; this is the slice of its API the helper uses.
 type DynaliteFactory = (options: {
@@ -45,7 +45,11 @@ export async function startDynalite(): Promise<RunningDynalite> {
   };
 }
 
-/** Creates an on-demand table keyed by a string hash key and, optionally, a string range key. */
+/**
+ * Creates an on-demand table keyed by a string hash key and, optionally, a string range key, and returns once it
+ * is ACTIVE: even with createTableMs 0, dynalite turns a table ACTIVE a few event-loop turns after CreateTable
+ * answers, and a request in between gets ResourceNotFoundException (seen on a loaded machine).
+ */
 export async function createTable(
   endpoint: string,
   tableName: string,
@@ -66,6 +70,12 @@ export async function createTable(
         BillingMode: "PAY_PER_REQUEST",
       }),
     );
+    for (let attempt = 0; ; attempt++) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (Table?.TableStatus === "ACTIVE") break;
+      if (attempt >= 500) throw new Error(`table ${tableName} is still ${Table?.TableStatus} after 5 s`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   } finally {
     client.destroy();
   }

@@ -1,6 +1,6 @@
 // Undoing a run: delete its aliases/versions, put $LATEST back as it was, release the lock.
 import type { TunerConfig } from "./config.js";
-import { type DocumentClient, type LockItem, readLock, releaseLock } from "./history.js";
+import { type DocumentClient, type LockItem, releaseLock } from "./history.js";
 import {
   DEFAULT_RETRY,
   deleteCreated,
@@ -11,6 +11,7 @@ import {
   settleTargetUpdate,
   updateTarget,
 } from "./lambda-ops.js";
+import { type ClaimOptions, claimLease, endLease } from "./lease.js";
 
 export interface CleanupDeps {
   lambda: LambdaApi;
@@ -82,18 +83,40 @@ export async function undoChanges(
   };
 }
 
-/** The cleanup path: undo the run's changes and release its lock, if this run holds the lock. */
+export interface CleanupOptions {
+  restore: boolean;
+  /** The lease this cleanup takes (and how long it waits for another handler's), see lease.ts. */
+  lease: ClaimOptions;
+}
+
+/**
+ * The cleanup path: undo the run's changes and release its lock, if this run holds the lock and no other of
+ * its handlers is changing the target (then `busy`).
+ */
 export async function cleanupRun(
   deps: CleanupDeps,
   functionArn: string,
   runId: string,
-  options: { restore: boolean } = { restore: true },
-): Promise<CleanupSummary> {
-  const lock = await readLock(deps.ddb, deps.config.historyTable, functionArn);
-  if (!lock || lock.owner !== runId) {
-    return { lockHeld: false, deletedAliases: 0, deletedVersions: 0, restoredMemoryMb: null };
+  options: CleanupOptions,
+): Promise<CleanupSummary & { busy: boolean }> {
+  const table = deps.config.historyTable;
+  const claim = await claimLease(deps.ddb, table, functionArn, runId, options.lease);
+  if (!claim.claimed) {
+    return {
+      lockHeld: false,
+      busy: claim.busy,
+      deletedAliases: 0,
+      deletedVersions: 0,
+      restoredMemoryMb: null,
+    };
   }
-  const summary = await undoChanges(deps, functionArn, lock, options);
-  await releaseLock(deps.ddb, deps.config.historyTable, functionArn, runId);
-  return { lockHeld: true, ...summary };
+  try {
+    const summary = await undoChanges(deps, functionArn, claim.lock, options);
+    await releaseLock(deps.ddb, table, functionArn, runId);
+    return { lockHeld: true, busy: false, ...summary };
+  } catch (error) {
+    // A retry of this cleanup (the state's Retry, the next run) must not wait for a lease nobody holds.
+    await endLease(deps.ddb, table, functionArn, runId, options.lease.untilMs);
+    throw error;
+  }
 }

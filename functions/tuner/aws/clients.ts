@@ -3,6 +3,7 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 // Throttling (TooManyRequestsException) is retried by the SDK with backoff; a few more attempts than the
@@ -11,3 +12,4 @@ export const lambdaClient = () => new LambdaClient({ maxAttempts: 6, retryMode: 
 export const documentClient = () =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 export const cloudWatchClient = () => new CloudWatchClient({});
+export const stepFunctionsClient = () => new SFNClient({});

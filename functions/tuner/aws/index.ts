@@ -1,15 +1,26 @@
 // The tuner's AWS adapters (the target function, the TuningHistory table, undoing a run, clients, config): what
 // its handlers and the CLI may import. Each function bundles only what it uses ("sideEffects": false).
-export { type CleanupSummary, cleanupRun, restoreTarget, undoChanges } from "./cleanup.js";
-export { cloudWatchClient, documentClient, lambdaClient } from "./clients.js";
-export { readTunerConfig, type TunerConfig } from "./config.js";
 export {
+  type CleanupDeps,
+  type CleanupOptions,
+  type CleanupSummary,
+  cleanupRun,
+  restoreTarget,
+  undoChanges,
+} from "./cleanup.js";
+export { cloudWatchClient, documentClient, lambdaClient, stepFunctionsClient } from "./clients.js";
+export { readTunerConfig, type TunerConfig } from "./config.js";
+export { describeRunExecution, type ExecutionState, type StepFunctionsApi } from "./executions.js";
+export {
+  type AcquireOptions,
   acquireLock,
   appendHistory,
   clearCreated,
   type DocumentClient,
   expireAllLocks,
+  type HistoryEntry,
   putPendingRecommendation,
+  readHistory,
   readLock,
   recordCreated,
   releaseLock,
@@ -27,3 +38,13 @@ export {
   updateTarget,
   versionMarker,
 } from "./lambda-ops.js";
+export {
+  type ClaimOptions,
+  type ClaimResult,
+  claimLease,
+  DEFAULT_HANDLER_TIMEOUT_MS,
+  endLease,
+  type InvocationClock,
+  LEASE_WAIT_MS,
+  leaseEnd,
+} from "./lease.js";

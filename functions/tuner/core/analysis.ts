@@ -1,18 +1,28 @@
-// The analyzer's pure core: measurements in, statistics, winner, recommendation and run cost out.
+// The analyzer's pure core: measurements in; statistics, the decision, the recommendation and run cost out.
 import { chartUrl } from "./chart.js";
+import {
+  type Choice,
+  decide,
+  describePValue,
+  EQUIVALENCE_ALPHA,
+  type MetricSamples,
+  trimmedMeanPermutationTest,
+} from "./decision.js";
+import { type DriftReport, detectDrift, driftWarning } from "./drift.js";
+import type { TuningInput } from "./input.js";
 import { costPerInvocation, PRICES_TAKEN_ON, pricesForRegion } from "./pricing.js";
+import { invocationsPerPower, roundInvocations } from "./rounds.js";
 import { executionCost, tunerComputeCost } from "./run-cost.js";
 import {
-  bootstrapMeanCi,
+  bootstrapTrimmedMeanCi,
   type ConfidenceInterval,
-  intervalsDisjoint,
   mean,
   percentile,
   standardDeviation,
   trimmedMean,
 } from "./stats.js";
-import { balancedScore, type Candidate, pickWinner } from "./strategies.js";
-import type { Measurements, TunerCompute, TuningContext } from "./types.js";
+import { perInvocationMetric, type Strategy } from "./strategies.js";
+import type { PowerSamples, TuningContext } from "./types.js";
 
 export interface PowerStats {
   power: number;
@@ -23,10 +33,12 @@ export interface PowerStats {
   p90Ms: number;
   p99Ms: number;
   stdDevMs: number;
-  /** Bootstrap 95 % CI of the mean duration, ms. */
+  /** Bootstrap 95 % CI of the trimmed mean duration (averageMs), ms. */
   ci95Ms: ConfidenceInterval;
   /** Trimmed mean cost per invocation, USD. */
   costUsd: number;
+  /** Bootstrap 95 % CI of the trimmed mean cost per invocation (costUsd), USD. */
+  costCi95Usd: ConfidenceInterval;
   /** costUsd × monthlyInvocations, USD per month. */
   monthlyCostUsd: number;
   cold: { count: number; averageMs: number | null; averageInitMs: number | null };
@@ -37,13 +49,36 @@ export interface PowerStats {
 
 export type Decision = "apply" | "pending" | "keep";
 
+export interface PowerPValue {
+  power: number;
+  pValue: number;
+}
+
 export interface Recommendation {
   currentPower: number;
+  /** The chosen power: the output's `power`. */
   winnerPower: number;
-  strategy: TuningContext["input"]["strategy"];
-  /** How much better the winner is on the strategy's metric, percent (null if the current memory was not measured). */
+  strategy: Strategy;
+  /** The power with the best trimmed mean of the strategy's metric. */
+  bestPower: number;
+  /** The powers indistinguishable from the best at 95 %, ascending; winnerPower is the least of them. */
+  equivalentPowers: number[];
+  /** Per power, the two-sided permutation p-value of its difference from the best on the metric (1 for it). */
+  pValues: PowerPValue[];
+  /**
+   * 1 − the largest p-value among the powers below the chosen one (each excluded at 95 %); 1 when no smaller
+   * power was measured; null in a dry run, whose single invocations resolve nothing.
+   */
+  confidence: number | null;
+  /** The smaller power whose exclusion was weakest, or null. */
+  weakestExclusion: PowerPValue | null;
+  /** How much better the chosen power is on the strategy's metric, percent (null if the current memory was not measured). */
   savingPercent: number | null;
   monthlySavingUsd: number | null;
+  /**
+   * The current memory was measured, is told apart from the best at 95 %, and the chosen power beats it at
+   * 95 % in a direct test: only then may the run switch away from it.
+   */
   significant: boolean;
   decision: Decision;
   reason: string;
@@ -51,14 +86,37 @@ export interface Recommendation {
   appliedTo?: string;
 }
 
+/** Why measuring stopped. */
+export type StopReason = "num" | "dry-run" | "separated" | "max-invocations" | "max-cost";
+
+export interface SamplingSummary {
+  /** fixed: num invocations per power; auto: adaptive sampling. */
+  mode: "fixed" | "auto";
+  rounds: number;
+  /** Invocations per power in one round, at most. */
+  roundInvocations: number;
+  /** Per power: num, or with num "auto" the most it may get (maxInvocations). */
+  maxInvocations: number;
+  maxCostUsd?: number;
+  /** Per power, ascending: the invocations it got and the last round it was measured in. */
+  invocations: { power: number; count: number; lastRound: number }[];
+  /** USD of all the target's invocations. */
+  spentUsd: number;
+  stop: StopReason;
+  stoppedBecause: string;
+  drift: DriftReport;
+}
+
 export interface TuningOutput {
+  /** The chosen power, MB. */
   power: number;
-  /** USD per invocation at the winning power. */
+  /** USD per invocation at the chosen power. */
   cost: number;
-  /** ms at the winning power. */
+  /** ms at the chosen power. */
   duration: number;
   stateMachine: { executionCost: number; lambdaCost: number; visualization: string };
   recommendation: Recommendation;
+  sampling: SamplingSummary;
   stats?: PowerStats[];
   prices: { region: string; architecture: string; takenOn: string };
   dryRun: boolean;
@@ -72,8 +130,10 @@ export interface Analysis extends TuningOutput {
 
 export interface AnalyzeOptions {
   seed?: number;
-  /** The analyzer's own compute, added to lambdaCost. */
-  analyzerCompute?: TunerCompute;
+  /** USD the tuner's executors and analyzers used before this analysis (the initializer's is in the context). */
+  tunerComputeUsd?: number;
+  /** Why measuring stopped, in a code and in words. @default every power got num (a dry run: one) invocations */
+  stop?: { reason: StopReason; text: string };
 }
 
 /** The execution's output: stats only when the input asked for them (includeOutputResults). */
@@ -86,148 +146,258 @@ function nullableMean(values: number[]): number | null {
   return values.length === 0 ? null : mean(values);
 }
 
+/** The trimming of the point estimates, the intervals and the tests alike (a dry run's one value stays). */
+export function discardFor(input: Pick<TuningInput, "dryRun" | "discardTopBottom">): number {
+  return input.dryRun ? 0 : input.discardTopBottom;
+}
+
+/** Cost per invocation of each of a power's invocations, USD. */
+function costsOf(context: TuningContext, samples: PowerSamples): number[] {
+  const { prices } = pricesForRegion(context.target.region);
+  return samples.billedMs.map((billed) =>
+    costPerInvocation(samples.power, billed, prices, context.target.architecture),
+  );
+}
+
+/** Every power's per-invocation values of the strategy's metric, ascending by power. */
+function metricSamplesOf(
+  input: TuningInput,
+  priced: readonly { samples: PowerSamples; costs: number[] }[],
+): MetricSamples[] {
+  const discard = discardFor(input);
+  const scale = {
+    maxCost: Math.max(...priced.map((p) => trimmedMean(p.costs, discard))),
+    maxDuration: Math.max(...priced.map((p) => trimmedMean(p.samples.durationMs, discard))),
+    balancedWeight: input.balancedWeight,
+  };
+  return priced.map(({ samples, costs }) => ({
+    power: samples.power,
+    values: perInvocationMetric(input.strategy, samples.power, costs, samples.durationMs, scale),
+  }));
+}
+
+function priceAll(context: TuningContext, samples: readonly PowerSamples[]) {
+  const sorted = [...samples].sort((a, b) => a.power - b.power);
+  if (sorted.length === 0) throw new RangeError("analyze needs the measurements of at least one power value");
+  return sorted.map((s) => ({ samples: s, costs: costsOf(context, s) }));
+}
+
+/** The decision rule on the measurements so far (what adaptive sampling checks after every round). */
+export function decideOn(context: TuningContext, samples: readonly PowerSamples[], seed = 42): Choice {
+  const priced = priceAll(context, samples).filter((p) => p.samples.durationMs.length > 0);
+  return decide(metricSamplesOf(context.input, priced), {
+    discardTopBottom: discardFor(context.input),
+    seed,
+  });
+}
+
+/** USD of every invocation of the target so far. */
+export function targetCostSoFar(context: TuningContext, samples: readonly PowerSamples[]): number {
+  return samples.reduce((sum, s) => sum + costsOf(context, s).reduce((a, c) => a + c, 0), 0);
+}
+
+function powerStats(
+  samples: PowerSamples,
+  costs: number[],
+  discard: number,
+  seed: number,
+  monthlyInvocations: number,
+): PowerStats {
+  const coldIdx = samples.initMs.map((init, i) => (init > 0 ? i : -1)).filter((i) => i >= 0);
+  const warmIdx = samples.initMs.map((init, i) => (init > 0 ? -1 : i)).filter((i) => i >= 0);
+  const pick = (arr: number[], idx: number[]) => idx.map((i) => arr[i] as number);
+  const costUsd = trimmedMean(costs, discard);
+  return {
+    power: samples.power,
+    invocations: samples.durationMs.length,
+    averageMs: trimmedMean(samples.durationMs, discard),
+    p50Ms: percentile(samples.durationMs, 50),
+    p90Ms: percentile(samples.durationMs, 90),
+    p99Ms: percentile(samples.durationMs, 99),
+    stdDevMs: standardDeviation(samples.durationMs),
+    ci95Ms: bootstrapTrimmedMeanCi(samples.durationMs, discard, seed + samples.power),
+    costUsd,
+    costCi95Usd: bootstrapTrimmedMeanCi(costs, discard, seed + samples.power + 1),
+    monthlyCostUsd: costUsd * monthlyInvocations,
+    cold: {
+      count: coldIdx.length,
+      averageMs: nullableMean(pick(samples.durationMs, coldIdx)),
+      averageInitMs: nullableMean(pick(samples.initMs, coldIdx)),
+    },
+    warm: { count: warmIdx.length, averageMs: nullableMean(pick(samples.durationMs, warmIdx)) },
+    maxMemoryUsedMb: Math.max(0, ...samples.maxMemoryUsedMb),
+    allowedErrors: samples.allowedErrors,
+  };
+}
+
+const mb = (power: number) => `${power} MB`;
+
+/** "the current 512 MB is indistinguishable from 256 MB at 95 % (p = 0.41)": why a tie changes nothing. */
+function tieReason(current: number, choice: Choice): string {
+  const chosen = choice.chosenPower;
+  const p = (power: number) => describePValue(choice.verdicts.find((v) => v.power === power)?.pValue ?? 1);
+  const evidence =
+    choice.bestPower === chosen
+      ? p(current)
+      : choice.bestPower === current
+        ? p(chosen)
+        : `both indistinguishable from the best, ${mb(choice.bestPower)}: ${p(current)} and ${p(chosen)}`;
+  return `the current ${mb(current)} is indistinguishable from ${mb(chosen)} at 95 % (${evidence}): nothing is switched on a difference the run could not resolve`;
+}
+
+interface RecommendationInputs {
+  context: TuningContext;
+  stats: PowerStats[];
+  choice: Choice;
+  metric: MetricSamples[];
+  discard: number;
+  seed: number;
+}
+
+function recommend({ context, stats, choice, metric, discard, seed }: RecommendationInputs): Recommendation {
+  const { input, target } = context;
+  const currentPower = target.originalMemoryMb;
+  const chosen = choice.chosenPower;
+  const estimate = (power: number) => choice.verdicts.find((v) => v.power === power)?.estimate;
+  const costOf = (power: number) => stats.find((s) => s.power === power)?.costUsd;
+  const currentEstimate = estimate(currentPower);
+  const currentMeasured = currentEstimate !== undefined;
+  const currentTied = choice.equivalentPowers.includes(currentPower);
+  let savingPercent: number | null = null;
+  let monthlySavingUsd: number | null = null;
+  let significant = false;
+  let directPValue: number | null = null;
+  if (currentMeasured) {
+    const chosenEstimate = estimate(chosen) ?? currentEstimate;
+    savingPercent = currentEstimate > 0 ? ((currentEstimate - chosenEstimate) / currentEstimate) * 100 : 0;
+    monthlySavingUsd = ((costOf(currentPower) ?? 0) - (costOf(chosen) ?? 0)) * input.monthlyInvocations;
+    if (!currentTied && chosen !== currentPower) {
+      // Outside the tie means worse than the best; switching needs the chosen power itself to beat it.
+      const values = (power: number) => metric.find((m) => m.power === power)?.values ?? [];
+      directPValue = trimmedMeanPermutationTest(values(currentPower), values(chosen), discard, seed);
+      significant = chosenEstimate < currentEstimate && directPValue <= EQUIVALENCE_ALPHA;
+    }
+  }
+
+  let decision: Decision = "keep";
+  let reason: string;
+  if (input.dryRun) reason = "dry run: nothing is applied";
+  else if (chosen === currentPower) reason = `the current ${mb(currentPower)} is already the choice`;
+  else if (currentTied) reason = tieReason(currentPower, choice);
+  // Manual approval asks for the choice to be applied once approved, so it needs no autoOptimize.
+  else if (!input.autoOptimize && input.approval !== "manual")
+    reason = "autoOptimize is off: the choice is only reported";
+  else if (input.minImprovement > 0 && !currentMeasured)
+    reason = `the current ${mb(currentPower)} was not measured, so minImprovement cannot be checked; add it to powerValues`;
+  else if (currentMeasured && !significant)
+    reason = `${mb(chosen)} does not beat the current ${mb(currentPower)} at 95 % (${describePValue(directPValue ?? 1)}): nothing is switched on a difference the run could not resolve`;
+  else if (input.minImprovement > 0 && (savingPercent ?? 0) < input.minImprovement * 100)
+    reason = `the choice improves by ${(savingPercent ?? 0).toFixed(2)} %, below minImprovement ${(input.minImprovement * 100).toFixed(2)} %`;
+  else {
+    decision = input.approval === "manual" ? "pending" : "apply";
+    reason =
+      decision === "pending"
+        ? `approval is manual: ${mb(chosen)} awaits approval`
+        : `${mb(chosen)} is applied`;
+  }
+
+  return {
+    currentPower,
+    winnerPower: chosen,
+    strategy: input.strategy,
+    bestPower: choice.bestPower,
+    equivalentPowers: choice.equivalentPowers,
+    pValues: choice.verdicts.map((v) => ({ power: v.power, pValue: v.pValue })),
+    confidence: input.dryRun ? null : choice.confidence,
+    weakestExclusion: choice.weakestExclusion,
+    savingPercent,
+    monthlySavingUsd,
+    significant,
+    decision,
+    reason,
+    applied: "no",
+  };
+}
+
+/** Rounds measured, and how many powers each one measured. */
+function powersPerRound(samples: readonly PowerSamples[]): number[] {
+  const rounds = Math.max(0, ...samples.map((s) => s.perRound.length));
+  return Array.from({ length: rounds }, (_, r) => samples.filter((s) => (s.perRound[r] ?? 0) > 0).length);
+}
+
+function defaultStop(input: TuningInput): { reason: StopReason; text: string } {
+  if (input.dryRun) return { reason: "dry-run", text: "a dry run invokes each power once" };
+  return { reason: "num", text: `every power got num ${invocationsPerPower(input)} invocations` };
+}
+
 export function analyze(
   context: TuningContext,
-  measurements: readonly Measurements[],
+  samples: readonly PowerSamples[],
   options: AnalyzeOptions = {},
 ): Analysis {
   const { input, target } = context;
   const seed = options.seed ?? 42;
   const { prices, warning } = pricesForRegion(target.region);
   const warnings = warning ? [warning] : [];
-  const httpErrors = measurements.reduce((sum, m) => sum + (m.httpErrorResponses ?? 0), 0);
+  const priced = priceAll(context, samples);
+  const sorted = priced.map((p) => p.samples);
+  const httpErrors = sorted.reduce((sum, s) => sum + s.httpErrorResponses, 0);
   if (httpErrors > 0) {
-    const total = measurements.reduce((sum, m) => sum + m.durationMs.length, 0);
+    const total = sorted.reduce((sum, s) => sum + s.durationMs.length, 0);
     warnings.push(
       `${httpErrors} of ${total} invocations answered with an HTTP error (statusCode ≥ 400 in the response): those measure the error path; check the payload`,
     );
   }
-  const costOf = (power: number, billed: number) =>
-    costPerInvocation(power, billed, prices, target.architecture);
-  const discard = input.dryRun ? 0 : input.discardTopBottom;
+  const discard = discardFor(input);
+  const stats = priced.map(({ samples: s, costs }) =>
+    powerStats(s, costs, discard, seed, input.monthlyInvocations),
+  );
+  const metric = metricSamplesOf(input, priced);
+  const choice = decide(metric, { discardTopBottom: discard, seed });
+  const recommendation = recommend({ context, stats, choice, metric, discard, seed });
+  const drift = detectDrift(sorted);
+  const driftNote = driftWarning(drift);
+  if (driftNote) warnings.push(driftNote);
 
-  const sorted = [...measurements].sort((a, b) => a.power - b.power);
-  if (sorted.length === 0) throw new RangeError("analyze needs the measurements of at least one power value");
-  const perInvocationCosts = new Map<number, number[]>();
-  let targetCost = 0;
-  const stats: PowerStats[] = sorted.map((m) => {
-    const costs = m.billedMs.map((b) => costOf(m.power, b));
-    perInvocationCosts.set(m.power, costs);
-    targetCost += costs.reduce((s, c) => s + c, 0);
-    const coldIdx = m.initMs.map((init, i) => (init > 0 ? i : -1)).filter((i) => i >= 0);
-    const warmIdx = m.initMs.map((init, i) => (init > 0 ? -1 : i)).filter((i) => i >= 0);
-    const pick = (arr: number[], idx: number[]) => idx.map((i) => arr[i] as number);
-    const costUsd = trimmedMean(costs, discard);
-    return {
-      power: m.power,
-      invocations: m.durationMs.length,
-      averageMs: trimmedMean(m.durationMs, discard),
-      p50Ms: percentile(m.durationMs, 50),
-      p90Ms: percentile(m.durationMs, 90),
-      p99Ms: percentile(m.durationMs, 99),
-      stdDevMs: standardDeviation(m.durationMs),
-      ci95Ms: bootstrapMeanCi(m.durationMs, seed + m.power),
-      costUsd,
-      monthlyCostUsd: costUsd * input.monthlyInvocations,
-      cold: {
-        count: coldIdx.length,
-        averageMs: nullableMean(pick(m.durationMs, coldIdx)),
-        averageInitMs: nullableMean(pick(m.initMs, coldIdx)),
-      },
-      warm: { count: warmIdx.length, averageMs: nullableMean(pick(m.durationMs, warmIdx)) },
-      maxMemoryUsedMb: Math.max(0, ...m.maxMemoryUsedMb),
-      allowedErrors: m.allowedErrors,
-    };
-  });
-
-  const candidates: Candidate[] = stats.map((s) => ({
-    power: s.power,
-    cost: s.costUsd,
-    duration: s.averageMs,
-  }));
-  const winner = pickWinner(candidates, input.strategy, input.balancedWeight);
-  const maxCost = Math.max(...candidates.map((c) => c.cost));
-  const maxDuration = Math.max(...candidates.map((c) => c.duration));
-
-  // The strategy's metric per invocation, so the winner and the current memory can be compared with CIs.
-  const metricSamples = (power: number): number[] => {
-    const m = sorted.find((x) => x.power === power);
-    const costs = perInvocationCosts.get(power) ?? [];
-    if (!m) return [];
-    if (input.strategy === "cost") return costs;
-    if (input.strategy === "speed") return m.durationMs;
-    return m.durationMs.map((d, i) =>
-      balancedScore({ power, cost: costs[i] ?? 0, duration: d }, maxCost, maxDuration, input.balancedWeight),
-    );
-  };
-  const metricOf = (c: Candidate) =>
-    input.strategy === "cost"
-      ? c.cost
-      : input.strategy === "speed"
-        ? c.duration
-        : balancedScore(c, maxCost, maxDuration, input.balancedWeight);
-
-  const currentPower = target.originalMemoryMb;
-  const current = candidates.find((c) => c.power === currentPower);
-  let savingPercent: number | null = null;
-  let monthlySavingUsd: number | null = null;
-  let significant = false;
-  if (current) {
-    const currentMetric = metricOf(current);
-    savingPercent = currentMetric > 0 ? ((currentMetric - metricOf(winner)) / currentMetric) * 100 : 0;
-    monthlySavingUsd = (current.cost - winner.cost) * input.monthlyInvocations;
-    significant =
-      winner.power !== currentPower &&
-      intervalsDisjoint(
-        bootstrapMeanCi(metricSamples(currentPower), seed),
-        bootstrapMeanCi(metricSamples(winner.power), seed),
-      );
-  }
-
-  let decision: Decision = "keep";
-  let reason: string;
-  if (input.dryRun) reason = "dry run: nothing is applied";
-  else if (winner.power === currentPower) reason = `the current ${currentPower} MB is already the best`;
-  // Manual approval asks for the winner to be applied once approved, so it needs no autoOptimize.
-  else if (!input.autoOptimize && input.approval !== "manual")
-    reason = "autoOptimize is off: the winner is only reported";
-  else if (input.minImprovement > 0 && savingPercent === null)
-    reason = `the current ${currentPower} MB was not measured, so minImprovement cannot be checked; add it to powerValues`;
-  else if (input.minImprovement > 0 && (savingPercent ?? 0) < input.minImprovement * 100)
-    reason = `the winner improves by ${(savingPercent ?? 0).toFixed(2)} %, below minImprovement ${(input.minImprovement * 100).toFixed(2)} %`;
-  else if (input.minImprovement > 0 && !significant)
-    reason = "the difference from the current memory is not significant (95 % intervals overlap)";
-  else {
-    decision = input.approval === "manual" ? "pending" : "apply";
-    reason =
-      decision === "pending"
-        ? `approval is manual: ${winner.power} MB awaits approval`
-        : `${winner.power} MB is applied`;
-  }
-
-  const compute = [context.compute, ...sorted.map((m) => m.compute)];
-  if (options.analyzerCompute) compute.push(options.analyzerCompute);
-  const winnerStats = stats.find((s) => s.power === winner.power) as PowerStats;
+  const targetCost = priced.reduce((sum, p) => sum + p.costs.reduce((a, c) => a + c, 0), 0);
+  const tunerCost = tunerComputeCost([context.compute], prices) + (options.tunerComputeUsd ?? 0);
+  const chosenStats = stats.find((s) => s.power === choice.chosenPower) as PowerStats;
+  const rounds = powersPerRound(sorted);
+  const stop = options.stop ?? defaultStop(input);
 
   return {
-    power: winner.power,
-    cost: winnerStats.costUsd,
-    duration: winnerStats.averageMs,
+    power: choice.chosenPower,
+    cost: chosenStats.costUsd,
+    duration: chosenStats.averageMs,
     stateMachine: {
-      executionCost: executionCost(sorted.length, prices),
-      lambdaCost: targetCost + tunerComputeCost(compute, prices),
-      visualization: chartUrl(stats.map((s) => ({ power: s.power, duration: s.averageMs, cost: s.costUsd }))),
+      executionCost: executionCost(rounds, prices),
+      lambdaCost: targetCost + tunerCost,
+      visualization: chartUrl(
+        stats.map((s) => ({
+          power: s.power,
+          duration: s.averageMs,
+          cost: s.costUsd,
+          durationInterval: s.ci95Ms,
+          costInterval: s.costCi95Usd,
+        })),
+      ),
     },
-    recommendation: {
-      currentPower,
-      winnerPower: winner.power,
-      strategy: input.strategy,
-      savingPercent,
-      monthlySavingUsd,
-      significant,
-      decision,
-      reason,
-      applied: "no",
+    recommendation,
+    sampling: {
+      mode: input.num === "auto" ? "auto" : "fixed",
+      rounds: rounds.length,
+      roundInvocations: roundInvocations(input),
+      maxInvocations: invocationsPerPower(input),
+      ...(input.maxCostUsd !== undefined ? { maxCostUsd: input.maxCostUsd } : {}),
+      invocations: sorted.map((s) => ({
+        power: s.power,
+        count: s.durationMs.length,
+        lastRound: s.perRound.reduce((last, count, r) => (count > 0 ? r + 1 : last), 0),
+      })),
+      spentUsd: targetCost,
+      stop: stop.reason,
+      stoppedBecause: stop.text,
+      drift,
     },
     prices: { region: target.region, architecture: target.architecture, takenOn: PRICES_TAKEN_ON },
     dryRun: input.dryRun,

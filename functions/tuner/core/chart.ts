@@ -14,6 +14,42 @@ export interface ChartPoint {
   duration: number;
   /** USD per invocation */
   cost: number;
+  /** 95 % interval of the duration, ms. */
+  durationInterval?: { low: number; high: number };
+  /** 95 % interval of the cost per invocation, USD. */
+  costInterval?: { low: number; high: number };
+}
+
+// Six significant digits keep the URL short without changing what the chart shows.
+const short = (value: number) => Number(value.toPrecision(6));
+
+/**
+ * Chart.js 2 (what quickchart.io renders) has no error bars without a plugin the service does not load, so
+ * each interval is a shaded band: a low line and a high line filled down to it (`fill: "-1"`).
+ */
+function intervalBands(
+  sorted: readonly ChartPoint[],
+  axis: "duration" | "cost",
+  label: string,
+  color: string,
+): object[] {
+  const interval = (p: ChartPoint) => (axis === "duration" ? p.durationInterval : p.costInterval);
+  if (!sorted.every((p) => interval(p) !== undefined)) return [];
+  const line = { yAxisID: axis, pointRadius: 0, borderWidth: 0, borderColor: color, backgroundColor: color };
+  return [
+    {
+      ...line,
+      label: `${label} 95 % low`,
+      fill: false,
+      data: sorted.map((p) => short(interval(p)?.low ?? 0)),
+    },
+    {
+      ...line,
+      label: `${label} 95 % high`,
+      fill: "-1",
+      data: sorted.map((p) => short(interval(p)?.high ?? 0)),
+    },
+  ];
 }
 
 export function chartUrl(points: readonly ChartPoint[]): string {
@@ -23,8 +59,20 @@ export function chartUrl(points: readonly ChartPoint[]): string {
     data: {
       labels: sorted.map((p) => `${p.power} MB`),
       datasets: [
-        { label: "Duration (ms)", yAxisID: "duration", data: sorted.map((p) => p.duration), fill: false },
-        { label: "Cost per invocation (USD)", yAxisID: "cost", data: sorted.map((p) => p.cost), fill: false },
+        {
+          label: "Duration (ms)",
+          yAxisID: "duration",
+          data: sorted.map((p) => short(p.duration)),
+          fill: false,
+        },
+        {
+          label: "Cost per invocation (USD)",
+          yAxisID: "cost",
+          data: sorted.map((p) => short(p.cost)),
+          fill: false,
+        },
+        ...intervalBands(sorted, "duration", "Duration", "rgba(54,162,235,0.2)"),
+        ...intervalBands(sorted, "cost", "Cost", "rgba(255,99,132,0.2)"),
       ],
     },
     options: {

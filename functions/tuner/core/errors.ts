@@ -10,19 +10,31 @@ export interface InputProblem {
 export class InvalidTuningInputError extends Error {
   override readonly name = "InvalidTuningInputError";
   readonly problems: InputProblem[];
-  constructor(problems: InputProblem[]) {
-    super(`Invalid tuning input: ${problems.map((p) => `${p.field}: ${p.problem}`).join("; ")}`);
+  constructor(problems: InputProblem[], options?: ErrorOptions) {
+    super(`Invalid tuning input: ${problems.map((p) => `${p.field}: ${p.problem}`).join("; ")}`, options);
     this.problems = problems;
   }
 }
 
 export class TuningInProgressError extends Error {
   override readonly name = "TuningInProgressError";
-  constructor(functionArn: string, owner: string, expiresAtIso: string) {
+  /** @param holder what is known of the run holding the lock beyond its id, e.g. its execution's status. */
+  constructor(functionArn: string, owner: string, expiresAtIso: string, holder?: string) {
     super(
-      `${functionArn} is already being tuned by run ${owner} (lock expires ${expiresAtIso}); ` +
+      `${functionArn} is already being tuned by run ${owner} (${holder ? `${holder}; ` : ""}lock expires ${expiresAtIso}); ` +
         "wait for that run to finish or fail, then start again",
     );
+  }
+}
+
+/**
+ * The execution a handler works for is no longer running (stopped, timed out): the handler undid what the
+ * run had changed and stopped, instead of changing the target for a run that no longer exists.
+ */
+export class ExecutionNotRunningError extends Error {
+  override readonly name = "ExecutionNotRunningError";
+  constructor(executionArn: string, status: string) {
+    super(`Execution ${executionArn} is ${status}: the run's changes were undone and it went no further`);
   }
 }
 

@@ -1,18 +1,24 @@
 // The tuner's pure core (no AWS SDK): what its handlers, its aws adapters and the CLI may import.
 // package.json declares the project's modules free of import side effects ("sideEffects": false), so esbuild
 // bundles into each function only the modules it uses through this file.
-export { TUNER_ALIAS_PATTERN } from "./aliases.js";
+export { aliasName, TUNER_ALIAS_PATTERN } from "./aliases.js";
 export {
   type Analysis,
   analyze,
   type Decision,
   finalOutput,
+  type PowerPValue,
   type PowerStats,
   type Recommendation,
+  type SamplingSummary,
+  type StopReason,
   type TuningOutput,
 } from "./analysis.js";
+export { describePValue, EQUIVALENCE_ALPHA } from "./decision.js";
+export type { DriftReport } from "./drift.js";
 export {
   ConfigurationError,
+  ExecutionNotRunningError,
   type InputProblem,
   InvalidTuningInputError,
   PowerValueFailedError,
@@ -20,9 +26,20 @@ export {
   TuningInProgressError,
 } from "./errors.js";
 export { isWeightedPayloadList, type TuningInput, validateTuningInput } from "./input.js";
-export { spreadPayloads } from "./payloads.js";
+export { payloadSlice, spreadPayloads } from "./payloads.js";
 export { DEFAULT_POWER_VALUES } from "./power-values.js";
 export { type Architecture, costPerInvocation, pricesForRegion, type RegionPrices } from "./pricing.js";
 export { findReport, type InvocationReport, reportFromLogResult } from "./report-line.js";
+export { invocationsPerPower, ROUND_INVOCATIONS } from "./rounds.js";
 export { tunerComputeCost } from "./run-cost.js";
-export type { ExecutorTask, Measurements, TargetSnapshot, TunerCompute, TuningContext } from "./types.js";
+export { advanceSampling, startSampling } from "./sampling.js";
+export type {
+  ExecutorTask,
+  InitializerResult,
+  Measurements,
+  PowerSamples,
+  SamplingState,
+  TargetSnapshot,
+  TunerCompute,
+  TuningContext,
+} from "./types.js";

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { TUNER_ALIAS_PATTERN } from "./aliases.js";
 import { type InputProblem, InvalidTuningInputError } from "./errors.js";
+import { DEFAULT_MAX_INVOCATIONS, ROUND_INVOCATIONS } from "./rounds.js";
 
 export const MIN_POWER_MB = 128;
 export const MAX_POWER_MB = 10240;
@@ -35,10 +36,55 @@ function checkPowerValues(raw: unknown, problems: InputProblem[]): number[] | "A
     return undefined;
   }
   const parsed = powerValueList.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    problems.push({ field: fieldName(["powerValues", ...issue.path]), problem: issue.message });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push({ field: fieldName(["powerValues", ...issue.path]), problem: issue.message });
+    }
+    return undefined;
   }
+  // A repeated value is most likely a typo for another one: say which, rather than measure one power less.
+  const firstIndex = new Map<number, number>();
+  let duplicated = false;
+  parsed.data.forEach((power, index) => {
+    const first = firstIndex.get(power);
+    if (first === undefined) {
+      firstIndex.set(power, index);
+      return;
+    }
+    duplicated = true;
+    problems.push({
+      field: `powerValues[${index}]`,
+      problem: `${power} MB is listed twice (also at powerValues[${first}]): list each power value once`,
+    });
+  });
+  return duplicated ? undefined : parsed.data;
+}
+
+const MIN_NUM = 5;
+const MAX_NUM = 1000;
+
+const fixedNum = z
+  .number({
+    error: (issue) =>
+      `num must be a number of invocations per power value (${MIN_NUM} to ${MAX_NUM}) or "auto", not ${JSON.stringify(issue.input)}`,
+  })
+  .int({ error: `num must be a whole number of invocations (${MIN_NUM} to ${MAX_NUM}) or "auto"` })
+  .min(MIN_NUM, { error: `num must be at least ${MIN_NUM} invocations` })
+  .max(MAX_NUM, { error: `num must be at most ${MAX_NUM} invocations` });
+
+/** num: a whole number of invocations per power value, or "auto" (adaptive sampling). */
+function checkNum(raw: unknown, problems: InputProblem[]): number | "auto" | undefined {
+  if (raw === "auto") return raw;
+  if (raw === undefined) {
+    problems.push({
+      field: "num",
+      problem: `num is required: the number of invocations per power value (${MIN_NUM} to ${MAX_NUM}), or "auto"`,
+    });
+    return undefined;
+  }
+  const parsed = fixedNum.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) problems.push({ field: "num", problem: issue.message });
   return undefined;
 }
 
@@ -77,24 +123,32 @@ function editDistance(a: string, b: string): number {
 export const MAX_STATE_BYTES = 200 * 1024;
 /** JSON of one invocation's raw measurements (duration, billed, init, memory), generously. */
 const BYTES_PER_INVOCATION = 32;
-
 /** An onlyColdStarts alias name in an executor task's qualifier list (`"RAM10240-999",`). */
 const BYTES_PER_COLD_START_ALIAS = 16;
+/** Per power and round: its invocation count in `perRound`, and its share of the round's choice record. */
+const BYTES_PER_POWER_ROUND = 8;
+/** Per power: its statistics, p-value and chart points in the last round's analysis, and its task's fields. */
+const BYTES_PER_POWER = 2048;
 
 /**
- * The analyzer's input is the largest state: every invocation's raw measurements, and the payload carried by
- * the execution's own input, the run's context and each power's executor task (with onlyColdStarts, one alias
- * name per invocation too). Past the limit the execution would fail in a way no Catch can handle, leaving the
+ * The largest state is the Analyzer's, after the last round: every invocation's raw measurements, the last
+ * round's measurements once more, the analysis, and the payload carried by the run's context and by each
+ * power's executor task. Past the limit the execution would fail in a way no Catch can handle, leaving the
  * target's aliases and the lock behind.
+ * @param invocations per power: num, or maxInvocations with num "auto".
  */
 export function estimatedStateBytes(
   powers: number,
-  num: number,
+  invocations: number,
   payload: unknown,
   onlyColdStarts = false,
 ): number {
-  const perInvocation = BYTES_PER_INVOCATION + (onlyColdStarts ? BYTES_PER_COLD_START_ALIAS : 0);
-  return powers * num * perInvocation + payloadStateBytes(powers, payload) + 4096;
+  const rounds = Math.ceil(invocations / ROUND_INVOCATIONS);
+  const lastRound = Math.min(invocations, ROUND_INVOCATIONS);
+  const measurements = powers * (invocations + lastRound) * BYTES_PER_INVOCATION;
+  const aliases = onlyColdStarts ? powers * lastRound * BYTES_PER_COLD_START_ALIAS : 0;
+  const bookkeeping = powers * rounds * BYTES_PER_POWER_ROUND + powers * BYTES_PER_POWER;
+  return measurements + aliases + bookkeeping + payloadStateBytes(powers, payload) + 8192;
 }
 
 /** The payload's copies in that state: the execution's input, the run's context, one per executor task. */
@@ -124,16 +178,20 @@ const schema = z.strictObject({
     .regex(FUNCTION_ARN, {
       error: "lambdaARN must be an unqualified function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
     }),
-  num: z
-    .number({
-      error: (issue) =>
-        issue.input === undefined
-          ? "num is required: the number of invocations per power value (5 to 1000)"
-          : `num must be a number of invocations per power value (5 to 1000), not ${JSON.stringify(issue.input)}`,
+  // Checked on its own below: a number or "auto", each with its own message.
+  num: z.unknown(),
+  maxInvocations: z
+    .number({ error: `maxInvocations must be a number of invocations per power value` })
+    .int({ error: "maxInvocations must be a whole number of invocations per power value" })
+    .min(2 * ROUND_INVOCATIONS, {
+      error: `maxInvocations must be at least ${2 * ROUND_INVOCATIONS} (two rounds of ${ROUND_INVOCATIONS})`,
     })
-    .int({ error: "num must be a whole number of invocations (5 to 1000)" })
-    .min(5, { error: "num must be at least 5 invocations" })
-    .max(1000, { error: "num must be at most 1000 invocations" }),
+    .max(MAX_NUM, { error: `maxInvocations must be at most ${MAX_NUM} invocations per power value` })
+    .optional(),
+  maxCostUsd: z
+    .number({ error: "maxCostUsd must be a number of USD" })
+    .positive({ error: "maxCostUsd must be more than 0 USD" })
+    .optional(),
   // Checked on its own below (a union would hide which list item is wrong).
   powerValues: z.unknown().optional(),
   payload: z.unknown().optional(),
@@ -195,9 +253,19 @@ const schema = z.strictObject({
 type ParsedInput = z.output<typeof schema>;
 
 /** The validated, normalized input every later state works from. */
-export interface TuningInput extends Omit<ParsedInput, "powerValues"> {
+export interface TuningInput extends Omit<ParsedInput, "powerValues" | "num"> {
+  /** Invocations per power value, or "auto": measure in rounds until the choice is separated or the budget spent. */
+  num: number | "auto";
   /** Sorted, without duplicates, in MB. */
   powerValues: number[];
+}
+
+/** What a JSON value is, for a message: "an array", "a string", "a number", "null", … */
+function describeJson(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "nothing";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 function fieldName(path: readonly PropertyKey[]): string {
@@ -216,12 +284,17 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
   const problems: InputProblem[] = [];
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new InvalidTuningInputError([
-      { field: "(input)", problem: "the input must be a JSON object with at least lambdaARN and num" },
+      {
+        field: "(input)",
+        problem: `the input must be a JSON object with lambdaARN, num, … (see docs/tuner.md), not ${describeJson(raw)}`,
+      },
     ]);
   }
   const checkedPowerValues = checkPowerValues((raw as { powerValues?: unknown }).powerValues, problems);
+  const numProblems: InputProblem[] = [];
+  const num = checkNum((raw as { num?: unknown }).num, numProblems);
   const result = schema.safeParse(raw);
-  if (!result.success || problems.length > 0) {
+  if (!result.success || problems.length > 0 || numProblems.length > 0) {
     for (const issue of result.error?.issues ?? []) {
       if (issue.code === "unrecognized_keys") {
         for (const key of issue.keys) {
@@ -235,24 +308,42 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
         problems.push({ field: fieldName(issue.path), problem: issue.message });
       }
     }
+    problems.push(...numProblems);
     throw new InvalidTuningInputError(problems);
   }
-  const input = result.data;
+  const input = { ...result.data, num: num as number | "auto" };
+  const auto = input.num === "auto";
+  if (auto) {
+    if (input.maxInvocations === undefined) input.maxInvocations = DEFAULT_MAX_INVOCATIONS;
+    if (input.onlyColdStarts) {
+      problems.push({
+        field: "onlyColdStarts",
+        problem:
+          "onlyColdStarts needs a fixed num: every invocation gets its own version, published before measuring; give num a number or drop onlyColdStarts",
+      });
+    }
+  } else {
+    for (const field of ["maxInvocations", "maxCostUsd"] as const) {
+      if (input[field] !== undefined) {
+        problems.push({
+          field,
+          problem: `${field} is the budget of adaptive sampling: it goes with num "auto" (num ${input.num} fixes the invocations)`,
+        });
+      }
+    }
+  }
+  const perPower = input.dryRun ? 1 : auto ? (input.maxInvocations as number) : (input.num as number);
   const powerValues =
     checkedPowerValues === "ALL" ? [...ALL_POWER_VALUES] : (checkedPowerValues ?? [...defaultPowerValues]);
   if (checkedPowerValues === undefined && defaultPowerValues.length === 0) {
     problems.push({ field: "powerValues", problem: "powerValues is required (no default is configured)" });
   }
-  const stateBytes = estimatedStateBytes(
-    powerValues.length,
-    input.dryRun ? 1 : input.num,
-    input.payload,
-    input.onlyColdStarts,
-  );
+  const stateBytes = estimatedStateBytes(powerValues.length, perPower, input.payload, input.onlyColdStarts);
   if (stateBytes > MAX_STATE_BYTES) {
+    const countField = auto ? "maxInvocations" : "num";
     problems.push({
-      field: payloadStateBytes(powerValues.length, input.payload) > stateBytes / 2 ? "payload" : "num",
-      problem: `num ${input.num} × ${powerValues.length} powerValues with this payload would pass about ${Math.round(stateBytes / 1024)} KB between states, over the ${MAX_STATE_BYTES / 1024} KB this tuner allows under Step Functions' 256 KB limit: lower num, tune fewer powerValues per run, or shrink the payload`,
+      field: payloadStateBytes(powerValues.length, input.payload) > stateBytes / 2 ? "payload" : countField,
+      problem: `${countField} ${perPower} × ${powerValues.length} powerValues with this payload would pass about ${Math.round(stateBytes / 1024)} KB between states, over the ${MAX_STATE_BYTES / 1024} KB this tuner allows under Step Functions' 256 KB limit: lower ${countField}, tune fewer powerValues per run, or shrink the payload`,
     });
   }
   if (input.autoOptimizeAlias !== undefined && TUNER_ALIAS_PATTERN.test(input.autoOptimizeAlias)) {
@@ -277,19 +368,21 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
         }
       }
     });
-    if (problems.length === 0 && !input.dryRun && input.payload.length > input.num) {
+    const countField = auto ? "maxInvocations" : "num";
+    if (problems.length === 0 && !input.dryRun && input.payload.length > perPower) {
       problems.push({
         field: "payload",
-        problem: `a weighted payload list of ${input.payload.length} items needs num of at least ${input.payload.length}`,
+        problem: `a weighted payload list of ${input.payload.length} items needs ${countField} of at least ${input.payload.length}`,
       });
     } else if (problems.length === 0 && !input.dryRun) {
-      // Every entry must get at least one invocation (a dry run sends the first payload once).
+      // Every entry must get at least one invocation (a dry run sends the first payload once). With num "auto"
+      // the weights spread over the longest run, maxInvocations; rounds take the sequence in order.
       const total = input.payload.reduce((sum, item) => sum + item.weight, 0);
       input.payload.forEach((item, i) => {
-        if (invocationsForWeight(item.weight, total, input.num) < 1) {
+        if (invocationsForWeight(item.weight, total, perPower) < 1) {
           problems.push({
             field: `payload[${i}].weight`,
-            problem: `weight ${item.weight} of ${total} gives no invocation out of num ${input.num}; raise the weight or num`,
+            problem: `weight ${item.weight} of ${total} gives no invocation out of ${countField} ${perPower}; raise the weight or ${countField}`,
           });
         }
       });

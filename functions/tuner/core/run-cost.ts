@@ -3,17 +3,18 @@ import { costPerInvocation, type RegionPrices } from "./pricing.js";
 import type { TunerCompute } from "./types.js";
 
 /**
- * State transitions of a successful run with P power values: Initializer, Map, Analyzer, Optimizer and the
- * final Succeed (5), plus, per power value, the Map iteration and its Executor task (2 × P). Retries add more;
- * this is the floor.
+ * State transitions of a successful run whose rounds measured `powersPerRound[r]` power values each:
+ * Initializer, Optimizer and the final Succeed (3), plus per round the Map, the Analyzer and the Choice (3)
+ * and, per power measured, the Map iteration and its Executor task (2 each). Retries add more; this is the
+ * floor.
  */
-export function countStateTransitions(powerCount: number): number {
-  return 5 + 2 * powerCount;
+export function countStateTransitions(powersPerRound: readonly number[]): number {
+  return 3 + powersPerRound.reduce((sum, powers) => sum + 3 + 2 * powers, 0);
 }
 
 /** USD for the state transitions of a run. */
-export function executionCost(powerCount: number, prices: RegionPrices): number {
-  return countStateTransitions(powerCount) * prices.stateTransition;
+export function executionCost(powersPerRound: readonly number[], prices: RegionPrices): number {
+  return countStateTransitions(powersPerRound) * prices.stateTransition;
 }
 
 /** USD for the tuner's own functions (arm64), billed by elapsed time rounded up to the ms. */

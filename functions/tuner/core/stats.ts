@@ -54,25 +54,45 @@ export interface ConfidenceInterval {
 }
 
 /**
- * Percentile-bootstrap 95 % confidence interval of the mean: resample with replacement `resamples` times,
- * take the 2.5th and 97.5th percentiles of the resampled means.
+ * Percentile-bootstrap 95 % confidence interval of the trimmed mean (the point estimate the tuner reports):
+ * resample with replacement `resamples` times, trim each resample like `trimmedMean`, take the 2.5th and
+ * 97.5th percentiles. With discardTopBottom 0 it is the interval of the plain mean.
  */
-export function bootstrapMeanCi(values: readonly number[], seed = 42, resamples = 1000): ConfidenceInterval {
+export function bootstrapTrimmedMeanCi(
+  values: readonly number[],
+  discardTopBottom: number,
+  seed = 42,
+  resamples = 1000,
+): ConfidenceInterval {
   if (values.length === 0) return { low: Number.NaN, high: Number.NaN };
+  const sorted = sortedCopy(values);
+  const n = sorted.length;
+  const drop = Math.floor(n * discardTopBottom);
+  const kept = n - 2 * drop;
   const random = seededRandom(seed);
+  const counts = new Uint32Array(n);
   const means = new Array<number>(resamples);
-  const n = values.length;
   for (let r = 0; r < resamples; r++) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const drawn = Math.floor(random() * n);
+      counts[drawn] = (counts[drawn] ?? 0) + 1;
+    }
+    // Drawing indices into the sorted values makes each resample sorted already: walk it in order and keep
+    // the draws ranked drop … n − drop − 1, in O(n) instead of a sort per resample.
+    let seen = 0;
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[Math.floor(random() * n)] as number;
-    means[r] = sum / n;
+    for (let j = 0; j < n; j++) {
+      const count = counts[j] as number;
+      if (count === 0) continue;
+      const from = Math.max(seen, drop);
+      const to = Math.min(seen + count, n - drop);
+      if (to > from) sum += (to - from) * (sorted[j] as number);
+      seen += count;
+    }
+    means[r] = sum / kept;
   }
   means.sort((a, b) => a - b);
   const at = (q: number) => means[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))] as number;
   return { low: at(0.025), high: at(0.975) };
-}
-
-/** Two intervals that do not overlap: the difference of the means is significant at roughly the 5 % level. */
-export function intervalsDisjoint(a: ConfidenceInterval, b: ConfidenceInterval): boolean {
-  return a.high < b.low || b.high < a.low;
 }

@@ -1,30 +1,14 @@
-// Choosing the winning power value by strategy.
+// The strategies' metrics: what "best" means for cost, speed and balanced, per invocation.
 
 export type Strategy = "cost" | "speed" | "balanced";
 
-/** What a strategy needs to know of one power value. */
+/** What a strategy needs to know of one invocation (or of one power's averages). */
 export interface Candidate {
   power: number;
   /** USD per invocation. */
   cost: number;
-  /** ms (trimmed mean). */
+  /** ms */
   duration: number;
-}
-
-// Costs are sums of float products; treat values within a relative 1e-9 as equal so ties are real ties.
-function nearlyEqual(a: number, b: number): boolean {
-  return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
-}
-
-function compareBy(...keys: ((c: Candidate) => number)[]) {
-  return (a: Candidate, b: Candidate): number => {
-    for (const key of keys) {
-      const x = key(a);
-      const y = key(b);
-      if (!nearlyEqual(x, y)) return x - y;
-    }
-    return a.power - b.power;
-  };
 }
 
 /** weight·cost/maxCost + (1−weight)·duration/maxDuration (lower is better), as in the original tool. */
@@ -39,32 +23,40 @@ export function balancedScore(
   return weight * costPart + (1 - weight) * durationPart;
 }
 
+/** The unit of a strategy's metric, for people. */
+export const METRIC_NAMES: Record<Strategy, string> = {
+  cost: "cost per invocation (USD)",
+  speed: "duration (ms)",
+  balanced: "balanced score",
+};
+
+export interface MetricScale {
+  /** The largest average cost per invocation among the powers, USD (balanced normalizes by it). */
+  maxCost: number;
+  /** The largest average duration among the powers, ms. */
+  maxDuration: number;
+  balancedWeight: number;
+}
+
 /**
- * The winner: cost → cheapest (ties: faster, then smaller power); speed → fastest (ties: cheaper, then smaller
- * power); balanced → lowest balanced score (ties: cheaper, then smaller power).
+ * One power's per-invocation values of the strategy's metric (lower is better): the cost, the duration, or
+ * the balanced score of each invocation, normalized by the run's largest averages as the original tool does.
  */
-export function pickWinner(
-  candidates: readonly Candidate[],
+export function perInvocationMetric(
   strategy: Strategy,
-  balancedWeight = 0.5,
-): Candidate {
-  if (candidates.length === 0) throw new RangeError("pickWinner needs at least one power value");
-  const maxCost = Math.max(...candidates.map((c) => c.cost));
-  const maxDuration = Math.max(...candidates.map((c) => c.duration));
-  const order =
-    strategy === "cost"
-      ? compareBy(
-          (c) => c.cost,
-          (c) => c.duration,
-        )
-      : strategy === "speed"
-        ? compareBy(
-            (c) => c.duration,
-            (c) => c.cost,
-          )
-        : compareBy(
-            (c) => balancedScore(c, maxCost, maxDuration, balancedWeight),
-            (c) => c.cost,
-          );
-  return [...candidates].sort(order)[0] as Candidate;
+  power: number,
+  costs: readonly number[],
+  durations: readonly number[],
+  scale: MetricScale,
+): number[] {
+  if (strategy === "cost") return [...costs];
+  if (strategy === "speed") return [...durations];
+  return durations.map((duration, i) =>
+    balancedScore(
+      { power, cost: costs[i] ?? 0, duration },
+      scale.maxCost,
+      scale.maxDuration,
+      scale.balancedWeight,
+    ),
+  );
 }

@@ -1,4 +1,5 @@
 // Shapes passed between the states of the tuning state machine.
+import type { Analysis } from "./analysis.js";
 import type { TuningInput } from "./input.js";
 import type { Architecture } from "./pricing.js";
 
@@ -10,13 +11,18 @@ export interface TunerCompute {
   memoryMb: number;
 }
 
-/** One Map item: everything the executor needs to measure one power value. */
+/** One Map item of a round: everything the executor needs to measure one power value's slice of invocations. */
 export interface ExecutorTask {
   lambdaARN: string;
   power: number;
-  /** Alias names to invoke: one, or one per invocation with onlyColdStarts. */
+  /** Alias names to invoke: one for the whole slice, or one per invocation with onlyColdStarts. */
   qualifiers: string[];
+  /** Invocations in this slice (one round's). */
   num: number;
+  /** Where the slice starts in the power's payload sequence: the invocations the power already had. */
+  offset: number;
+  /** The whole payload sequence's length: num, maxInvocations with num "auto", 1 in a dry run. */
+  sequenceLength: number;
   payload?: unknown;
   parallelInvocation: boolean;
   sleepBetweenRunsMs: number;
@@ -41,6 +47,19 @@ export interface Measurements {
   compute: TunerCompute;
 }
 
+/** Everything one power was measured with so far, over all rounds, index-aligned (ms and MB). */
+export interface PowerSamples {
+  power: number;
+  durationMs: number[];
+  billedMs: number[];
+  initMs: number[];
+  maxMemoryUsedMb: number[];
+  allowedErrors: number;
+  httpErrorResponses: number;
+  /** Invocations in each round so far, in round order: 0 for a round this power sat out. */
+  perRound: number[];
+}
+
 export interface TargetSnapshot {
   functionArn: string;
   functionName: string;
@@ -50,12 +69,43 @@ export interface TargetSnapshot {
   originalMemoryMb: number;
 }
 
-/** The initializer's result, kept at `$.tuning` for the rest of the run. */
+/** The initializer's run context, kept at `$.tuning` for the rest of the run. */
 export interface TuningContext {
   runId: string;
   startedAt: string;
   input: TuningInput;
   target: TargetSnapshot;
-  executorTasks: ExecutorTask[];
   compute: TunerCompute;
+}
+
+/** The choice after one round of an adaptive run, for its stopping rule. */
+export interface RoundChoice {
+  round: number;
+  chosenPower: number;
+  /** Every smaller power clearly excluded and the chosen one clearly in the tie (see sampling.ts). */
+  separated: boolean;
+}
+
+/** Where measuring stands, kept at `$.sampling`: the initializer starts it, the analyzer advances it. */
+export interface SamplingState {
+  /** Rounds measured so far. */
+  round: number;
+  /** The next round's tasks, one per power still measured; empty once measuring is over. */
+  tasks: ExecutorTask[];
+  /** Everything measured so far, one entry per power value, ascending. */
+  samples: PowerSamples[];
+  /** The choice after each round (num "auto" only). */
+  choices: RoundChoice[];
+  /** USD the executors and analyzers used so far (the initializer's own compute is in the context). */
+  tunerComputeUsd: number;
+  /** No round is left: the state machine moves on to the optimizer. */
+  done: boolean;
+  /** The run's analysis, once done. */
+  analysis?: Analysis;
+}
+
+/** The initializer's result: the whole state of the run from then on. */
+export interface InitializerResult {
+  tuning: TuningContext;
+  sampling: SamplingState;
 }

@@ -1,13 +1,19 @@
-// Lambda functions: created from their bundled asset with the template's settings; a redeploy updates the
-// code, and of the settings only those the template changed (see deployed-functions.ts).
+// Lambda functions: created from their bundled asset with the template's settings. A function that exists
+// (the local Lambda service keeps its functions across restarts) is never recreated: a redeploy changes only
+// what the template changed since the last deploy, its code included (see deployed-functions.ts).
+import { createHash } from "node:crypto";
 import {
   Architecture,
   CreateFunctionCommand,
+  DeleteFunctionConcurrencyCommand,
+  type FunctionConfiguration,
   GetFunctionConfigurationCommand,
   LogFormat,
   PutFunctionConcurrencyCommand,
   ResourceNotFoundException,
   Runtime,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
@@ -20,13 +26,13 @@ import type { StackContext, TemplateResource } from "../stack-context.js";
 import { cfnNumber, cfnString } from "../template-properties.js";
 import { zipFolder } from "../zip-folder.js";
 import {
-  changedConfiguration,
+  type RedeployChanges,
   readDeployedConfigs,
+  redeployChanges,
   type TemplateConfig,
   templateConfig,
   writeDeployedConfigs,
 } from "./deployed-functions.js";
-import { exists } from "./exists.js";
 
 export interface FunctionPlan {
   stack: string;
@@ -49,7 +55,10 @@ export interface FunctionPlan {
 
 export interface FunctionSummary {
   created: number;
+  /** Existing functions the template changed. */
   updated: number;
+  /** Existing functions left exactly as they were. */
+  unchanged: number;
 }
 
 /** The settings a function's template may leave out take Lambda's defaults, as on AWS. */
@@ -143,21 +152,72 @@ async function createFunction(cloud: LocalCloudTarget, fn: FunctionPlan, zip: Ui
   );
 }
 
-/** New code always; of the settings, only those the template changed since the last deploy. */
+/** The function's configuration, or undefined when the local cloud has no such function. */
+async function currentConfiguration(
+  cloud: LocalCloudTarget,
+  functionName: string,
+): Promise<FunctionConfiguration | undefined> {
+  try {
+    return await cloud.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+/** Applies the changes the template made; returns what it changed (nothing: an empty list). */
 async function updateFunction(
   cloud: LocalCloudTarget,
   fn: FunctionPlan,
   zip: Uint8Array,
-  previous: TemplateConfig | undefined,
-): Promise<void> {
-  await cloud.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fn.functionName, ZipFile: zip }));
-  await waitUntilUpdated(cloud, fn.functionName);
-  const update = changedConfiguration(fn, previous);
-  if (Object.keys(update).length === 0) return;
-  await cloud.lambda.send(
-    new UpdateFunctionConfigurationCommand({ FunctionName: fn.functionName, ...update }),
+  changes: RedeployChanges,
+): Promise<string[]> {
+  const { code, configuration, tags, reservedConcurrency } = changes;
+  const FunctionName = fn.functionName;
+  if (code) {
+    await cloud.lambda.send(
+      new UpdateFunctionCodeCommand({
+        FunctionName,
+        ZipFile: zip,
+        ...(code.architectures ? { Architectures: code.architectures } : {}),
+      }),
+    );
+    await waitUntilUpdated(cloud, FunctionName);
+  }
+  const configure = Object.keys(configuration).length > 0;
+  if (configure) {
+    await cloud.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName, ...configuration }));
+    await waitUntilUpdated(cloud, FunctionName);
+  }
+  if (Object.keys(tags.set).length > 0) {
+    await cloud.lambda.send(new TagResourceCommand({ Resource: fn.functionArn, Tags: tags.set }));
+  }
+  if (tags.remove.length > 0) {
+    await cloud.lambda.send(new UntagResourceCommand({ Resource: fn.functionArn, TagKeys: tags.remove }));
+  }
+  if (reservedConcurrency === null) {
+    await cloud.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName }));
+  } else if (reservedConcurrency !== undefined) {
+    await putConcurrency(cloud, FunctionName, reservedConcurrency);
+  }
+  return [
+    ...(code ? ["code"] : []),
+    ...(code?.architectures ? ["Architectures"] : []),
+    ...Object.keys(configuration),
+    ...(Object.keys(tags.set).length > 0 || tags.remove.length > 0 ? ["Tags"] : []),
+    ...(reservedConcurrency !== undefined ? ["ReservedConcurrentExecutions"] : []),
+  ];
+}
+
+function putConcurrency(cloud: LocalCloudTarget, functionName: string, reserved: number) {
+  return cloud.lambda.send(
+    new PutFunctionConcurrencyCommand({ FunctionName: functionName, ReservedConcurrentExecutions: reserved }),
   );
-  await waitUntilUpdated(cloud, fn.functionName);
+}
+
+/** Lambda's CodeSha256 of a zip. */
+function codeSha256(zip: Uint8Array): string {
+  return createHash("sha256").update(zip).digest("base64");
 }
 
 export const functionKind: ResourceKind<FunctionPlan, FunctionSummary> = {
@@ -165,33 +225,39 @@ export const functionKind: ResourceKind<FunctionPlan, FunctionSummary> = {
   covers: [],
   plan: planFunction,
   async apply(functions, cloud) {
-    const summary: FunctionSummary = { created: 0, updated: 0 };
+    const summary: FunctionSummary = { created: 0, updated: 0, unchanged: 0 };
     const deployed = await readDeployedConfigs(cloud.dataDir);
     for (const fn of functions) {
       const zip = await zipFolder(fn.codeDir);
-      const found = await exists(
-        () => cloud.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.functionName })),
-        ResourceNotFoundException,
-      );
-      if (found) {
-        await updateFunction(cloud, fn, zip, deployed[fn.functionName]);
-        summary.updated++;
-      } else {
+      const wanted: TemplateConfig = templateConfig(fn, codeSha256(zip));
+      const current = await currentConfiguration(cloud, fn.functionName);
+      if (current === undefined) {
         await createFunction(cloud, fn, zip);
+        if (fn.reservedConcurrency !== undefined) {
+          await putConcurrency(cloud, fn.functionName, fn.reservedConcurrency);
+        }
         summary.created++;
-      }
-      if (fn.reservedConcurrency !== undefined) {
-        await cloud.lambda.send(
-          new PutFunctionConcurrencyCommand({
-            FunctionName: fn.functionName,
-            ReservedConcurrentExecutions: fn.reservedConcurrency,
-          }),
+        cloud.log(
+          `  function ${fn.functionName} created (${fn.memorySize} MB, ${fn.architectures.join(",")})`,
+        );
+      } else {
+        const changes = redeployChanges(wanted, deployed[fn.functionName], {
+          codeSha256: current.CodeSha256,
+          architectures: current.Architectures,
+        });
+        const changed = await updateFunction(cloud, fn, zip, changes);
+        summary[changed.length > 0 ? "updated" : "unchanged"]++;
+        cloud.log(
+          `  function ${fn.functionName} ` +
+            (changed.length > 0
+              ? `updated: ${changed.join(", ")}`
+              : "kept as it is (its template did not change)"),
         );
       }
-      deployed[fn.functionName] = templateConfig(fn);
-      cloud.log(`  function ${fn.functionName} (${fn.memorySize} MB, ${fn.architectures.join(",")})`);
+      // Recorded function by function: a deploy stopped half-way re-applies only what it had not applied.
+      deployed[fn.functionName] = wanted;
+      await writeDeployedConfigs(cloud.dataDir, deployed);
     }
-    await writeDeployedConfigs(cloud.dataDir, deployed);
     return summary;
   },
 };

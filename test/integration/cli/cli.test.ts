@@ -1,6 +1,6 @@
 // The powertune command as a user runs it: help, usage errors and input errors, with their exit codes.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -23,12 +23,23 @@ describe("powertune --help", () => {
   it("lists every command and exits 0", () => {
     const result = powertune("--help");
     expect(result.status).toBe(0);
-    for (const command of ["up", "deploy", "tune", "approve", "deny", "demo"]) {
+    for (const command of [
+      "up",
+      "deploy",
+      "input",
+      "tune",
+      "loadtest",
+      "smoke",
+      "history",
+      "approve",
+      "deny",
+      "demo",
+    ]) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     }
   });
 
-  it.each(["up", "deploy", "tune", "approve", "deny", "demo"])(
+  it.each(["up", "deploy", "input", "tune", "loadtest", "smoke", "history", "approve", "deny", "demo"])(
     "`%s --help` prints its usage and exits 0",
     (command) => {
       const result = powertune(command, "--help");
@@ -98,5 +109,108 @@ describe("usage errors exit 2 and say what to do", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("--reports-dir");
     expect(result.stderr).not.toContain("booting");
+  });
+});
+
+describe("loadtest, smoke and history refuse bad flags with exit 2, naming the flag, before anything starts", () => {
+  it.each([
+    [["loadtest", "--powers", "64,1024"], "--powers 64,1024"],
+    [["loadtest", "--powers", "128,abc"], '"abc"'],
+    [["loadtest", "--connections", "0"], "--connections 0"],
+    [["loadtest", "--duration", "-3"], "--duration"],
+    [["loadtest", "--amount", "1.5"], "--amount 1.5"],
+    [["loadtest", "--rate", "fast"], "--rate fast"],
+    [["loadtest", "--duration", "5", "--amount", "100"], "--duration and --amount"],
+    [["loadtest", "--cloud"], "--cloud needs --api"],
+    [["loadtest", "--api", "http://x/"], "--api, --function and --region go with --cloud"],
+    [["loadtest", "--cloud", "--api", "not a url", "--function", "f"], "--api not a url"],
+    [
+      ["loadtest", "--request", "/nonexistent/requests.json"],
+      "--request /nonexistent/requests.json: no such file",
+    ],
+    [["loadtest", "--conections", "4"], "unknown option --conections"],
+    [["smoke", "--api", "http://x/"], "--api needs --table"],
+    [["smoke", "--table", "T"], "--table and --function go with --api"],
+    [["smoke", "--api", "http://x/", "--table", "T", "--endpoint", "http://y"], "--api and --endpoint"],
+    [["smoke", "--verbose"], "unknown option --verbose"],
+    [["history"], "--function NAME is required"],
+    [["history", "--function", "f", "--cloud"], "--cloud needs --history-table"],
+    [["history", "--function", "f", "--limit", "0"], "--limit 0"],
+    [["deny", "f", "--reports-dir", "r"], "--reports-dir and --no-report go with approve"],
+  ])("%j", (args, expected) => {
+    const result = powertune(...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(expected);
+    expect(result.stderr).not.toContain("booting");
+  });
+
+  it("a --request file that is not a request names the field", () => {
+    const file = inputFile(
+      "requests.json",
+      JSON.stringify([{ request: { method: "GET", path: "items" }, weight: -1 }]),
+    );
+    const result = powertune("loadtest", "--request", file);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`--request ${file}: [0].weight is -1`);
+  });
+});
+
+describe("the CI flags of input, tune, smoke, approve and deny refuse bad usage with exit 2, naming the flag", () => {
+  const valid = inputFile(
+    "ci-valid.json",
+    JSON.stringify({ lambdaARN: "arn:aws:lambda:us-east-1:000000000000:function:f", num: 5 }),
+  );
+  const noTuner = inputFile(
+    "outputs-no-tuner.json",
+    JSON.stringify({ CrudService: { ApiUrl: "http://x/" } }),
+  );
+  const notARequest = inputFile("not-a-request.md", "# Some issue\n\n/approve\n");
+  it.each([
+    [["input", "--approval", "maybe"], '--approval must be auto or manual, got "maybe"'],
+    [
+      ["input", "--outputs-file", "/nonexistent/outputs.json"],
+      "--outputs-file /nonexistent/outputs.json: no such file",
+    ],
+    [["input", "--outputs-file", noTuner], "has no CrudService FunctionArn output"],
+    [["input", "--outputs-file", noTuner, "--endpoint", "http://127.0.0.1:1"], "exclude each other"],
+    [["tune", "--input", valid, "--outputs-file", noTuner], "--outputs-file and --region go with --cloud"],
+    [
+      ["tune", "--input", valid, "--cloud", "--outputs-file", noTuner, "--state-machine-arn", "arn:x"],
+      "--state-machine-arn and --outputs-file exclude each other",
+    ],
+    [
+      ["tune", "--input", valid, "--cloud", "--outputs-file", noTuner],
+      "has no PowerTuner StateMachineArn output",
+    ],
+    [
+      ["tune", "--input", valid, "--no-report", "--markdown", "/nonexistent/summary.md"],
+      "--markdown /nonexistent/summary.md: its folder cannot be written",
+    ],
+    [
+      ["tune", "--input", valid, "--no-report", "--approval-request", scratch],
+      `--approval-request ${scratch}: it is a folder`,
+    ],
+    [["smoke", "--outputs-file", noTuner, "--api", "http://x/"], "--outputs-file excludes --api"],
+    [["smoke", "--outputs-file", noTuner, "--no-report"], "has no CrudService TableName output"],
+    [
+      ["approve", "f", "--request", "/nonexistent/request.md"],
+      "--request /nonexistent/request.md: no such file",
+    ],
+    [["deny", "f", "--request", notARequest], `--request ${notARequest}: no approval request in it`],
+    [["approve", "f", "--decided-by", " "], "--decided-by needs a name"],
+  ])("%j", (args, expected) => {
+    const result = powertune(...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(expected);
+    expect(result.stderr).not.toContain("booting");
+  });
+
+  it("approve --markdown writes the refusal for the issue comment", () => {
+    const comment = `${scratch}/decision.md`;
+    const result = powertune("approve", "f", "--request", notARequest, "--markdown", comment);
+    expect(result.status).toBe(2);
+    const text = readFileSync(comment, "utf8");
+    expect(text).toContain("**Not done**: `powertune approve` refused, and changed nothing.");
+    expect(text).toContain("no approval request in it");
   });
 });

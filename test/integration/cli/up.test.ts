@@ -4,7 +4,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  waitUntilTableExists,
+} from "@aws-sdk/client-dynamodb";
 import { afterAll, describe, expect, it } from "vitest";
 
 const BIN = join(import.meta.dirname, "../../../cli/bin.mjs");
@@ -61,6 +67,8 @@ describe("powertune up", () => {
         BillingMode: "PAY_PER_REQUEST",
       }),
     );
+    // A new table is CREATING for a moment, as on AWS: writes wait until it is ACTIVE.
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: "kept" });
     await client.send(new PutItemCommand({ TableName: "kept", Item: { id: { S: "a" }, v: { N: "1" } } }));
     client.destroy();
     first.child.kill("SIGTERM");

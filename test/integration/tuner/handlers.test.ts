@@ -24,8 +24,9 @@ import { versionMarker } from "../../../functions/tuner/aws/index.js";
 import type {
   Analysis,
   ExecutorTask,
+  InitializerResult,
   Measurements,
-  TuningContext,
+  SamplingState,
   TuningOutput,
 } from "../../../functions/tuner/core/index.js";
 import { type CloudWatchService, createCloudWatchService } from "../../../local/cloudwatch/index.js";
@@ -44,9 +45,9 @@ let dynalite: RunningDynalite;
 let cloudwatch: CloudWatchService;
 let cloudwatchServer: { url: string; close(): Promise<void> };
 let ddb: DynamoDBDocumentClient;
-let initializer: (event: unknown) => Promise<TuningContext>;
+let initializer: (event: unknown) => Promise<InitializerResult>;
 let executor: (task: ExecutorTask) => Promise<Measurements>;
-let analyzer: (event: AnalyzerEvent) => Promise<Analysis>;
+let analyzer: (event: AnalyzerEvent) => Promise<SamplingState>;
 let optimizer: (event: FinishEvent | CleanupEvent) => Promise<TuningOutput | CleanupResult>;
 
 beforeAll(async () => {
@@ -130,6 +131,19 @@ const historyOf = async (functionArn: string) =>
     )
   ).Items ?? [];
 
+/** The state machine's loop: each round's executors, then the analyzer, until it says done. */
+async function measureAll({ tuning, sampling: first }: InitializerResult) {
+  let sampling = first;
+  const rounds: Measurements[][] = [];
+  while (!sampling.done) {
+    const round: Measurements[] = [];
+    for (const task of sampling.tasks) round.push(await executor(task));
+    rounds.push(round);
+    sampling = await analyzer({ tuning, sampling, round });
+  }
+  return { rounds, analysis: sampling.analysis as Analysis };
+}
+
 /** The invariant after any run: no tuner aliases or versions left, the lock released. */
 async function expectNothingLeft(functionArn: string) {
   expect(await aliasNames(functionArn)).toEqual([]);
@@ -140,7 +154,7 @@ async function expectNothingLeft(functionArn: string) {
 describe("tuner handlers against the local Lambda service", () => {
   it("tunes a real function: RAM<power> aliases, real REPORT lines, the winner applied, nothing left", async () => {
     const functionArn = await createTarget("tuner-it-finish");
-    const tuning = await initializer({
+    const started = await initializer({
       lambdaARN: functionArn,
       num: 5,
       powerValues: POWERS,
@@ -149,6 +163,7 @@ describe("tuner handlers against the local Lambda service", () => {
       autoOptimize: true,
       includeOutputResults: true,
     });
+    const { tuning } = started;
 
     // One alias per power, each on a version the run marked and with that power's memory; $LATEST untouched.
     expect(await aliasNames(functionArn)).toEqual(["RAM128", "RAM256", "RAM512"]);
@@ -163,12 +178,12 @@ describe("tuner handlers against the local Lambda service", () => {
       expect(version.Description).toBe(versionMarker(tuning.runId));
     }
     expect(await memoryOf(functionArn)).toBe(ORIGINAL_MEMORY_MB);
-    expect(tuning.executorTasks.map((t) => t.qualifiers)).toEqual([["RAM128"], ["RAM256"], ["RAM512"]]);
+    expect(started.sampling.tasks.map((t) => t.qualifiers)).toEqual([["RAM128"], ["RAM256"], ["RAM512"]]);
     expect((await lockOf(functionArn))?.owner).toBe(tuning.runId);
 
-    const measurements: Measurements[] = [];
-    for (const task of tuning.executorTasks) measurements.push(await executor(task));
-    for (const m of measurements) {
+    const { rounds, analysis } = await measureAll(started);
+    expect(rounds).toHaveLength(1);
+    for (const m of rounds[0] ?? []) {
       expect(m.durationMs).toHaveLength(5);
       for (const [i, ms] of m.durationMs.entries()) {
         expect(ms).toBeGreaterThan(0);
@@ -180,7 +195,6 @@ describe("tuner handlers against the local Lambda service", () => {
       expect(m.allowedErrors).toBe(0);
     }
 
-    const analysis = await analyzer({ tuning, measurements });
     expect(POWERS).toContain(analysis.power);
     expect(analysis.cost).toBeGreaterThan(0);
     expect(analysis.stats.map((s) => s.power)).toEqual(POWERS);
@@ -202,14 +216,14 @@ describe("tuner handlers against the local Lambda service", () => {
 
   it("cleans up after the executor fails on a function error: original memory back, nothing left", async () => {
     const functionArn = await createTarget("tuner-it-failure");
-    const tuning = await initializer({
+    const { tuning, sampling } = await initializer({
       lambdaARN: functionArn,
       num: 5,
       powerValues: [128, 256],
       payload: { fail: true },
     });
     expect(await aliasNames(functionArn)).toEqual(["RAM128", "RAM256"]);
-    const task = tuning.executorTasks[0] as ExecutorTask;
+    const task = sampling.tasks[0] as ExecutorTask;
     const failure = await executor(task).then(
       () => undefined,
       (error: Error) => error,
@@ -236,13 +250,14 @@ describe("tuner handlers against the local Lambda service", () => {
     const name = "tuner-it-at-power";
     await lambdaHarness.create(name, "tuning-target", { MemorySize: 256, Timeout: 30 });
     const functionArn = arn(name);
-    const tuning = await initializer({
+    const started = await initializer({
       lambdaARN: functionArn,
       num: 5,
       powerValues: [256, 512],
       payload: { rounds: 10 },
       strategy: "speed",
     });
+    const { tuning } = started;
     for (const power of [256, 512]) {
       const alias = await client().send(
         new GetAliasCommand({ FunctionName: functionArn, Name: `RAM${power}` }),
@@ -250,9 +265,7 @@ describe("tuner handlers against the local Lambda service", () => {
       expect(await memoryOf(functionArn, alias.FunctionVersion)).toBe(power);
     }
     expect(await memoryOf(functionArn)).toBe(256);
-    const measurements: Measurements[] = [];
-    for (const task of tuning.executorTasks) measurements.push(await executor(task));
-    const analysis = await analyzer({ tuning, measurements });
+    const { analysis } = await measureAll(started);
     const output = (await optimizer({ mode: "finish", tuning, analysis })) as TuningOutput;
     expect(output.recommendation.applied).not.toBe("yes");
     const latest = await client().send(new GetFunctionConfigurationCommand({ FunctionName: functionArn }));
@@ -262,7 +275,7 @@ describe("tuner handlers against the local Lambda service", () => {
 
   it("refuses a second run of the same function while one holds the lock, naming the function", async () => {
     const functionArn = await createTarget("tuner-it-lock");
-    const tuning = await initializer({ lambdaARN: functionArn, num: 5, powerValues: [128] });
+    const { tuning } = await initializer({ lambdaARN: functionArn, num: 5, powerValues: [128] });
     await expect(initializer({ lambdaARN: functionArn, num: 5, powerValues: [256] })).rejects.toMatchObject({
       name: "TuningInProgressError",
       message: expect.stringContaining(functionArn),
@@ -299,6 +312,11 @@ describe("cleanup finds what the lock does not record", () => {
 
   /** What a run leaves when it dies between PublishVersion/CreateAlias and recording them in the lock. */
   async function leaveUnrecorded(functionArn: string, runId: string, memoryMb: number, alias: string) {
+    // The initializer's own restore of $LATEST may still be under way: a second update would be refused.
+    await waitUntilFunctionUpdatedV2(
+      { client: client(), maxWaitTime: 30, minDelay: 1, maxDelay: 2 },
+      { FunctionName: functionArn },
+    );
     await client().send(
       new UpdateFunctionConfigurationCommand({ FunctionName: functionArn, MemorySize: memoryMb }),
     );
@@ -324,7 +342,7 @@ describe("cleanup finds what the lock does not record", () => {
     await client().send(
       new CreateAliasCommand({ FunctionName: functionArn, Name: "live", FunctionVersion: userVersion }),
     );
-    const tuning = await initializer({ lambdaARN: functionArn, num: 5, powerValues: [128] });
+    const { tuning } = await initializer({ lambdaARN: functionArn, num: 5, powerValues: [128] });
     // The crash: a power value and a cold-start alias were created but never recorded.
     await leaveUnrecorded(functionArn, tuning.runId, 1024, "RAM1024");
     await leaveUnrecorded(functionArn, tuning.runId, 2048, "RAM2048-3");
@@ -352,14 +370,14 @@ describe("cleanup finds what the lock does not record", () => {
       initializer({ lambdaARN: functionArn, num: 5, powerValues: [256] }),
       initializer({ lambdaARN: functionArn, num: 5, powerValues: [512] }),
     ]);
-    const won = runs.filter((r): r is PromiseFulfilledResult<TuningContext> => r.status === "fulfilled");
+    const won = runs.filter((r): r is PromiseFulfilledResult<InitializerResult> => r.status === "fulfilled");
     const lost = runs.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(won).toHaveLength(1);
     expect(lost.map((r) => (r.reason as Error).name)).toEqual(["TuningInProgressError"]);
-    const tuning = (won[0] as PromiseFulfilledResult<TuningContext>).value;
+    const { tuning, sampling } = (won[0] as PromiseFulfilledResult<InitializerResult>).value;
     expect(tuning.target.originalMemoryMb).toBe(ORIGINAL_MEMORY_MB);
     expect((await lockOf(functionArn))?.originalMemoryMb).toBe(ORIGINAL_MEMORY_MB);
-    const power = tuning.executorTasks[0]?.power;
+    const power = sampling.tasks[0]?.power;
     expect(await aliasNames(functionArn)).toEqual([`RAM${power}`]);
     expect(await memoryOf(functionArn, `RAM${power}`)).toBe(power);
 
@@ -388,7 +406,7 @@ describe("cleanup finds what the lock does not record", () => {
     await expectNothingLeft(functionArn);
 
     // Another execution's Cleanup never touches a lock it does not own.
-    const live = await initializer({
+    const { tuning: live } = await initializer({
       input: { lambdaARN: functionArn, num: 5, powerValues: [256] },
       runId: "exec-live",
     });
@@ -418,7 +436,7 @@ describe("cleanup finds what the lock does not record", () => {
     const leftover = await versionNumbers(functionArn);
     expect(leftover).toHaveLength(1);
 
-    const tuning = await initializer({ lambdaARN: functionArn, num: 5, powerValues: [512] });
+    const { tuning } = await initializer({ lambdaARN: functionArn, num: 5, powerValues: [512] });
     expect(await aliasNames(functionArn)).toEqual(["RAM512"]);
     expect(await versionNumbers(functionArn)).not.toContain(leftover[0]);
     expect(await memoryOf(functionArn, "RAM512")).toBe(512);

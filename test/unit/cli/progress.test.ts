@@ -37,6 +37,7 @@ describe("execution progress", () => {
   it("tracks the states entered once each and the status of every Map iteration", () => {
     const progress = applyHistoryEvents(emptyProgress(), events);
     expect(progress.statesEntered).toEqual(["Initializer", "Measure each power", "Executor"]);
+    expect(progress).toMatchObject({ current: "Executor", round: 1 });
     expect([...progress.iterations.entries()]).toEqual([
       [0, "running"],
       [1, "succeeded"],
@@ -47,9 +48,45 @@ describe("execution progress", () => {
   it("renders elapsed seconds, the current state and per-power marks", () => {
     const progress = applyHistoryEvents(emptyProgress(), events);
     expect(renderProgressLine(progress, [128, 256, 512], 12_345)).toBe(
-      "  12.3 s  Executor  powers 1/3 done (128 MB …  256 MB ✓  512 MB ·)",
+      "  12.3 s  round 1  Executor  powers 1/3 done (128 MB …  256 MB ✓  512 MB ·)",
     );
     expect(renderProgressLine(emptyProgress(), [128], 0)).toBe("   0.0 s  starting");
+  });
+
+  it("starts each round's iterations afresh, and names the state entered last even when it repeats", () => {
+    const progress = applyHistoryEvents(emptyProgress(), events);
+    applyHistoryEvents(progress, [
+      {
+        id: 8,
+        timestamp: at,
+        type: "MapStateExited",
+        stateExitedEventDetails: { name: "Measure each power" },
+      },
+      { id: 9, timestamp: at, type: "TaskStateEntered", stateEnteredEventDetails: { name: "Analyzer" } },
+      {
+        id: 10,
+        timestamp: at,
+        type: "ChoiceStateEntered",
+        stateEnteredEventDetails: { name: "AnotherRound" },
+      },
+      {
+        id: 11,
+        timestamp: at,
+        type: "MapStateEntered",
+        stateEnteredEventDetails: { name: "Measure each power" },
+      },
+      {
+        id: 12,
+        timestamp: at,
+        type: "MapIterationStarted",
+        mapIterationStartedEventDetails: { name: "m", index: 0 },
+      },
+    ]);
+    expect(progress).toMatchObject({ round: 2, current: "Measure each power" });
+    expect([...progress.iterations.entries()]).toEqual([[0, "running"]]);
+    expect(renderProgressLine(progress, [256], 5000)).toBe(
+      "   5.0 s  round 2  Measure each power  powers 0/1 done (256 MB …)",
+    );
   });
 
   it("records how an execution ended, with the error and cause of a failure", () => {
@@ -86,5 +123,10 @@ describe("per-power invocation progress", () => {
     const line = renderProgressLine(progress, [128, 256, 512], 1000, { done: new Map([[128, 23]]), num: 50 });
     expect(line).toContain("128 MB 23/50");
     expect(line).toContain("256 MB ✓");
+    const counted = renderProgressLine(progress, [128, 256, 512], 1000, {
+      done: new Map([[256, 20]]),
+      num: 50,
+    });
+    expect(counted).toContain("256 MB 20/50 ✓");
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runFolderName } from "../../../cli/report/run-folder.js";
 import { niceCeiling, renderDualAxisChartSvg } from "../../../cli/report/svg-chart.js";
 import { renderMarkdownTable, renderTextTable } from "../../../cli/report/text-table.js";
 import {
@@ -7,20 +8,20 @@ import {
   renderSummaryMarkdown,
   renderTerminalSummary,
 } from "../../../cli/report/tuning-report.js";
-import { reportFolderName } from "../../../cli/report/write-report.js";
 import type { PowerStats, TuningOutput } from "../../../functions/tuner/core/index.js";
 
 function stats(power: number, averageMs: number, costUsd: number): PowerStats {
   return {
     power,
-    invocations: 10,
+    invocations: 50,
     averageMs,
     p50Ms: averageMs,
     p90Ms: averageMs * 1.1,
     p99Ms: averageMs * 1.2,
     stdDevMs: 1,
-    ci95Ms: { low: averageMs - 1, high: averageMs + 1 } as PowerStats["ci95Ms"],
+    ci95Ms: { low: averageMs - 1, high: averageMs + 1 },
     costUsd,
+    costCi95Usd: { low: costUsd * 0.95, high: costUsd * 1.05 },
     monthlyCostUsd: costUsd * 1_000_000,
     cold: { count: 1, averageMs, averageInitMs: 100 },
     warm: { count: 9, averageMs },
@@ -42,6 +43,15 @@ const output: TuningOutput = {
     currentPower: 128,
     winnerPower: 512,
     strategy: "balanced",
+    bestPower: 1024,
+    equivalentPowers: [512, 1024],
+    pValues: [
+      { power: 128, pValue: 0.0005 },
+      { power: 512, pValue: 0.41 },
+      { power: 1024, pValue: 1 },
+    ],
+    confidence: 0.9995,
+    weakestExclusion: { power: 128, pValue: 0.0005 },
     savingPercent: 41.5,
     monthlySavingUsd: 1.2,
     significant: true,
@@ -49,6 +59,21 @@ const output: TuningOutput = {
     reason: "winner is significantly better",
     applied: "yes",
     appliedTo: "arn:aws:lambda:us-east-1:000000000000:function:crud:$LATEST",
+  },
+  sampling: {
+    mode: "fixed",
+    rounds: 5,
+    roundInvocations: 10,
+    maxInvocations: 50,
+    invocations: [
+      { power: 128, count: 50, lastRound: 5 },
+      { power: 512, count: 50, lastRound: 5 },
+      { power: 1024, count: 50, lastRound: 5 },
+    ],
+    spentUsd: 0.0004,
+    stop: "num",
+    stoppedBecause: "every power got num 50 invocations",
+    drift: { roundFactors: [1, 1, 1, 1, 1], spreadPercent: 0, detected: false },
   },
   stats: [stats(128, 80, 0.0000017), stats(512, 20, 0.0000021), stats(1024, 19, 0.0000034)],
   prices: { region: "us-east-1", architecture: "arm64", takenOn: "2025-10-01" },
@@ -64,9 +89,43 @@ const meta = {
 };
 
 describe("the tuning report", () => {
-  it("marks the cheapest, the fastest, the chosen and the current power", () => {
+  it("marks the cheapest, the fastest, the best score, the chosen, the tied and the current power", () => {
     const marks = Object.fromEntries(markRows(output).map((row) => [row.stats.power, row.marks]));
-    expect(marks).toEqual({ 128: ["cheapest", "current"], 512: ["chosen"], 1024: ["fastest"] });
+    expect(marks).toEqual({
+      128: ["cheapest", "current"],
+      512: ["chosen"],
+      1024: ["fastest", "best score", "tied"],
+    });
+  });
+
+  it("shows the tie, the confidence, invocations per power and each power's interval and p-value", () => {
+    const text = renderTerminalSummary(output);
+    expect(text).toContain(
+      "choice (balanced): 512 MB; 1024 MB is indistinguishable (best balanced score: 1024 MB)",
+    );
+    expect(text).toContain(
+      "confidence: 100.0 %: the weakest exclusion of a smaller power is 128 MB (p < 0.001)",
+    );
+    expect(text).toContain("measured in 5 rounds of up to 10 invocations per power, interleaved (num 50)");
+    expect(text).toContain("stopped: every power got num 50 invocations");
+    const row = text.split("\n").find((line) => line.trimStart().startsWith("512 MB")) ?? "";
+    expect(row).toMatch(/512 MB\s+50\s+20\.00 ms\s+19\.00–21\.00 ms/);
+    expect(row).toContain("0.410");
+    const best = text.split("\n").find((line) => line.trimStart().startsWith("1024 MB")) ?? "";
+    expect(best).toContain("best");
+  });
+
+  it("names several tied powers, no tie, and a dry run's missing confidence", () => {
+    const several = { ...output.recommendation, equivalentPowers: [512, 1024, 2048] };
+    expect(renderTerminalSummary({ ...output, recommendation: several })).toContain(
+      "512 MB; 1024 MB and 2048 MB are indistinguishable",
+    );
+    const alone = { ...output.recommendation, equivalentPowers: [512], bestPower: 512 };
+    expect(renderTerminalSummary({ ...output, recommendation: alone })).toContain(
+      "512 MB; no other power is indistinguishable from the best at 95 %",
+    );
+    const dry = { ...output.recommendation, confidence: null };
+    expect(renderTerminalSummary({ ...output, recommendation: dry })).toContain("confidence: none");
   });
 
   it("prints a table with units, the outcome, the run cost and the chart URL", () => {
@@ -87,6 +146,8 @@ describe("the tuning report", () => {
       markdown.split("\n").filter((line) => /^\| +\d+ MB/.test(line) || /^\| \d+ MB/.test(line)),
     ).toHaveLength(3);
     expect(markdown).toContain("took 30.5 s");
+    expect(markdown).toContain("**512 MB; 1024 MB is indistinguishable");
+    expect(markdown).toContain("confidence: 100.0 %");
   });
 
   it("renders a self-contained page: inline SVG chart, escaped text, no script and no remote resource", () => {
@@ -94,15 +155,19 @@ describe("the tuning report", () => {
     expect(html).toContain("<svg");
     expect(html).not.toMatch(/<script|<link|<img|src=/i);
     expect(html).toContain("a &#60;warning&#62; &#38; more");
+    expect(html).toContain("512 MB; 1024 MB is indistinguishable");
+    // One error bar per power and series.
+    expect(html.match(/class="error-bar"/g)).toHaveLength(6);
     // Only the one explicit link to quickchart, for those who have network.
     expect(html.match(/https?:\/\//g)).toHaveLength(2); // the SVG namespace and the quickchart link
   });
 
-  it("names report folders by start time and function, safely", () => {
-    expect(reportFolderName(meta.startedAt, meta.functionArn)).toBe("2026-11-22T10-04-05Z-crud");
-    expect(reportFolderName(meta.startedAt, "arn:aws:lambda:r:1:function:a.b:alias")).toBe(
-      "2026-11-22T10-04-05Z-a_b",
+  it("names run folders by start time, kind and function, safely", () => {
+    expect(runFolderName(meta.startedAt, "tune", meta.functionArn)).toBe("2026-11-22T10-04-05Z-tune-crud");
+    expect(runFolderName(meta.startedAt, "loadtest", "arn:aws:lambda:r:1:function:a.b:alias")).toBe(
+      "2026-11-22T10-04-05Z-loadtest-a_b",
     );
+    expect(runFolderName(meta.startedAt, "smoke")).toBe("2026-11-22T10-04-05Z-smoke");
   });
 });
 
@@ -134,5 +199,21 @@ describe("tables and charts", () => {
     });
     expect(svg.match(/<polyline/g)).toHaveLength(2);
     expect(svg).toContain('font-weight="bold">256<');
+    expect(svg).not.toContain("error-bar");
+    const withBars = renderDualAxisChartSvg({
+      powers: [128, 256],
+      durationsMs: [10, 5],
+      costsUsd: [1e-6, 1e-6],
+      durationIntervalsMs: [
+        { low: 9, high: 30 },
+        { low: 4, high: 6 },
+      ],
+    });
+    expect(withBars.match(/class="error-bar"/g)).toHaveLength(2);
+    // The axis grows to hold the highest bar: 30 ms rounds up to 50.
+    expect(withBars).toContain(">50<");
+    expect(() =>
+      renderDualAxisChartSvg({ powers: [1], durationsMs: [1], costsUsd: [1], costIntervalsUsd: [] }),
+    ).toThrow(/one interval/);
   });
 });

@@ -3,7 +3,7 @@ import { OUTPUTS, outputLabel, STACKS, stackOutput } from "../../../contract/ind
 
 describe("the stacks' contract", () => {
   it("keeps the stack ids and output names users copy (cdk deploy, jq on --outputs-file)", () => {
-    expect(STACKS).toEqual({ crud: "CrudService", tuner: "PowerTuner" });
+    expect(STACKS).toEqual({ crud: "CrudService", tuner: "PowerTuner", githubAccess: "GitHubAccess" });
     expect(OUTPUTS).toEqual({
       crud: {
         apiUrl: "ApiUrl",
@@ -12,6 +12,11 @@ describe("the stacks' contract", () => {
         functionName: "FunctionName",
       },
       tuner: { stateMachineArn: "StateMachineArn", historyTableName: "HistoryTableName" },
+      githubAccess: {
+        deployRoleArn: "DeployRoleArn",
+        historyTableName: "HistoryTableName",
+        tunedFunctionName: "TunedFunctionName",
+      },
     });
   });
 

@@ -9,7 +9,12 @@ import { createExecutor, isHttpErrorResponse } from "../../../functions/executor
 import { createInitializer } from "../../../functions/initializer/initializer.js";
 import { createOptimizer } from "../../../functions/optimizer/optimizer.js";
 import type { LambdaApi, TunerConfig } from "../../../functions/tuner/aws/index.js";
-import type { Measurements, TuningContext, TuningOutput } from "../../../functions/tuner/core/index.js";
+import type {
+  Analysis,
+  ExecutorTask,
+  InitializerResult,
+  TuningOutput,
+} from "../../../functions/tuner/core/index.js";
 import { createTable, type RunningDynalite, startDynalite } from "../../support/dynalite.js";
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:target";
@@ -27,6 +32,7 @@ class FakeLambda {
   failDeleteAliasOnce = false;
   throwing = false;
   updates = 0;
+  invocations = 0;
   /** The last configuration update failed (LastUpdateStatus Failed) until the next one. */
   updateFailed = false;
   /** GetFunctionConfiguration cannot decrypt the variables (a KMS key the caller may not use). */
@@ -106,7 +112,8 @@ class FakeLambda {
         }
         const qualifier = String(input.FunctionName).split(":").at(-1) ?? "";
         const memory = this.versions.get(this.aliases.get(qualifier) ?? "")?.memory ?? this.memory;
-        const duration = 100_000 / memory; // faster with more memory
+        // Faster with more memory, with a little jitter: real durations are never all equal.
+        const duration = (100_000 / memory) * (1 + 0.01 * ((this.invocations++ % 5) - 2));
         const report = `REPORT RequestId: r\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.ceil(duration)} ms\tMemory Size: ${memory} MB\tMax Memory Used: 60 MB\t`;
         const body = this.throwing ? { errorType: "BoomError", errorMessage: "boom" } : { ok: true };
         return {
@@ -171,21 +178,32 @@ function expectInvariant(memory = 128) {
   expect([...fake.versions.values()].filter((v) => v.description.startsWith("powertune run"))).toEqual([]);
 }
 
-async function runThrough(input: Record<string, unknown>) {
-  const tuning = await initializer()({ lambdaARN: ARN, num: 5, ...input });
-  const measurements: Measurements[] = [];
-  for (const task of tuning.executorTasks) measurements.push(await executor()(task));
-  const analysis = await createAnalyzer({ config })({ tuning, measurements });
-  return { tuning, measurements, analysis };
+/** The state machine's loop in process: rounds of executors, each followed by the analyzer, until done. */
+async function measureAll({ tuning, sampling: first }: InitializerResult): Promise<Analysis> {
+  let sampling = first;
+  while (!sampling.done) {
+    const round = [];
+    for (const task of sampling.tasks) round.push(await executor()(task));
+    sampling = await createAnalyzer({ config })({ tuning, sampling, round });
+  }
+  if (!sampling.analysis) throw new Error("the last round left no analysis");
+  return sampling.analysis;
 }
+
+async function runThrough(input: Record<string, unknown>) {
+  const started = await initializer()({ lambdaARN: ARN, num: 5, ...input });
+  return { tuning: started.tuning, analysis: await measureAll(started) };
+}
+
+const firstTask = (started: InitializerResult) => started.sampling.tasks[0] as ExecutorTask;
 
 describe("initializer", () => {
   it("creates a version and alias RAM<power> per power value, then puts $LATEST back", async () => {
-    const tuning = await initializer()({ lambdaARN: ARN, num: 5 });
+    const { tuning, sampling } = await initializer()({ lambdaARN: ARN, num: 5 });
     expect([...fake.aliases.keys()].sort()).toEqual(["RAM1024", "RAM128", "RAM512"]);
     expect(fake.memory).toBe(128);
     expect(tuning.target.originalMemoryMb).toBe(128);
-    expect(tuning.executorTasks.map((t) => t.qualifiers)).toEqual([["RAM128"], ["RAM512"], ["RAM1024"]]);
+    expect(sampling.tasks.map((t) => t.qualifiers)).toEqual([["RAM128"], ["RAM512"], ["RAM1024"]]);
     expect((await lock())?.owner).toBe(tuning.runId);
   });
 
@@ -221,7 +239,7 @@ describe("initializer", () => {
   });
 
   it("dry-runs a weighted payload list with its first payload, whatever the weights", async () => {
-    const tuning = await initializer()({
+    const { sampling } = await initializer()({
       lambdaARN: ARN,
       num: 50,
       dryRun: true,
@@ -231,12 +249,17 @@ describe("initializer", () => {
         { payload: { first: false }, weight: 1 },
       ],
     });
-    expect(tuning.executorTasks.map((t) => [t.num, t.payload])).toEqual([[1, { first: true }]]);
+    expect(sampling.tasks.map((t) => [t.num, t.payload])).toEqual([[1, { first: true }]]);
   });
 
   it("gives each invocation its own alias with onlyColdStarts and restores the environment", async () => {
-    const tuning = await initializer()({ lambdaARN: ARN, num: 5, powerValues: [128], onlyColdStarts: true });
-    expect(tuning.executorTasks[0]?.qualifiers).toEqual([
+    const { sampling } = await initializer()({
+      lambdaARN: ARN,
+      num: 5,
+      powerValues: [128],
+      onlyColdStarts: true,
+    });
+    expect(sampling.tasks[0]?.qualifiers).toEqual([
       "RAM128-0",
       "RAM128-1",
       "RAM128-2",
@@ -249,42 +272,43 @@ describe("initializer", () => {
 
 describe("executor", () => {
   it("returns num raw measurements per power value", async () => {
-    const tuning = await initializer()({ lambdaARN: ARN, num: 6, powerValues: [512] });
-    const m = await executor()(tuning.executorTasks[0] as TuningContext["executorTasks"][number]);
+    const started = await initializer()({ lambdaARN: ARN, num: 6, powerValues: [512] });
+    const m = await executor()(firstTask(started));
     expect(m.durationMs).toHaveLength(6);
-    expect(m.billedMs.every((b) => b === 196)).toBe(true);
+    expect(m.billedMs).toEqual(m.durationMs.map((d) => Math.ceil(d)));
+    expect(m.durationMs.every((d) => d > 190 && d < 200)).toBe(true);
     expect(m.initMs).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it("fails with PowerValueFailedError when the function always throws and the error is not allowed", async () => {
-    const tuning = await initializer()({ lambdaARN: ARN, num: 5, powerValues: [128] });
+    const started = await initializer()({ lambdaARN: ARN, num: 5, powerValues: [128] });
     fake.throwing = true;
-    await expect(executor()(tuning.executorTasks[0] as never)).rejects.toMatchObject({
+    await expect(executor()(firstTask(started))).rejects.toMatchObject({
       name: "PowerValueFailedError",
       message: expect.stringContaining("BoomError"),
     });
   });
 
   it("measures a throwing function when its error type is in allowedExceptions", async () => {
-    const tuning = await initializer()({
+    const started = await initializer()({
       lambdaARN: ARN,
       num: 5,
       powerValues: [128],
       allowedExceptions: ["BoomError"],
     });
     fake.throwing = true;
-    const m = await executor()(tuning.executorTasks[0] as never);
+    const m = await executor()(firstTask(started));
     expect(m.allowedErrors).toBe(5);
     expect(m.durationMs).toHaveLength(5);
   });
 
   it("lets throttling surface by name for the state's Retry (mocked client: TooManyRequestsException)", async () => {
-    const tuning = await initializer()({ lambdaARN: ARN, num: 5, powerValues: [128] });
+    const started = await initializer()({ lambdaARN: ARN, num: 5, powerValues: [128] });
     fake.throttlesLeft = 1;
-    await expect(executor()(tuning.executorTasks[0] as never)).rejects.toMatchObject({
+    await expect(executor()(firstTask(started))).rejects.toMatchObject({
       name: "TooManyRequestsException",
     });
-    const m = await executor()(tuning.executorTasks[0] as never);
+    const m = await executor()(firstTask(started));
     expect(m.durationMs).toHaveLength(5);
   });
 });
@@ -345,18 +369,20 @@ describe("whole run and optimizer", () => {
   it.each(["executor", "analyzer", "optimizer"])(
     "cleans up after a failure in the %s state",
     async (failing) => {
-      const tuning = await initializer()({ lambdaARN: ARN, num: 5 });
-      let state: Record<string, unknown> = { lambdaARN: ARN, num: 5, tuning };
+      const started = await initializer()({ lambdaARN: ARN, num: 5 });
+      const { tuning } = started;
+      let state: Record<string, unknown> = { ...started };
       if (failing === "executor") fake.throwing = true;
       try {
-        const measurements: Measurements[] = [];
-        for (const task of tuning.executorTasks) measurements.push(await executor()(task));
-        const analysis = await createAnalyzer({ config })({
+        const round = [];
+        for (const task of started.sampling.tasks) round.push(await executor()(task));
+        const sampling = await createAnalyzer({ config })({
           tuning,
-          measurements: failing === "analyzer" ? [] : measurements,
+          sampling: started.sampling,
+          round: failing === "analyzer" ? [{ ...(round[0] as (typeof round)[number]), power: 999 }] : round,
         });
         fake.failDeleteAliasOnce = failing === "optimizer";
-        await optimizer()({ mode: "finish", tuning, analysis });
+        await optimizer()({ mode: "finish", tuning, analysis: sampling.analysis as Analysis });
         throw new Error("expected a failure");
       } catch (error) {
         state = { ...state, error: { Error: (error as Error).name, Cause: (error as Error).message } };
@@ -368,6 +394,35 @@ describe("whole run and optimizer", () => {
       expect(await lock()).toBeUndefined();
     },
   );
+
+  it("measures num in rounds of 10 through the handlers, then the optimizer leaves nothing behind", async () => {
+    const { tuning, analysis } = await runThrough({ num: 25, strategy: "speed" });
+    expect(analysis.sampling).toMatchObject({ rounds: 3, stop: "num" });
+    expect(analysis.stats.map((s) => s.invocations)).toEqual([25, 25, 25]);
+    expect(analysis.recommendation.equivalentPowers).toEqual([1024]);
+    await optimizer()({ mode: "finish", tuning, analysis });
+    expectInvariant();
+  });
+
+  it("cleans up after a round that fails after earlier rounds succeeded", async () => {
+    const started = await initializer()({ lambdaARN: ARN, num: 30 });
+    let sampling = started.sampling;
+    const round = [];
+    for (const task of sampling.tasks) round.push(await executor()(task));
+    sampling = await createAnalyzer({ config })({ tuning: started.tuning, sampling, round });
+    expect(sampling).toMatchObject({ round: 1, done: false });
+    fake.throwing = true;
+    const failure = await executor()(sampling.tasks[0] as ExecutorTask).catch((error: Error) => error);
+    const state = {
+      ...started,
+      sampling,
+      error: { Error: (failure as Error).name, Cause: (failure as Error).message },
+    };
+    const result = await optimizer()({ mode: "cleanup", state: state as never });
+    expect(result).toMatchObject({ lockHeld: true });
+    expectInvariant();
+    expect(await lock()).toBeUndefined();
+  });
 
   it("cleanup after an initializer failure does nothing and says why", async () => {
     const result = await optimizer()({

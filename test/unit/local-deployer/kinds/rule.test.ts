@@ -22,7 +22,57 @@ describe("rule planning", () => {
         enabled: true,
         targets: [{ arn: "arn:t", input: "{}" }],
       },
-      { stack: "S", logicalId: "Paused", name: "S-Paused", enabled: false, targets: [] },
+      {
+        stack: "S",
+        logicalId: "Paused",
+        name: "S-Paused",
+        eventPattern: { source: ["x"] },
+        enabled: false,
+        targets: [],
+      },
+    ]);
+  });
+
+  it("plans an event-pattern rule with its pattern resolved and its targets' input transformers", () => {
+    const plan = planStack({
+      Machine: {
+        Type: "AWS::StepFunctions::StateMachine",
+        Properties: { StateMachineName: "M", DefinitionString: "{}" },
+      },
+      Stopped: {
+        Type: "AWS::Events::Rule",
+        Properties: {
+          EventPattern: { source: ["aws.states"], detail: { stateMachineArn: [{ Ref: "Machine" }] } },
+          Targets: [
+            {
+              Arn: "arn:aws:lambda:us-east-1:000000000000:function:h",
+              Id: "t",
+              InputTransformer: {
+                InputPathsMap: { name: "$.detail.name" },
+                InputTemplate: '{"runId":<name>}',
+              },
+            },
+          ],
+        },
+      },
+    });
+    expect(plan.rules).toEqual([
+      {
+        stack: "S",
+        logicalId: "Stopped",
+        name: "S-Stopped",
+        eventPattern: {
+          source: ["aws.states"],
+          detail: { stateMachineArn: ["arn:aws:states:us-east-1:000000000000:stateMachine:M"] },
+        },
+        enabled: true,
+        targets: [
+          {
+            arn: "arn:aws:lambda:us-east-1:000000000000:function:h",
+            inputTransformer: { inputPathsMap: { name: "$.detail.name" }, inputTemplate: '{"runId":<name>}' },
+          },
+        ],
+      },
     ]);
   });
 

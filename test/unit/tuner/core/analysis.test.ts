@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { analyze, finalOutput } from "../../../../functions/tuner/core/analysis.js";
 import { validateTuningInput } from "../../../../functions/tuner/core/input.js";
-import type { Measurements, TuningContext } from "../../../../functions/tuner/core/types.js";
+import type { PowerSamples, TuningContext } from "../../../../functions/tuner/core/types.js";
+import { noisySamples } from "../../../support/synthetic-samples.js";
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:f";
 
@@ -16,14 +17,17 @@ function context(
     startedAt: "2025-01-01T00:00:00.000Z",
     input: parsed,
     target: { functionArn: ARN, functionName: "f", region, architecture: "x86_64", originalMemoryMb },
-    executorTasks: [],
     compute: { elapsedMs: 100, memoryMb: 256 },
   };
 }
 
 // 128 MB: ~100 ms (cheap), 1024 MB: ~20 ms (faster, dearer); the first invocation of each is a cold start.
-function measured(power: number, base: number): Measurements {
+function measured(power: number, base: number): PowerSamples {
   const durationMs = Array.from({ length: 10 }, (_, i) => base + (i % 3));
+  return fromDurations(power, durationMs);
+}
+
+function fromDurations(power: number, durationMs: number[], perRound = [durationMs.length]): PowerSamples {
   return {
     power,
     durationMs,
@@ -31,7 +35,8 @@ function measured(power: number, base: number): Measurements {
     initMs: durationMs.map((_, i) => (i === 0 ? 150 : 0)),
     maxMemoryUsedMb: durationMs.map(() => 60),
     allowedErrors: 0,
-    compute: { elapsedMs: 500, memoryMb: 256 },
+    httpErrorResponses: 0,
+    perRound,
   };
 }
 const data = [measured(128, 100), measured(1024, 20)];
@@ -111,14 +116,135 @@ describe("analyze", () => {
 
   it("reports the run's own cost: transitions and Lambda compute", () => {
     const out = analyze(context({}), data);
-    expect(out.stateMachine.executionCost).toBeCloseTo(9 * 0.000025, 12);
+    // One round of two powers: Initializer, Map, 2 × (iteration + Executor), Analyzer, Choice, Optimizer, Succeed.
+    expect(out.stateMachine.executionCost).toBeCloseTo(10 * 0.000025, 12);
     expect(out.stateMachine.lambdaCost).toBeGreaterThan(0);
     expect(out.stateMachine.visualization).toMatch(/^https:\/\/quickchart\.io\/chart\?/);
+  });
+
+  it("gives each power's interval of the trimmed mean duration and cost, around its estimate", () => {
+    for (const s of analyze(context({}), data).stats) {
+      expect(s.ci95Ms.low).toBeLessThanOrEqual(s.averageMs);
+      expect(s.ci95Ms.high).toBeGreaterThanOrEqual(s.averageMs);
+      expect(s.costCi95Usd.low).toBeLessThanOrEqual(s.costUsd);
+      expect(s.costCi95Usd.high).toBeGreaterThanOrEqual(s.costUsd);
+    }
+  });
+
+  it("names how it measured: rounds, invocations per power and why it stopped", () => {
+    const out = analyze(context({}), data);
+    expect(out.sampling).toMatchObject({
+      mode: "fixed",
+      rounds: 1,
+      maxInvocations: 10,
+      invocations: [
+        { power: 128, count: 10, lastRound: 1 },
+        { power: 1024, count: 10, lastRound: 1 },
+      ],
+      stop: "num",
+      drift: { detected: false },
+    });
+    expect(out.sampling.stoppedBecause).toContain("num 10");
   });
 
   it("puts stats in the final output only with includeOutputResults", () => {
     const analysis = analyze(context({}), data);
     expect(finalOutput(analysis, false)).not.toHaveProperty("stats");
     expect(finalOutput(analysis, true).stats).toHaveLength(2);
+  });
+});
+
+describe("analyze: the decision and what may be applied", () => {
+  const tied = (seed: number) => [
+    fromDurations(128, noisySamples({ mean: 200, relativeSd: 0.05 }, 30, seed)),
+    fromDurations(256, noisySamples({ mean: 100, relativeSd: 0.1 }, 30, seed + 1)),
+    fromDurations(512, noisySamples({ mean: 50.5, relativeSd: 0.1 }, 30, seed + 2)),
+  ];
+  // With speed, 256 MB is clearly slower; 512 MB alone is the fastest.
+  it("names the tie, its p-values and the confidence; the output's power is the chosen one", () => {
+    const out = analyze(context({ strategy: "cost", powerValues: [128, 256, 512] }), tied(1));
+    const r = out.recommendation;
+    expect(r.equivalentPowers).toContain(r.winnerPower);
+    expect(r.winnerPower).toBe(Math.min(...r.equivalentPowers));
+    expect(out.power).toBe(r.winnerPower);
+    expect(r.pValues.map((p) => p.power)).toEqual([128, 256, 512]);
+    expect(r.pValues.find((p) => p.power === r.bestPower)?.pValue).toBe(1);
+    expect(r.confidence).not.toBeNull();
+  });
+
+  it("keeps the current memory when it is in the tie, whatever minImprovement says", () => {
+    // Costs: 256 MB × 100 ms and 512 MB × 50.5 ms are one noise apart; 128 MB × 200 ms as well. The current
+    // memory, 512 MB, is in the tie, so nothing is switched even though a smaller power is chosen.
+    for (const minImprovement of [0, 0.01]) {
+      const out = analyze(
+        context(
+          { strategy: "cost", powerValues: [128, 256, 512], autoOptimize: true, minImprovement },
+          "us-east-1",
+          512,
+        ),
+        tied(1),
+      );
+      const r = out.recommendation;
+      expect(r.equivalentPowers).toContain(512);
+      expect(r.winnerPower).toBeLessThan(512);
+      expect(r).toMatchObject({ decision: "keep", significant: false });
+      expect(r.reason).toContain(`the current 512 MB is indistinguishable from ${r.winnerPower} MB`);
+    }
+  });
+
+  it("switches only when the chosen power beats the current one at 95 %", () => {
+    const out = analyze(
+      context({ strategy: "speed", powerValues: [128, 256, 512], autoOptimize: true }, "us-east-1", 128),
+      tied(2),
+    );
+    expect(out.recommendation).toMatchObject({ winnerPower: 512, significant: true, decision: "apply" });
+  });
+
+  it("does not switch to a tied power that the current one, outside the tie, is not resolved from", () => {
+    // 1024 MB: 10 ms, very steady (the best); 2048 MB: 10.2 ms, as steady, so told apart from it; 512 MB: 10.5 ms
+    // but so noisy that it ties with the best, and it is not resolved from 2048 MB either.
+    const steady = (mean: number, seed: number) => noisySamples({ mean, relativeSd: 0.002 }, 30, seed);
+    const samples = [
+      fromDurations(512, noisySamples({ mean: 10.5, relativeSd: 0.5 }, 30, 5)),
+      fromDurations(1024, steady(10, 6)),
+      fromDurations(2048, steady(10.2, 7)),
+    ];
+    const out = analyze(
+      context({ strategy: "speed", powerValues: [512, 1024, 2048], autoOptimize: true }, "us-east-1", 2048),
+      samples,
+    );
+    const r = out.recommendation;
+    expect(r.equivalentPowers).toEqual([512, 1024]);
+    expect(r).toMatchObject({ winnerPower: 512, significant: false, decision: "keep" });
+    expect(r.reason).toContain("does not beat the current 2048 MB at 95 %");
+  });
+
+  it("warns when every power's durations move together between rounds", () => {
+    const twoRounds = (power: number, base: number, second: number) =>
+      fromDurations(
+        power,
+        [
+          ...Array.from({ length: 10 }, (_, i) => base + (i % 3)),
+          ...Array.from({ length: 10 }, (_, i) => second + (i % 3)),
+        ],
+        [10, 10],
+      );
+    const drifted = analyze(context({ num: 20 }), [twoRounds(128, 100, 200), twoRounds(1024, 20, 40)]);
+    expect(drifted.sampling.drift.detected).toBe(true);
+    expect(drifted.warnings.join("\n")).toContain("machine-wide drift");
+    const steady = analyze(context({ num: 20 }), [twoRounds(128, 100, 101), twoRounds(1024, 20, 41)]);
+    expect(steady.sampling.drift.detected).toBe(false);
+    expect(steady.warnings.join("\n")).not.toContain("drift");
+  });
+
+  it("resolves nothing in a dry run: no confidence, nothing applied", () => {
+    const one = (power: number, ms: number) => fromDurations(power, [ms]);
+    const out = analyze(context({ dryRun: true, autoOptimize: true }), [one(128, 100), one(1024, 20)]);
+    expect(out.recommendation).toMatchObject({
+      confidence: null,
+      decision: "keep",
+      equivalentPowers: [128, 1024],
+    });
+    expect(out.sampling.stop).toBe("dry-run");
   });
 });

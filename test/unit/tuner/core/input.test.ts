@@ -5,8 +5,11 @@ import {
   estimatedStateBytes,
   validateTuningInput,
 } from "../../../../functions/tuner/core/input.js";
-import { spreadPayloads } from "../../../../functions/tuner/core/payloads.js";
+import { payloadSlice, spreadPayloads } from "../../../../functions/tuner/core/payloads.js";
 import { DEFAULT_POWER_VALUES } from "../../../../functions/tuner/core/power-values.js";
+import type { ExecutorTask, Measurements } from "../../../../functions/tuner/core/types.js";
+import { contextFor, measurementsOf, runRounds } from "../../../support/sampling-loop.js";
+import { normalDraws } from "../../../support/synthetic-samples.js";
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:crud";
 const DEFAULTS = DEFAULT_POWER_VALUES;
@@ -54,9 +57,9 @@ describe("validateTuningInput: accepted input", () => {
     expect(input.powerValues.at(-1)).toBe(3008);
   });
 
-  it("sorts and de-duplicates power values", () => {
-    expect(validateTuningInput({ ...valid, powerValues: [1024, 128, 1024] }, DEFAULTS).powerValues).toEqual([
-      128, 1024,
+  it("sorts power values", () => {
+    expect(validateTuningInput({ ...valid, powerValues: [1024, 128, 512] }, DEFAULTS).powerValues).toEqual([
+      128, 512, 1024,
     ]);
   });
 
@@ -90,6 +93,16 @@ describe("validateTuningInput: accepted input", () => {
     expect(input.approval).toBe("manual");
   });
 
+  it('accepts num "auto" with a budget, and gives maxInvocations its default', () => {
+    expect(validateTuningInput({ lambdaARN: ARN, num: "auto" }, DEFAULTS)).toMatchObject({
+      num: "auto",
+      maxInvocations: 100,
+    });
+    expect(
+      validateTuningInput({ lambdaARN: ARN, num: "auto", maxInvocations: 40, maxCostUsd: 0.01 }, DEFAULTS),
+    ).toMatchObject({ num: "auto", maxInvocations: 40, maxCostUsd: 0.01 });
+  });
+
   it("accepts string and weighted payloads", () => {
     expect(validateTuningInput({ ...valid, payload: "hello" }, DEFAULTS).payload).toBe("hello");
     const weighted = [
@@ -112,6 +125,18 @@ const INVALID: [string, unknown, string][] = [
   ["num too large", { ...valid, num: 1001 }, "num"],
   ["num fractional", { ...valid, num: 10.5 }, "num"],
   ["num as string", { ...valid, num: "10" }, "num"],
+  ["num another word", { ...valid, num: "adaptive" }, "num"],
+  ["maxInvocations with a fixed num", { ...valid, maxInvocations: 50 }, "maxInvocations"],
+  ["maxCostUsd with a fixed num", { ...valid, maxCostUsd: 1 }, "maxCostUsd"],
+  ["maxInvocations below two rounds", { ...valid, num: "auto", maxInvocations: 19 }, "maxInvocations"],
+  ["maxInvocations fractional", { ...valid, num: "auto", maxInvocations: 25.5 }, "maxInvocations"],
+  ["maxCostUsd zero", { ...valid, num: "auto", maxCostUsd: 0 }, "maxCostUsd"],
+  ['onlyColdStarts with num "auto"', { ...valid, num: "auto", onlyColdStarts: true }, "onlyColdStarts"],
+  [
+    "an adaptive budget more than a state can carry",
+    { ...valid, num: "auto", maxInvocations: 1000, powerValues: "ALL" },
+    "maxInvocations",
+  ],
   ["powerValues below 128", { ...valid, powerValues: [64] }, "powerValues[0]"],
   ["powerValues above 10240", { ...valid, powerValues: [128, 10241] }, "powerValues[1]"],
   ["powerValues fractional", { ...valid, powerValues: [128.5] }, "powerValues[0]"],
@@ -204,6 +229,7 @@ const INVALID: [string, unknown, string][] = [
   ],
   ["input not an object", "lambdaARN", "(input)"],
   ["input is a list", [valid], "(input)"],
+  ["the same power value twice", { ...valid, powerValues: [128, 128] }, "powerValues[1]"],
 ];
 
 describe("validateTuningInput: rejected input names the field", () => {
@@ -225,6 +251,33 @@ describe("validateTuningInput: rejected input names the field", () => {
     } catch (error) {
       expect((error as Error).message).toMatch(/lambdaARN: .*; num: /);
     }
+  });
+
+  it("refuses a power value listed twice, naming the index of each repeat and of its first listing", () => {
+    expect(problemsOf({ ...valid, powerValues: [128, 128] })).toEqual([
+      {
+        field: "powerValues[1]",
+        problem: "128 MB is listed twice (also at powerValues[0]): list each power value once",
+      },
+    ]);
+    expect(problemsOf({ ...valid, powerValues: [256, 512, 1024, 512, 256] }).map((p) => p.field)).toEqual([
+      "powerValues[3]",
+      "powerValues[4]",
+    ]);
+  });
+
+  it.each([
+    ["an array", [1, 2]],
+    ["a string", "abc"],
+    ["a number", 42],
+    ["null", null],
+  ])("says the input must be a JSON object with lambdaARN, num, … when it is %s", (kind, raw) => {
+    expect(problemsOf(raw)).toEqual([
+      {
+        field: "(input)",
+        problem: `the input must be a JSON object with lambdaARN, num, … (see docs/tuner.md), not ${kind}`,
+      },
+    ]);
   });
 
   it("suggests the field a misspelt one most likely meant", () => {
@@ -264,7 +317,25 @@ describe("spreadPayloads", () => {
       ],
       10,
     );
-    expect(spread).toEqual(["a", "a", "a", "b", "b", "b", "c", "c", "c", "a"]);
+    // 4, 3 and 3 invocations, interleaved.
+    expect(spread).toEqual(["a", "b", "c", "a", "b", "a", "c", "a", "b", "c"]);
+  });
+
+  it("carries the list's mix in every round-long stretch, so rounds measure alike", () => {
+    const weighted = [
+      { payload: "item", weight: 36 },
+      { payload: "page", weight: 8 },
+      { payload: "read", weight: 3 },
+      { payload: "list", weight: 3 },
+    ];
+    const spread = spreadPayloads(weighted, 50);
+    for (let start = 0; start < 50; start += 10) {
+      const items = spread.slice(start, start + 10).filter((p) => p === "item").length;
+      // 36 of 50 is 7.2 of every 10.
+      expect(items).toBeGreaterThanOrEqual(7);
+      expect(items).toBeLessThanOrEqual(8);
+    }
+    expect(payloadSlice(weighted, 50, 20, 10)).toEqual(spread.slice(20, 30));
   });
 
   it("gives a weight exactly its share when the share is whole, whatever the floating point says", () => {
@@ -315,32 +386,48 @@ describe("spreadPayloads", () => {
 });
 
 describe("estimatedStateBytes", () => {
-  it("covers the JSON of raw measurements with long durations, cold starts and big memory", () => {
-    const num = 200;
-    const powers = 6;
-    const measurements = Array.from({ length: powers }, (_, p) => ({
-      power: 10240 - p,
-      durationMs: Array.from({ length: num }, () => 12345.67),
-      billedMs: Array.from({ length: num }, () => 12346),
-      initMs: Array.from({ length: num }, () => 1234.56),
-      maxMemoryUsedMb: Array.from({ length: num }, () => 10240),
-      allowedErrors: 0,
-      compute: { gbSeconds: 1.5, requests: 1 },
-    }));
-    const payload = { some: "payload", list: "x".repeat(20_000) };
-    // The state after the Map: the execution's input, the run's context (its input, one task per power with
-    // onlyColdStarts' alias names) and the measurements.
-    const tasks = Array.from({ length: powers }, (_, p) => ({
+  const POWERS = [10235, 10236, 10237, 10238, 10239, 10240];
+  // Long durations with two decimals, cold starts and big memory: the longest JSON per invocation.
+  const longMeasurements = (task: ExecutorTask, durations: number[]): Measurements => ({
+    ...measurementsOf(task, durations),
+    initMs: durations.map(() => 1234.56),
+    maxMemoryUsedMb: durations.map(() => 10240),
+  });
+
+  it("covers every state of a fixed run with long durations, cold starts, big memory and a payload", () => {
+    const payload = { some: "payload", list: "x".repeat(10_000) };
+    const context = contextFor({ num: 200, powerValues: POWERS, payload, onlyColdStarts: true }, 10240);
+    const { largestStateBytes } = runRounds(context, (task) =>
+      longMeasurements(task, Array(task.num).fill(12345.67)),
+    );
+    expect(estimatedStateBytes(6, 200, payload, true)).toBeGreaterThanOrEqual(largestStateBytes);
+  });
+
+  it("covers every state of an adaptive run that uses its whole budget", () => {
+    const payload = { a: 1 };
+    const context = contextFor({
+      num: "auto",
+      maxInvocations: 300,
+      strategy: "speed",
+      powerValues: POWERS,
       payload,
-      qualifiers: Array.from({ length: num }, (_, i) => `RAM${10240 - p}-${i}`),
-    }));
-    const state = {
-      lambdaARN: "arn",
-      payload,
-      tuning: { input: { payload }, executorTasks: tasks },
-      measurements,
-    };
-    const actual = JSON.stringify(state).length;
-    expect(estimatedStateBytes(powers, num, payload, true)).toBeGreaterThanOrEqual(actual);
+    });
+    // The smallest power trails the next by a delay that shrinks as the run measures more: it never separates.
+    const z = normalDraws(1);
+    let base: number[] = [];
+    let baseRound = 0;
+    const { sampling, largestStateBytes } = runRounds(context, (task, round) => {
+      if (baseRound !== round)
+        base = Array.from({ length: 10 }, () => Number((12000 * (1 + 0.2 * z())).toFixed(2)));
+      baseRound = round;
+      const delay = 2160 * (Math.sqrt(round) - Math.sqrt(round - 1));
+      const at = POWERS.indexOf(task.power);
+      const durations = base.map((d) =>
+        Number((at === 0 ? d + delay : at === 1 ? d : d * (1 + at / 2)).toFixed(2)),
+      );
+      return longMeasurements(task, durations.slice(0, task.num));
+    });
+    expect(sampling.analysis?.sampling.stop).toBe("max-invocations");
+    expect(estimatedStateBytes(6, 300, payload)).toBeGreaterThanOrEqual(largestStateBytes);
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  bootstrapMeanCi,
-  intervalsDisjoint,
+  bootstrapTrimmedMeanCi,
   mean,
   percentile,
   seededRandom,
@@ -75,32 +74,40 @@ describe("mean and standardDeviation", () => {
   });
 });
 
-describe("bootstrapMeanCi", () => {
+describe("bootstrapTrimmedMeanCi", () => {
   const values = [10, 12, 11, 13, 9, 10, 14, 12, 11, 10, 30, 9];
 
   it("is deterministic with a seed", () => {
-    expect(bootstrapMeanCi(values, 7)).toEqual(bootstrapMeanCi(values, 7));
+    expect(bootstrapTrimmedMeanCi(values, 0.2, 7)).toEqual(bootstrapTrimmedMeanCi(values, 0.2, 7));
   });
 
-  it("differs with another seed but stays around the mean", () => {
-    const a = bootstrapMeanCi(values, 1);
-    const b = bootstrapMeanCi(values, 2);
-    expect(a).not.toEqual(b);
-    const m = mean(values);
-    for (const ci of [a, b]) {
-      expect(ci.low).toBeLessThan(m);
-      expect(ci.high).toBeGreaterThan(m);
-      expect(ci.low).toBeGreaterThanOrEqual(9);
-      expect(ci.high).toBeLessThanOrEqual(30);
+  it("differs with another seed but stays around the estimate it belongs to", () => {
+    for (const discard of [0, 0.2]) {
+      const a = bootstrapTrimmedMeanCi(values, discard, 1);
+      const b = bootstrapTrimmedMeanCi(values, discard, 2);
+      expect(a).not.toEqual(b);
+      const estimate = trimmedMean(values, discard);
+      for (const ci of [a, b]) {
+        expect(ci.low).toBeLessThan(estimate);
+        expect(ci.high).toBeGreaterThan(estimate);
+        expect(ci.low).toBeGreaterThanOrEqual(9);
+        expect(ci.high).toBeLessThanOrEqual(30);
+      }
     }
   });
 
+  it("trims each resample: the outlier 30 widens the plain mean's interval, not the trimmed mean's", () => {
+    const width = (ci: { low: number; high: number }) => ci.high - ci.low;
+    expect(width(bootstrapTrimmedMeanCi(values, 0.2))).toBeLessThan(width(bootstrapTrimmedMeanCi(values, 0)));
+    expect(bootstrapTrimmedMeanCi(values, 0.2).high).toBeLessThan(bootstrapTrimmedMeanCi(values, 0).high);
+  });
+
   it("collapses to the value when all values are equal", () => {
-    expect(bootstrapMeanCi([5, 5, 5, 5])).toEqual({ low: 5, high: 5 });
+    expect(bootstrapTrimmedMeanCi([5, 5, 5, 5], 0.2)).toEqual({ low: 5, high: 5 });
   });
 
   it("is NaN for no values", () => {
-    expect(bootstrapMeanCi([]).low).toBeNaN();
+    expect(bootstrapTrimmedMeanCi([], 0.2).low).toBeNaN();
   });
 
   it("narrows with more samples", () => {
@@ -108,11 +115,11 @@ describe("bootstrapMeanCi", () => {
     const small = Array.from({ length: 10 }, () => random() * 100);
     const large = Array.from({ length: 1000 }, () => random() * 100);
     const width = (ci: { low: number; high: number }) => ci.high - ci.low;
-    expect(width(bootstrapMeanCi(large))).toBeLessThan(width(bootstrapMeanCi(small)));
+    expect(width(bootstrapTrimmedMeanCi(large, 0.2))).toBeLessThan(width(bootstrapTrimmedMeanCi(small, 0.2)));
   });
 });
 
-describe("seededRandom and intervalsDisjoint", () => {
+describe("seededRandom", () => {
   it("yields the same sequence for the same seed, in [0, 1)", () => {
     const a = seededRandom(99);
     const b = seededRandom(99);
@@ -122,10 +129,5 @@ describe("seededRandom and intervalsDisjoint", () => {
       expect(x).toBeGreaterThanOrEqual(0);
       expect(x).toBeLessThan(1);
     }
-  });
-  it("tells overlapping from disjoint intervals", () => {
-    expect(intervalsDisjoint({ low: 1, high: 2 }, { low: 3, high: 4 })).toBe(true);
-    expect(intervalsDisjoint({ low: 3, high: 4 }, { low: 1, high: 2 })).toBe(true);
-    expect(intervalsDisjoint({ low: 1, high: 3 }, { low: 2, high: 4 })).toBe(false);
   });
 });

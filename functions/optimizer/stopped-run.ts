@@ -1,0 +1,78 @@
+// Undoing a run whose execution was stopped or timed out: no state of it runs any more, so the rule on those
+// executions invokes this with the execution alone, and its input tells which function the run locked.
+import {
+  appendHistory,
+  type CleanupDeps,
+  cleanupRun,
+  describeRunExecution,
+  type InvocationClock,
+  LEASE_WAIT_MS,
+  leaseEnd,
+  type StepFunctionsApi,
+} from "../tuner/aws/index.js";
+import type { CleanupResult } from "./optimizer.js";
+
+export const BUSY_NOTE =
+  "another handler of this run (its Initializer, say) was still changing the function; it undoes the run itself";
+
+/** The function a tuning input names, if it names one. */
+export function lambdaArnOf(input: unknown): string | undefined {
+  const arn =
+    typeof input === "object" && input !== null ? (input as { lambdaARN?: unknown }).lambdaARN : undefined;
+  return typeof arn === "string" ? arn : undefined;
+}
+
+function parseInput(text: string | undefined): unknown {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const nothingDone = (runId: string | null, note: string): CleanupResult => ({
+  runId,
+  lockHeld: false,
+  deletedAliases: 0,
+  deletedVersions: 0,
+  restoredMemoryMb: null,
+  note,
+});
+
+export async function cleanupStoppedRun(
+  deps: CleanupDeps & { stepFunctions?: StepFunctionsApi; leaseWaitMs?: number },
+  event: { runId?: string | undefined; executionArn: string },
+  context?: InvocationClock,
+): Promise<CleanupResult> {
+  // The execution's name is the run's id, and the last field of its ARN.
+  const runId = event.runId ?? event.executionArn.split(":").at(-1) ?? "";
+  if (deps.stepFunctions === undefined) {
+    return nothingDone(runId, "no Step Functions client: the execution's input cannot be read");
+  }
+  const execution = await describeRunExecution(deps.stepFunctions, event.executionArn);
+  if (execution.running) {
+    return nothingDone(runId, `execution ${event.executionArn} is ${execution.status}: nothing was undone`);
+  }
+  const input = parseInput(execution.input);
+  const functionArn = lambdaArnOf(input);
+  if (functionArn === undefined) {
+    return nothingDone(runId, "the execution's input names no function, so its run took no lock");
+  }
+  const summary = await cleanupRun(deps, functionArn, runId, {
+    restore: true,
+    lease: { untilMs: leaseEnd(context), maxWaitMs: deps.leaseWaitMs ?? LEASE_WAIT_MS },
+  });
+  if (summary.busy) return { runId, ...summary, note: BUSY_NOTE };
+  if (!summary.lockHeld) {
+    return { runId, ...summary, note: "the run holds no lock: it was undone already, or never took one" };
+  }
+  await appendHistory(deps.ddb, deps.config.historyTable, {
+    functionArn,
+    runId,
+    timestamp: new Date().toISOString(),
+    status: execution.status.toLowerCase(),
+    input: input ?? null,
+    output: { cleanup: summary },
+  });
+  return { runId, ...summary, note: `run undone after its execution was ${execution.status}` };
+}

@@ -1,0 +1,221 @@
+// Measuring in rounds: what the next round measures, and when measuring stops (fixed num or adaptive).
+
+import { aliasName } from "./aliases.js";
+import { analyze, decideOn, type StopReason, targetCostSoFar } from "./analysis.js";
+import type { Choice } from "./decision.js";
+import { isWeightedPayloadList } from "./input.js";
+import { pricesForRegion } from "./pricing.js";
+import { invocationsPerPower, roundInvocations } from "./rounds.js";
+import { tunerComputeCost } from "./run-cost.js";
+import type {
+  ExecutorTask,
+  Measurements,
+  PowerSamples,
+  RoundChoice,
+  SamplingState,
+  TuningContext,
+} from "./types.js";
+
+/** A power whose p-value against the best is at or below this clearly cannot win (99 %): it is not measured. */
+export const CLEAR_EXCLUSION = 0.01;
+/** The chosen power is clearly in the tie when it is the best or its p-value against the best is above this. */
+export const CLEAR_INCLUSION = 0.2;
+/** Rounds in a row the choice must be the same and separated before an adaptive run stops. */
+export const SETTLE_ROUNDS = 2;
+
+const mb = (power: number) => `${power} MB`;
+
+/** What each invocation is sent: a dry run's one invocation takes the first payload of a weighted list. */
+function taskPayload(context: TuningContext): unknown {
+  const { input } = context;
+  return input.dryRun && isWeightedPayloadList(input.payload) ? input.payload[0]?.payload : input.payload;
+}
+
+/** One power's slice of a round: invocations `offset` … `offset + count − 1` of its sequence. */
+export function executorTask(
+  context: TuningContext,
+  power: number,
+  offset: number,
+  count: number,
+): ExecutorTask {
+  const { input } = context;
+  const payload = taskPayload(context);
+  return {
+    lambdaARN: context.target.functionArn,
+    power,
+    qualifiers: input.onlyColdStarts
+      ? Array.from({ length: count }, (_, i) => aliasName(power, offset + i))
+      : [aliasName(power)],
+    num: count,
+    offset,
+    sequenceLength: invocationsPerPower(input),
+    ...(payload !== undefined ? { payload } : {}),
+    parallelInvocation: input.parallelInvocation,
+    sleepBetweenRunsMs: input.sleepBetweenRunsMs,
+    ...(input.preProcessorARN ? { preProcessorARN: input.preProcessorARN } : {}),
+    ...(input.postProcessorARN ? { postProcessorARN: input.postProcessorARN } : {}),
+    allowedExceptions: input.allowedExceptions,
+    disablePayloadLogs: input.disablePayloadLogs,
+  };
+}
+
+function emptySamples(power: number): PowerSamples {
+  return {
+    power,
+    durationMs: [],
+    billedMs: [],
+    initMs: [],
+    maxMemoryUsedMb: [],
+    allowedErrors: 0,
+    httpErrorResponses: 0,
+    perRound: [],
+  };
+}
+
+/** The first round: every power value, from the start of its payload sequence. */
+export function startSampling(context: TuningContext): SamplingState {
+  const { input } = context;
+  const count = roundInvocations(input);
+  return {
+    round: 0,
+    tasks: input.powerValues.map((power) => executorTask(context, power, 0, count)),
+    samples: input.powerValues.map(emptySamples),
+    choices: [],
+    tunerComputeUsd: 0,
+    done: false,
+  };
+}
+
+/** Appends one round's measurements to each power's samples; a power the round did not measure gets a 0. */
+export function mergeRound(
+  samples: readonly PowerSamples[],
+  results: readonly Measurements[],
+): PowerSamples[] {
+  for (const result of results) {
+    if (!samples.some((s) => s.power === result.power)) {
+      throw new RangeError(
+        `the round measured ${mb(result.power)}, which is not among the run's power values`,
+      );
+    }
+  }
+  return samples.map((s) => {
+    const r = results.find((m) => m.power === s.power);
+    if (!r) return { ...s, perRound: [...s.perRound, 0] };
+    return {
+      power: s.power,
+      durationMs: [...s.durationMs, ...r.durationMs],
+      billedMs: [...s.billedMs, ...r.billedMs],
+      initMs: [...s.initMs, ...r.initMs],
+      maxMemoryUsedMb: [...s.maxMemoryUsedMb, ...r.maxMemoryUsedMb],
+      allowedErrors: s.allowedErrors + r.allowedErrors,
+      httpErrorResponses: s.httpErrorResponses + (r.httpErrorResponses ?? 0),
+      perRound: [...s.perRound, r.durationMs.length],
+    };
+  });
+}
+
+/**
+ * The choice cannot flip on a little more data: every smaller power is excluded at 99 % (none is near
+ * rejoining the tie), and the chosen power is the best or well inside the tie (p above CLEAR_INCLUSION).
+ */
+export function isSeparated(choice: Choice): boolean {
+  const chosen = choice.verdicts.find((v) => v.power === choice.chosenPower);
+  const smallerExcluded = choice.verdicts.every(
+    (v) => v.power >= choice.chosenPower || v.pValue <= CLEAR_EXCLUSION,
+  );
+  const chosenInside = choice.chosenPower === choice.bestPower || (chosen?.pValue ?? 0) > CLEAR_INCLUSION;
+  return smallerExcluded && chosenInside;
+}
+
+export interface AdvanceOptions {
+  seed?: number;
+}
+
+/**
+ * After a round: merge its measurements, then either plan the next round or finish with the analysis.
+ * Fixed num: every power is measured until it has num invocations. num "auto": after each round the decision
+ * rule runs on everything so far; powers that clearly cannot win sit out; the run stops once the choice was
+ * separated SETTLE_ROUNDS rounds in a row, once every contender has maxInvocations, or before a round that
+ * would pass maxCostUsd.
+ */
+export function advanceSampling(
+  context: TuningContext,
+  state: SamplingState,
+  results: readonly Measurements[],
+  options: AdvanceOptions = {},
+): SamplingState {
+  const { input } = context;
+  const seed = options.seed ?? 42;
+  const round = state.round + 1;
+  const samples = mergeRound(state.samples, results);
+  const { prices } = pricesForRegion(context.target.region);
+  const tunerComputeUsd =
+    state.tunerComputeUsd +
+    tunerComputeCost(
+      results.map((r) => r.compute),
+      prices,
+    );
+  const perPower = invocationsPerPower(input);
+  const size = roundInvocations(input);
+  const countOf = (power: number) => samples.find((s) => s.power === power)?.durationMs.length ?? 0;
+  const sliceOf = (power: number) => Math.min(size, perPower - countOf(power));
+  const plan = (powers: number[], choices: RoundChoice[]): SamplingState => ({
+    round,
+    tasks: powers.map((power) => executorTask(context, power, countOf(power), sliceOf(power))),
+    samples,
+    choices,
+    tunerComputeUsd,
+    done: false,
+  });
+  const finish = (choices: RoundChoice[], stop?: { reason: StopReason; text: string }): SamplingState => ({
+    round,
+    tasks: [],
+    samples,
+    choices,
+    tunerComputeUsd,
+    done: true,
+    analysis: analyze(context, samples, { seed, tunerComputeUsd, ...(stop ? { stop } : {}) }),
+  });
+
+  if (input.num !== "auto" || input.dryRun) {
+    const unfinished = samples.filter((s) => s.durationMs.length < perPower).map((s) => s.power);
+    return unfinished.length > 0 ? plan(unfinished, []) : finish([]);
+  }
+
+  const choice = decideOn(context, samples, seed);
+  const chosen = choice.chosenPower;
+  const choices = [...state.choices, { round, chosenPower: chosen, separated: isSeparated(choice) }];
+  const recent = choices.slice(-SETTLE_ROUNDS);
+  if (recent.length === SETTLE_ROUNDS && recent.every((c) => c.separated && c.chosenPower === chosen)) {
+    const inside = chosen === choice.bestPower ? "the best" : "well inside the tie";
+    return finish(choices, {
+      reason: "separated",
+      text: `the choice, ${mb(chosen)}, was separated ${SETTLE_ROUNDS} rounds in a row: every smaller power excluded at 99 % and ${mb(chosen)} ${inside}`,
+    });
+  }
+  const open = choice.verdicts
+    .filter((v) => v.pValue > CLEAR_EXCLUSION && countOf(v.power) < perPower)
+    .map((v) => v.power);
+  if (open.length === 0) {
+    return finish(choices, {
+      reason: "max-invocations",
+      text: `every power still in contention reached maxInvocations ${perPower} before the choice was separated ${SETTLE_ROUNDS} rounds in a row`,
+    });
+  }
+  if (input.maxCostUsd !== undefined) {
+    const spent = targetCostSoFar(context, samples);
+    const averageCost = (power: number) =>
+      targetCostSoFar(
+        context,
+        samples.filter((s) => s.power === power),
+      ) / Math.max(1, countOf(power));
+    const nextRound = open.reduce((sum, power) => sum + sliceOf(power) * averageCost(power), 0);
+    if (spent + nextRound > input.maxCostUsd) {
+      return finish(choices, {
+        reason: "max-cost",
+        text: `another round (about ${nextRound.toPrecision(3)} USD) would take the target's invocations past maxCostUsd ${input.maxCostUsd} USD (spent ${spent.toPrecision(3)} USD)`,
+      });
+    }
+  }
+  return plan(open, choices);
+}

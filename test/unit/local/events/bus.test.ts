@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { createEventBus, type EventRule } from "../../../../local/events/bus.js";
+import type { BusEvent } from "../../../../local/events/event.js";
+import type { RuleTarget } from "../../../../local/events/targets.js";
+
+const event = (status: string): BusEvent => ({
+  version: "0",
+  id: "e",
+  "detail-type": "Step Functions Execution Status Change",
+  source: "aws.states",
+  account: "000000000000",
+  time: "2025-01-01T00:00:00Z",
+  region: "us-east-1",
+  resources: [],
+  detail: { name: "run-1", status },
+});
+
+const cleanupRule = (enabled: boolean): EventRule => ({
+  name: "StoppedRunCleanup",
+  eventPattern: { source: ["aws.states"], detail: { status: ["ABORTED", "TIMED_OUT"] } },
+  enabled,
+  targets: [
+    {
+      arn: "arn:aws:lambda:us-east-1:000000000000:function:optimizer",
+      inputTransformer: { inputPathsMap: { name: "$.detail.name" }, inputTemplate: '{"runId":<name>}' },
+    },
+  ],
+});
+
+function recordingBus() {
+  const delivered: { target: RuleTarget; input: string }[] = [];
+  const log: string[] = [];
+  const bus = createEventBus(
+    async (target, input) => {
+      delivered.push({ target, input });
+      if (input.includes("fail")) throw new Error("the function failed");
+      return "invoked";
+    },
+    (line) => log.push(line),
+  );
+  return { bus, delivered, log };
+}
+
+describe("the local events bus", () => {
+  it("sends a matching event to the rule's targets, through their input transformer", async () => {
+    const { bus, delivered, log } = recordingBus();
+    bus.register(cleanupRule(true));
+    bus.put(event("ABORTED"));
+    bus.put(event("SUCCEEDED"));
+    await bus.drain(1_000);
+    expect(delivered.map((d) => d.input)).toEqual(['{"runId":"run-1"}']);
+    expect(log).toEqual(["rule StoppedRunCleanup: invoked"]);
+  });
+
+  it("sends nothing for a disabled rule, and the event itself to a target without an input", async () => {
+    const { bus, delivered } = recordingBus();
+    bus.register(cleanupRule(false));
+    bus.register({
+      name: "All",
+      eventPattern: { source: ["aws.states"] },
+      enabled: true,
+      targets: [{ arn: "t" }],
+    });
+    bus.put(event("TIMED_OUT"));
+    await bus.drain(1_000);
+    expect(delivered.map((d) => d.target.arn)).toEqual(["t"]);
+    expect(JSON.parse(delivered[0]?.input ?? "")).toEqual(event("TIMED_OUT"));
+  });
+
+  it("logs a target's failure instead of throwing it at the service that put the event", async () => {
+    const { bus, log } = recordingBus();
+    bus.register({
+      name: "R",
+      eventPattern: { source: ["aws.states"] },
+      enabled: true,
+      targets: [{ arn: "t" }],
+    });
+    expect(() => bus.put({ ...event("ABORTED"), detail: { name: "fail" } })).not.toThrow();
+    await bus.drain(1_000);
+    expect(log).toEqual(["rule R: target t failed: the function failed"]);
+  });
+
+  it("refuses a rule whose pattern it cannot match", () => {
+    const { bus } = recordingBus();
+    expect(() =>
+      bus.register({ ...cleanupRule(true), eventPattern: { detail: { n: [{ numeric: [">", 1] }] } } }),
+    ).toThrow(/rule StoppedRunCleanup: EventPattern\.detail\.n\[0\]/);
+    expect(bus.rules()).toEqual([]);
+  });
+});
