@@ -14,6 +14,14 @@ const BURST = 50;
 const BURSTS = 3;
 const INIT = /Init Duration: ([\d.]+) ms/g;
 
+/**
+ * The same script on the same machine and day, before the pool initialised at most one environment per core
+ * at a time (commit 211eeb7: every request made its own environment, and each init held the whole CPU budget).
+ */
+const BEFORE = `| 1 | 7702 ms | 8172 ms | 8215 ms | 8241 ms | 50 | 127 ms | 6620 ms | 0 |
+| 2 | 7157 ms | 7624 ms | 7681 ms | 7681 ms | 50 | 121 ms | 6127 ms | 0 |
+| 3 | 10162 ms | 10669 ms | 10771 ms | 10771 ms | 50 | 170 ms | 8772 ms | 0 |`;
+
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const percentile = (sorted: number[], p: number) =>
@@ -33,12 +41,7 @@ function initDurations(logFile: string, fromOffset: number): number[] {
   return [...text.matchAll(INIT)].map((m) => Number(m[1]));
 }
 
-async function burst(
-  cloud: LocalCloud,
-  apiUrl: string,
-  logFile: string,
-  round: number,
-): Promise<BurstResult> {
+async function burst(apiUrl: string, logFile: string, round: number): Promise<BurstResult> {
   let offset = 0;
   try {
     offset = readFileSync(logFile, "utf8").length;
@@ -58,7 +61,6 @@ async function burst(
   // The log file is written as invocations end; give the last writes a moment to land.
   await new Promise((resolve) => setTimeout(resolve, 200));
   const inits = initDurations(logFile, offset);
-  void cloud;
   return {
     latenciesMs: outcomes.map((o) => o.ms).sort((a, b) => a - b),
     failures: outcomes.filter((o) => !o.ok).length,
@@ -85,7 +87,7 @@ try {
     // A configuration update retires every warm environment: each burst meets a cold function.
     cloud.lambda.service.updateFunctionConfiguration(functionName, { Description: `cold burst ${round}` });
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const result = await burst(cloud, apiUrl, logFile, round);
+    const result = await burst(apiUrl, logFile, round);
     log(
       `burst ${round}: p50 ${millis(percentile(result.latenciesMs, 50))}, p99 ${millis(percentile(result.latenciesMs, 99))}, ${result.environmentsCreated} environments`,
     );
@@ -106,6 +108,13 @@ update retires them before each burst); ${BURSTS} bursts. Latency is the client'
 | Burst | p50 | p90 | p99 | Burst wall time | Environments created | Init Duration (median) | Init Durations summed | Failed requests |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join("\n")}
+
+Before (the same script on 2026-12-01, commit 211eeb7: one environment per request, each init holding the
+whole CPU budget in turn; Init Duration was then wall time):
+
+| Burst | p50 | p90 | p99 | Burst wall time | Environments created | Init Duration (median) | Init Durations summed | Failed requests |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${BEFORE}
 `;
   console.log(section);
   rewriteSection(SECTION, section);
