@@ -1,6 +1,6 @@
 // The app's contract: the names and data that the stacks, the CLI, the benchmarks and the tests must agree on.
 // The functions never import it: they learn what they need (table names, power values) from their environment.
-export { DEFAULT_POWER_VALUES } from "../functions/tuner/core/index.js";
+export { DEFAULT_POWER_VALUES, DEFAULT_VISUALIZATION_URL } from "../functions/tuner/core/index.js";
 export {
   type ApiGatewayProxyEvent,
   crudPingPayload,
@@ -20,4 +20,9 @@ export {
   STACKS,
   stackOutput,
 } from "./stacks.js";
-export { CRUD_TUNING_NUM, type CrudTuningInput, crudTuningInput } from "./tuning-input.js";
+export {
+  CRUD_TUNING_NUM,
+  type CrudTuningInput,
+  crudTuningInput,
+  type TuningDecisionSettings,
+} from "./tuning-input.js";

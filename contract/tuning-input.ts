@@ -12,17 +12,31 @@ export interface CrudTuningInput {
   num: number;
   strategy: "balanced";
   payload: WeightedPayload[];
+  /** Present only when the winner is applied at the end of the run. */
+  autoOptimize?: true;
+  /** Present only when the recommendation waits in TuningHistory for `powertune approve`. */
+  approval?: "manual";
+}
+
+/** What a run does with its recommendation beyond reporting it: the tuner input's own two fields. */
+export interface TuningDecisionSettings {
+  /** "manual": the recommendation waits in TuningHistory for `powertune approve` or `deny`. @default "auto" */
+  approval?: "auto" | "manual";
+  /** Apply the winner at the end of the run. @default false */
+  autoOptimize?: boolean;
 }
 
 /**
  * The weekly tuning of the crud function: every default power (or `powerValues`), 50 invocations each of
- * the read-heavy payload, strategy balanced. It reports only; approval settings are added by the caller.
+ * the read-heavy payload, strategy balanced. It reports only, unless `decision` says otherwise; the fields
+ * are added only when they differ from the tuner's defaults, so a report-only input stays as short as before.
  *
  * @param target the crud function's ARN and its table's name (the payload's dispatcher reads name the table)
  */
 export function crudTuningInput(
   target: { functionArn: string; tableName: string },
   powerValues: readonly number[] = DEFAULT_POWER_VALUES,
+  decision: TuningDecisionSettings = {},
 ): CrudTuningInput {
   return {
     lambdaARN: target.functionArn,
@@ -30,5 +44,7 @@ export function crudTuningInput(
     num: CRUD_TUNING_NUM,
     strategy: "balanced",
     payload: crudTuningPayload(target.tableName),
+    ...(decision.autoOptimize ? { autoOptimize: true as const } : {}),
+    ...(decision.approval === "manual" ? { approval: "manual" as const } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { parseStage } from "./config.js";
 import { CrudServiceStack } from "./crud-service-stack.js";
 import { GitHubAccessStack, parseGitHubAccessContext } from "./github-access-stack.js";
 import { PowerTunerStack } from "./power-tuner-stack.js";
+import { parseWeeklyTuningContext } from "./weekly-tuning-context.js";
 
 const app = new App();
 const env = {
@@ -15,6 +16,7 @@ const env = {
 const stage = parseStage(app.node.tryGetContext("stage"));
 // Read before any stack is built, so a bad value fails at once.
 const github = parseGitHubAccessContext((key) => app.node.tryGetContext(key));
+const weekly = parseWeeklyTuningContext((key) => app.node.tryGetContext(key));
 
 const crud = new CrudServiceStack(app, STACKS.crud, { env, stage });
 const tuner = new PowerTunerStack(app, STACKS.tuner, {
@@ -22,6 +24,7 @@ const tuner = new PowerTunerStack(app, STACKS.tuner, {
   stage,
   defaultTarget: crud.crudFunction,
   defaultTargetTable: crud.table,
+  ...weekly,
 });
 if (github) {
   new GitHubAccessStack(app, STACKS.githubAccess, {

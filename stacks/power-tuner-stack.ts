@@ -1,19 +1,31 @@
 // PowerTunerStack: the tuner's functions, TuningHistory, the state machine, the weekly rule, the cleanup of
 // stopped runs, a dashboard.
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Token, Validations } from "aws-cdk-lib";
 import { Dashboard, GraphWidget, MathExpression } from "aws-cdk-lib/aws-cloudwatch";
 import { AttributeType, BillingMode, type ITable, Table } from "aws-cdk-lib/aws-dynamodb";
-import { Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
+import { type ISecurityGroup, type IVpc, SecurityGroup, type SubnetSelection } from "aws-cdk-lib/aws-ec2";
+import { Rule, RuleTargetInput } from "aws-cdk-lib/aws-events";
 import { SfnStateMachine } from "aws-cdk-lib/aws-events-targets";
-import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Effect, ManagedPolicy, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { type IFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import type { StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
-import { crudTuningInput, DEFAULT_POWER_VALUES, OUTPUTS } from "../contract/index.js";
+import {
+  crudTuningInput,
+  DEFAULT_POWER_VALUES,
+  DEFAULT_VISUALIZATION_URL,
+  OUTPUTS,
+} from "../contract/index.js";
 import { removalPolicyFor, type Stage } from "./config.js";
 import { StoppedRunCleanup } from "./constructs/stopped-run-cleanup.js";
-import { TunerFunction } from "./constructs/tuner-function.js";
+import { TunerFunction, type TunerNetwork } from "./constructs/tuner-function.js";
 import { TunerStateMachine } from "./constructs/tuner-state-machine.js";
+import {
+  lockTtlSeconds,
+  type PowerTunerOptions,
+  resolvePowerTunerOptions,
+  tunerFunctionTimeouts,
+} from "./power-tuner-options.js";
 
 export const METRICS_NAMESPACE = "PowerTuning";
 
@@ -39,6 +51,8 @@ export interface AcceptedWildcard {
   /** Matches the wildcard resource as cdk-nag flattens it (the text inside `IAM5[Resource::…]`). */
   resource: RegExp;
   reason: string;
+  /** The option that brings the finding; without it, every PowerTuner stack has it. */
+  onlyWith?: keyof PowerTunerOptions;
 }
 
 /**
@@ -61,7 +75,8 @@ export const ACCEPTED_WILDCARD_FINDINGS: readonly AcceptedWildcard[] = [
     resource: /^arn:(aws|<AWS::Partition>):states:[^:*]+:[^:*]+:execution:[A-Za-z0-9_-]+-Tuning:\*$/,
     reason:
       "states:DescribeExecution on EXECUTION:* covers the executions of this stack's own tuning state machine " +
-      "only (named <stack>-Tuning); execution names are chosen when each run starts, so they cannot be listed.",
+      "only (named <stateMachineNamePrefix>-Tuning, by default <stack>-Tuning); execution names are chosen " +
+      "when each run starts, so they cannot be listed.",
   },
   {
     construct: /\/Optimizer\/Role\/Resource$/,
@@ -84,9 +99,18 @@ export const ACCEPTED_WILDCARD_FINDINGS: readonly AcceptedWildcard[] = [
       "Step Functions log delivery (logs:*LogDelivery, PutResourcePolicy, Describe*) and X-Ray trace writes " +
       "support no resource-level permissions, so AWS requires Resource * for them.",
   },
+  {
+    construct: /\/TunerVpcAccess\/Resource$/,
+    resource: /^\*$/,
+    reason:
+      "The network interfaces Lambda manages for the tuner's functions in the VPC: the actions of the AWS " +
+      "managed AWSLambdaVPCAccessExecutionRole, whose Describe calls support no resource-level permissions " +
+      "and whose interfaces are created with ids not known in advance.",
+    onlyWith: "vpc",
+  },
 ];
 
-export interface PowerTunerStackProps extends StackProps {
+export interface PowerTunerStackProps extends StackProps, PowerTunerOptions {
   /** The function the weekly rule tunes (the CRUD function). */
   defaultTarget: IFunction;
   /** The CRUD table: the weekly input's sample reads (dispatcher `read`/`list`) name it. */
@@ -102,12 +126,27 @@ export interface PowerTunerStackProps extends StackProps {
   defaultPowerValues?: number[];
   /** Power values measured at once; 0 = all. @default 0 */
   maxConcurrency?: number;
-  /** Turns the weekly retuning rule on. @default false */
-  weeklyTuning?: boolean;
   /** @default "dev" */
   stage?: Stage;
   /** @default Runtime.NODEJS_22_X */
   runtime?: Runtime;
+  /**
+   * The page the output's `stateMachine.visualization` opens: lambda-power-tuning.show, or a company's own copy
+   * of it. The run's figures go in the URL's fragment, which the browser keeps to itself.
+   * @default "https://lambda-power-tuning.show/"
+   */
+  visualizationURL?: string;
+}
+
+/** The visualizationURL prop, checked: the run's figures become its fragment, so it must not have one. */
+export function checkVisualizationUrl(url: string): string {
+  if (Token.isUnresolved(url)) return url;
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol) || url.includes("#")) {
+    throw new Error(
+      `PowerTunerStack prop visualizationURL is ${JSON.stringify(url)}: give an http(s) URL without a fragment, e.g. ${DEFAULT_VISUALIZATION_URL}`,
+    );
+  }
+  return url;
 }
 
 export class PowerTunerStack extends Stack {
@@ -120,15 +159,18 @@ export class PowerTunerStack extends Stack {
 
   constructor(scope: Construct, id: string, props: PowerTunerStackProps) {
     super(scope, id, props);
+    const options = resolvePowerTunerOptions(this, this.stackName, props);
     const removalPolicy = removalPolicyFor(props.stage ?? "dev");
     const runtime = props.runtime ?? Runtime.NODEJS_22_X;
     const powerValues = props.defaultPowerValues ?? DEFAULT_POWER_VALUES;
+    const visualizationUrl = checkVisualizationUrl(props.visualizationURL ?? DEFAULT_VISUALIZATION_URL);
     const targets = props.targetFunctionArns ?? [props.defaultTarget.functionArn];
     // Versions and aliases are qualified ARNs (NAME:QUALIFIER): the grants cover both forms.
     const targetResources = targets.flatMap((arn) => [arn, `${arn}:*`]);
-    const timeout = Duration.hours(2);
+    const timeout = options.totalExecutionTimeout;
+    const functionTimeouts = tunerFunctionTimeouts(timeout);
     // Named, so its executions' ARN is known to the functions' roles, which the state machine depends on.
-    const stateMachineName = `${this.stackName}-Tuning`;
+    const { stateMachineName } = options;
 
     this.historyTable = new Table(this, "TuningHistory", {
       partitionKey: { name: "pk", type: AttributeType.STRING },
@@ -143,7 +185,7 @@ export class PowerTunerStack extends Stack {
       HISTORY_TABLE: this.historyTable.tableName,
       DEFAULT_POWER_VALUES: JSON.stringify(powerValues),
       // The lock outlives the longest possible run, so only a killed run's lock ever expires.
-      LOCK_TTL_SECONDS: String(timeout.toSeconds() + 600),
+      LOCK_TTL_SECONDS: String(lockTtlSeconds(timeout)),
       METRICS_NAMESPACE,
     };
     const tableStatement = new PolicyStatement({
@@ -182,13 +224,30 @@ export class PowerTunerStack extends Stack {
       conditions: { StringEquals: { "cloudwatch:namespace": METRICS_NAMESPACE } },
     });
 
-    const make = (name: TunerFunctionProps["name"], description: string, statements: PolicyStatement[]) =>
+    // The executor reads a version's State before invoking it: a SnapStart version is Pending for minutes.
+    const readTargetState = new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["lambda:GetFunctionConfiguration"],
+      resources: targetResources,
+    });
+
+    const network = this.tunerNetwork(options.network);
+    const make = (
+      name: TunerFunctionProps["name"],
+      description: string,
+      statements: PolicyStatement[],
+      own: Record<string, string> = {},
+    ) =>
       new TunerFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}`, {
         name,
         description,
         runtime,
-        environment,
+        environment: { ...environment, ...own },
         statements,
+        memorySize: options.tunerMemorySize,
+        timeout: functionTimeouts[name],
+        logRetention: options.logRetention,
+        ...(network ? { network } : {}),
         removalPolicy,
       });
     this.functions = {
@@ -199,8 +258,11 @@ export class PowerTunerStack extends Stack {
       ),
       executor: make("executor", "powertune: invoke one power value num times and parse REPORT lines", [
         invokeTarget,
+        readTargetState,
       ]),
-      analyzer: make("analyzer", "powertune: statistics, costs, strategy and recommendation", []),
+      analyzer: make("analyzer", "powertune: statistics, costs, strategy and recommendation", [], {
+        VISUALIZATION_URL: visualizationUrl,
+      }),
       optimizer: make(
         "optimizer",
         "powertune: apply or record the winner, restore, clean up, record history",
@@ -216,6 +278,7 @@ export class PowerTunerStack extends Stack {
       optimizer: this.functions.optimizer.function,
       maxConcurrency: props.maxConcurrency ?? 0,
       timeout,
+      logRetention: options.logRetention,
       removalPolicy,
     }).stateMachine;
 
@@ -224,10 +287,11 @@ export class PowerTunerStack extends Stack {
       optimizer: this.functions.optimizer.function,
     }).rule;
 
+    const { weekly } = options;
     this.weeklyRule = new Rule(this, "WeeklyTuning", {
-      description: "Retunes the CRUD function every 7 days",
-      schedule: Schedule.rate(Duration.days(7)),
-      enabled: props.weeklyTuning ?? false,
+      description: `Retunes the CRUD function (${weekly.schedule.expressionString})`,
+      schedule: weekly.schedule,
+      enabled: weekly.enabled,
       targets: [
         new SfnStateMachine(this.stateMachine, {
           // Read-heavy API Gateway events over the seeded sample items: a tuning measures real reads.
@@ -238,6 +302,7 @@ export class PowerTunerStack extends Stack {
                 tableName: props.defaultTargetTable.tableName,
               },
               powerValues,
+              { approval: weekly.approval, autoOptimize: weekly.autoOptimize },
             ),
           ),
         }),
@@ -279,6 +344,43 @@ export class PowerTunerStack extends Stack {
 
     new CfnOutput(this, OUTPUTS.tuner.stateMachineArn, { value: this.stateMachine.stateMachineArn });
     new CfnOutput(this, OUTPUTS.tuner.historyTableName, { value: this.historyTable.tableName });
+  }
+
+  /** The functions' placement in the VPC, if any: one security group and one ENI policy for all four. */
+  private tunerNetwork(
+    network: { vpc: IVpc; vpcSubnets?: SubnetSelection; securityGroups?: ISecurityGroup[] } | undefined,
+  ): TunerNetwork | undefined {
+    if (!network) return undefined;
+    const securityGroups = network.securityGroups ?? [
+      new SecurityGroup(this, "TunerSecurityGroup", {
+        vpc: network.vpc,
+        description: "powertune functions: no inbound; outbound to the AWS APIs they call",
+        allowAllOutbound: true,
+      }),
+    ];
+    const accessPolicy = new ManagedPolicy(this, "TunerVpcAccess", {
+      description: "powertune functions: the network interfaces Lambda manages for them in the VPC",
+      statements: [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+          ],
+          resources: ["*"],
+        }),
+      ],
+    });
+    return {
+      vpc: network.vpc,
+      ...(network.vpcSubnets ? { vpcSubnets: network.vpcSubnets } : {}),
+      securityGroups,
+      accessPolicy,
+    };
   }
 }
 

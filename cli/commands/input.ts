@@ -37,18 +37,14 @@ export function parseApprovalMode(value: string | undefined): ApprovalMode | und
 }
 
 /** The weekly input for the deployment in `source`, with what the approval mode adds. */
-export function tuningInputFor(
-  source: OutputsSource,
-  approval: ApprovalMode | undefined,
-): CrudTuningInput & { autoOptimize?: true; approval?: "manual" } {
-  const input = crudTuningInput({
+export function tuningInputFor(source: OutputsSource, approval: ApprovalMode | undefined): CrudTuningInput {
+  const target = {
     functionArn: requireOutput(source, "crud", "functionArn"),
     tableName: requireOutput(source, "crud", "tableName"),
-  });
-  if (approval === "auto") return { ...input, autoOptimize: true };
+  };
   // A manual approval needs no autoOptimize: the recommendation is applied once approved.
-  if (approval === "manual") return { ...input, approval: "manual" };
-  return input;
+  const decision = approval === "auto" ? { autoOptimize: true } : approval === "manual" ? { approval } : {};
+  return crudTuningInput(target, undefined, decision);
 }
 
 export async function runInput(argv: string[]): Promise<number> {

@@ -5,6 +5,7 @@ import type { Recommendation, TuningOutput } from "../../functions/tuner/core/in
 import { formatMs, formatTime, formatUsd } from "./format.js";
 import { describeEvidence, renderEvidenceTable } from "./memory-summary.js";
 import { functionNameOf } from "./run-folder.js";
+import { chartLinks } from "./tuning-report.js";
 
 /** What identifies the request: the tuning run (the execution's name) whose recommendation it shows. */
 export interface ApprovalRequestRef {
@@ -56,6 +57,15 @@ function decisionLines(r: Recommendation & TieFields): string[] {
   return lines;
 }
 
+/** The quickchart.io chart, and the lambda-power-tuning.show page whose figures stay in the link's fragment. */
+function chartLinkLines(output: TuningOutput): string[] {
+  const { page, quickchart } = chartLinks(output);
+  return [
+    ...(quickchart ? [`- chart: [duration and cost by memory](${quickchart})`] : []),
+    ...(page ? [`- the same on lambda-power-tuning.show: [duration and cost by memory](${page})`] : []),
+  ];
+}
+
 /**
  * The request's Markdown: before → after, the evidence and the figures, the chart link, the run id, and how
  * to answer. Undefined unless the run left its recommendation pending: there is nothing to approve then.
@@ -85,7 +95,7 @@ export function renderApprovalRequest(output: TuningOutput, meta: ApprovalReques
     ...figures(`at ${r.currentPower} MB (now)`, current),
     `- the optimizer's reason: ${r.reason}`,
     `- tuning run: \`${runId}\` (execution \`${meta.executionArn}\`), finished ${formatTime(meta.finishedAt)}`,
-    `- chart: [duration and cost by memory](${output.stateMachine.visualization})`,
+    ...chartLinkLines(output),
     "",
   ];
   if (output.stats && output.stats.length > 0) {

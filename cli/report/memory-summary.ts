@@ -62,6 +62,10 @@ export function renderEvidenceTable(stats: PowerStats[], beforeMb: number, after
 
 /** "41.5 % better on balanced, 1.20 USD a month saved …; the difference is significant at 95 %". */
 export function describeEvidence(r: Recommendation): string {
+  // Outputs from before feasibility was measured have no infeasiblePowers.
+  if (r.infeasiblePowers?.includes(r.currentPower)) {
+    return `the current ${r.currentPower} MB is infeasible: its invocations failed (see the warnings), so no saving is computed`;
+  }
   const saving =
     r.savingPercent === null
       ? "the current memory was not among the measured sizes, so no saving is computed"

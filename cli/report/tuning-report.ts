@@ -10,14 +10,22 @@ interface Row {
   marks: string[];
 }
 
-/** Marks each power: cheapest (lowest cost, ties → faster), fastest (ties → cheaper), chosen, tied, current. */
+/** Outputs from before feasibility was measured have no `feasible`: every power of theirs was. */
+export const isFeasible = (s: PowerStats) => s.feasible !== false;
+
+/**
+ * Marks each power: cheapest (lowest cost, ties → faster) and fastest (ties → cheaper) among the feasible ones,
+ * infeasible, chosen, tied, current.
+ */
 export function markRows(output: TuningOutput): Row[] {
   const stats = output.stats ?? [];
   const r = output.recommendation;
-  const cheapest = [...stats].sort((a, b) => a.costUsd - b.costUsd || a.averageMs - b.averageMs)[0];
-  const fastest = [...stats].sort((a, b) => a.averageMs - b.averageMs || a.costUsd - b.costUsd)[0];
+  const feasible = stats.filter(isFeasible);
+  const cheapest = [...feasible].sort((a, b) => a.costUsd - b.costUsd || a.averageMs - b.averageMs)[0];
+  const fastest = [...feasible].sort((a, b) => a.averageMs - b.averageMs || a.costUsd - b.costUsd)[0];
   return stats.map((s) => {
     const marks: string[] = [];
+    if (!isFeasible(s)) marks.push("infeasible");
     if (s === cheapest) marks.push("cheapest");
     if (s === fastest) marks.push("fastest");
     if (r.strategy === "balanced" && s.power === r.bestPower) marks.push("best score");
@@ -33,6 +41,14 @@ function pValueCell(output: TuningOutput, power: number): string {
   if (power === output.recommendation.bestPower) return "best";
   const p = output.recommendation.pValues.find((v) => v.power === power)?.pValue;
   return p === undefined ? "" : describePValue(p).replace(/^p = /, "");
+}
+
+/** "0 %", or "100 % Runtime.OutOfMemory": the share of invocations that failed, and how. */
+export function errorCell(s: PowerStats): string {
+  if (s.errorRate === undefined) return "";
+  const types = [...new Set((s.errors ?? []).map((e) => e.errorType))].join(", ");
+  const percent = `${Number((s.errorRate * 100).toFixed(1))} %`;
+  return types ? `${percent} ${types}` : percent;
 }
 
 function formatInterval(low: number, high: number, unit: (value: number) => string): string {
@@ -55,6 +71,7 @@ function columnsFor(output: TuningOutput): Column<Row>[] {
     { header: "cost/invocation", align: "right", cell: (r) => formatUsd(r.stats.costUsd) },
     { header: "monthly", align: "right", cell: (r) => formatUsd(r.stats.monthlyCostUsd) },
     { header: "p vs best", align: "right", cell: (r) => pValueCell(output, r.stats.power) },
+    { header: "errors", align: "right", cell: (r) => errorCell(r.stats) },
     { header: "notes", align: "left", cell: (r) => r.marks.join(", ") },
   ];
 }
@@ -85,6 +102,9 @@ export function describeConfidence(output: TuningOutput): string {
   const r = output.recommendation;
   if (r.confidence === null) return "none: a dry run's single invocations resolve nothing";
   const percent = `${(r.confidence * 100).toFixed(1)} %`;
+  const smallerInfeasible = (r.infeasiblePowers ?? []).filter((p) => p < output.power);
+  if (!r.weakestExclusion && smallerInfeasible.length > 0)
+    return `${percent}: no smaller feasible power was measured (${listPowers(smallerInfeasible)} infeasible)`;
   if (!r.weakestExclusion) return `${percent}: no smaller power was measured`;
   return `${percent}: the weakest exclusion of a smaller power is ${r.weakestExclusion.power} MB (${describePValue(r.weakestExclusion.pValue)})`;
 }
@@ -99,6 +119,35 @@ export function describeSampling(output: TuningOutput): string {
       : `num ${s.maxInvocations}`;
   const counts = s.invocations.map((i) => `${i.power} MB ${i.count}`).join(", ");
   return `measured in ${rounds}, interleaved (${mode}): ${counts}; stopped: ${s.stoppedBecause}`;
+}
+
+/** "128 MB infeasible (its invocations failed: see warnings); memory floor 232 MB", or undefined if none was. */
+export function describeFeasibility(output: TuningOutput): string | undefined {
+  const r = output.recommendation;
+  const infeasible = r.infeasiblePowers ?? [];
+  if (infeasible.length === 0) return undefined;
+  const verb = infeasible.length === 1 ? "is" : "are";
+  const floor = r.memoryFloorMb ? `; memory floor ${r.memoryFloorMb} MB` : "";
+  return `${listPowers(infeasible)} ${verb} infeasible, excluded from the choice (their invocations failed: see the warnings)${floor}`;
+}
+
+/**
+ * The charts' links: lambda-power-tuning.show (the reference tool's page: the figures are in the fragment, which
+ * stays in the browser) and quickchart.io (the figures are in the query string, sent to that service). Outputs
+ * from before the first had only the quickchart URL, under `visualization`.
+ */
+export function chartLinks(output: TuningOutput): { page?: string; quickchart?: string } {
+  const { visualization, quickchartUrl } = output.stateMachine;
+  if (quickchartUrl === undefined) return { quickchart: visualization };
+  return { page: visualization, quickchart: quickchartUrl };
+}
+
+function chartLines(output: TuningOutput): string[] {
+  const links = chartLinks(output);
+  return [
+    ...(links.quickchart ? [`chart: ${links.quickchart}`] : []),
+    ...(links.page ? [`chart without sending the figures anywhere: ${links.page}`] : []),
+  ];
 }
 
 export function describeOutcome(output: TuningOutput): string {
@@ -125,14 +174,17 @@ export function renderTerminalSummary(output: TuningOutput, reportDir?: string):
     `at ${output.power} MB: ${formatMs(output.duration)}, ${formatUsd(output.cost)} per invocation`,
     `confidence: ${describeConfidence(output)}`,
     describeSampling(output),
+    ...optional(describeFeasibility(output)),
     describeOutcome(output),
     `tuning run cost: ${formatUsd(output.stateMachine.executionCost)} (state machine) + ${formatUsd(output.stateMachine.lambdaCost)} (Lambda)`,
-    `chart: ${output.stateMachine.visualization}`,
+    ...chartLines(output),
   );
   for (const warning of output.warnings) lines.push(`warning: ${warning}`);
   if (reportDir) lines.push(`report: ${reportDir}`);
   return `${lines.join("\n")}\n`;
 }
+
+const optional = (line: string | undefined) => (line === undefined ? [] : [line]);
 
 export interface ReportMeta {
   functionArn: string;
@@ -152,10 +204,11 @@ export function renderSummaryMarkdown(output: TuningOutput, meta: ReportMeta): s
     `- at ${output.power} MB: ${formatMs(output.duration)}, ${formatUsd(output.cost)} per invocation`,
     `- confidence: ${describeConfidence(output)}`,
     `- ${describeSampling(output)}`,
+    ...optional(describeFeasibility(output)).map((line) => `- ${line}`),
     `- ${describeOutcome(output)}`,
     `- prices: ${output.prices.architecture} in ${output.prices.region}, taken on ${output.prices.takenOn}`,
     `- tuning run cost: ${formatUsd(output.stateMachine.executionCost)} (state machine) + ${formatUsd(output.stateMachine.lambdaCost)} (Lambda)`,
-    `- chart: ${output.stateMachine.visualization}`,
+    ...chartLines(output).map((line) => `- ${line}`),
     "",
   ];
   if (output.stats && output.stats.length > 0) {
@@ -169,17 +222,33 @@ export function renderSummaryMarkdown(output: TuningOutput, meta: ReportMeta): s
 export function renderReportHtml(output: TuningOutput, meta: ReportMeta): string {
   const rows = markRows(output);
   const columns = columnsFor(output);
+  // An infeasible power's figures say how it failed: it is in the table, not on the chart.
+  const charted = rows.filter((r) => isFeasible(r.stats));
   const chart =
-    rows.length > 0
+    charted.length > 0
       ? renderDualAxisChartSvg({
-          powers: rows.map((r) => r.stats.power),
-          durationsMs: rows.map((r) => r.stats.averageMs),
-          costsUsd: rows.map((r) => r.stats.costUsd),
-          durationIntervalsMs: rows.map((r) => r.stats.ci95Ms),
-          costIntervalsUsd: rows.map((r) => r.stats.costCi95Usd),
+          powers: charted.map((r) => r.stats.power),
+          durationsMs: charted.map((r) => r.stats.averageMs),
+          costsUsd: charted.map((r) => r.stats.costUsd),
+          durationIntervalsMs: charted.map((r) => r.stats.ci95Ms),
+          costIntervalsUsd: charted.map((r) => r.stats.costCi95Usd),
           chosenPower: output.power,
         })
       : "<p>No per-power statistics: the input set includeOutputResults to false.</p>";
+  const feasibility = describeFeasibility(output);
+  const links = chartLinks(output);
+  const linkParagraphs = [
+    ...(links.quickchart
+      ? [
+          `<p><a href="${escapeHtml(links.quickchart)}">The same chart on quickchart.io</a> (needs network; the link carries the figures).</p>`,
+        ]
+      : []),
+    ...(links.page
+      ? [
+          `<p><a href="${escapeHtml(links.page)}">The same figures on lambda-power-tuning.show</a> (needs network; the figures stay in the link's fragment, which the browser does not send).</p>`,
+        ]
+      : []),
+  ];
   const tableRows = rows
     .map(
       (r) =>
@@ -201,7 +270,7 @@ code{background:#f3f4f6;padding:0 .2rem}
 At ${output.power} MB: ${escapeHtml(formatMs(output.duration))}, ${escapeHtml(formatUsd(output.cost))} per invocation.</p>
 <p>Confidence: ${escapeHtml(describeConfidence(output))}.</p>
 <p>${escapeHtml(describeSampling(output))}.</p>
-<p>${escapeHtml(describeOutcome(output))}.</p>
+${feasibility ? `<p>${escapeHtml(feasibility)}.</p>\n` : ""}<p>${escapeHtml(describeOutcome(output))}.</p>
 ${chart}
 <p>Error bars: the 95 % bootstrap interval of each trimmed mean (duration in blue, cost in red).</p>
 <table><thead><tr>${columns.map((c) => `<th class="${c.align}">${escapeHtml(c.header)}</th>`).join("")}</tr></thead>
@@ -212,7 +281,7 @@ ${tableRows}
 Prices: ${escapeHtml(output.prices.architecture)} in ${escapeHtml(output.prices.region)}, taken on ${escapeHtml(output.prices.takenOn)}.
 Tuning run cost: ${escapeHtml(formatUsd(output.stateMachine.executionCost))} (state machine) + ${escapeHtml(formatUsd(output.stateMachine.lambdaCost))} (Lambda).</p>
 ${output.warnings.map((w) => `<p><strong>warning:</strong> ${escapeHtml(w)}</p>`).join("\n")}
-<p><a href="${escapeHtml(output.stateMachine.visualization)}">The same chart on quickchart.io</a> (needs network).</p>
+${linkParagraphs.join("\n")}
 </body></html>
 `;
 }

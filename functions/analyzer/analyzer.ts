@@ -17,10 +17,12 @@ export interface AnalyzerEvent {
   round: Measurements[];
 }
 
-export function createAnalyzer(deps: { config: Pick<TunerConfig, "memoryMb"> }) {
+export function createAnalyzer(deps: { config: Pick<TunerConfig, "memoryMb" | "visualizationUrl"> }) {
   return async function analyzer(event: AnalyzerEvent): Promise<SamplingState> {
     const started = Date.now();
-    const sampling = advanceSampling(event.tuning, event.sampling, event.round);
+    const sampling = advanceSampling(event.tuning, event.sampling, event.round, {
+      visualizationUrl: deps.config.visualizationUrl,
+    });
     // The analyzer's own compute joins the run's cost once it is known.
     const { prices } = pricesForRegion(event.tuning.target.region);
     const own = tunerComputeCost(

@@ -1,19 +1,49 @@
-// Executor: invoke one power value's alias for its slice of a round and return the raw REPORT measurements.
-import { InvokeCommand } from "@aws-sdk/client-lambda";
-import type { LambdaApi, TunerConfig } from "../tuner/aws/index.js";
+// Executor: invoke one power value's alias for its slice of a round and return the raw REPORT measurements,
+// failed invocations included: a power that fails is measured, and the analysis marks it infeasible.
 import {
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  type LambdaClient,
+  waitUntilFunctionActive,
+} from "@aws-sdk/client-lambda";
+import type { InvocationClock, LambdaApi, TunerConfig } from "../tuner/aws/index.js";
+import {
+  addTallies,
+  classifyError,
+  type ErrorTally,
   type ExecutorTask,
+  type InvocationError,
   type InvocationReport,
+  isClearlyInfeasible,
   type Measurements,
   PowerValueFailedError,
   payloadSlice,
   ReportLineNotFoundError,
   reportFromLogResult,
+  shortMessage,
 } from "../tuner/core/index.js";
+
+/** How long to wait for a version that is not Active yet (a SnapStart version takes minutes), seconds. */
+export interface ActiveWait {
+  maxWaitSeconds: number;
+  minDelaySeconds: number;
+  maxDelaySeconds: number;
+}
+
+/** Within the executor's 15 minutes, with room to return its measurements. */
+export const DEFAULT_ACTIVE_WAIT: ActiveWait = {
+  maxWaitSeconds: 600,
+  minDelaySeconds: 2,
+  maxDelaySeconds: 20,
+};
+
+/** A serial slice stops when less than its longest invocation so far and this much time remain, ms. */
+export const TIME_MARGIN_MS = 10_000;
 
 export interface ExecutorDeps {
   lambda: LambdaApi;
   config: Pick<TunerConfig, "memoryMb">;
+  activeWait?: ActiveWait;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -39,8 +69,18 @@ function describeFunctionError(body: string): { errorType: string; message: stri
 
 interface OneResult {
   report: InvocationReport;
-  allowedError: boolean;
+  failure?: InvocationError;
   httpError: boolean;
+  /** ms, the Invoke call and its processors. */
+  wallMs: number;
+}
+
+/** The slice's failures by error type: the same type, kind and allowedness add up. */
+function tallyFailures(results: readonly OneResult[]): ErrorTally[] {
+  return results.reduce<ErrorTally[]>(
+    (tallies, r) => (r.failure ? addTallies(tallies, [{ ...r.failure, count: 1 }]) : tallies),
+    [],
+  );
 }
 
 /** A response like `{"statusCode": 404, …}` (API Gateway proxy integration): an error answer, not a crash. */
@@ -55,6 +95,28 @@ export function isHttpErrorResponse(body: string): boolean {
 }
 
 export function createExecutor(deps: ExecutorDeps) {
+  const activeWait = deps.activeWait ?? DEFAULT_ACTIVE_WAIT;
+
+  /**
+   * A published version may be Pending for minutes (SnapStart takes its snapshot then), and an invocation of it
+   * would fail: wait until it is Active, as the reference tool does (GetFunctionConfiguration, then the waiter).
+   */
+  async function waitUntilActive(task: ExecutorTask, qualifier: string): Promise<void> {
+    const config = await deps.lambda.send(
+      new GetFunctionConfigurationCommand({ FunctionName: task.lambdaARN, Qualifier: qualifier }),
+    );
+    if (config.State !== "Pending") return;
+    await waitUntilFunctionActive(
+      {
+        client: deps.lambda as LambdaClient,
+        maxWaitTime: activeWait.maxWaitSeconds,
+        minDelay: activeWait.minDelaySeconds,
+        maxDelay: activeWait.maxDelaySeconds,
+      },
+      { FunctionName: task.lambdaARN, Qualifier: qualifier },
+    );
+  }
+
   async function invokeProcessor(
     arn: string,
     payload: unknown,
@@ -82,6 +144,7 @@ export function createExecutor(deps: ExecutorDeps) {
   }
 
   async function invokeOnce(task: ExecutorTask, qualifier: string, payload: unknown): Promise<OneResult> {
+    const started = Date.now();
     let targetPayload: unknown = payload;
     if (task.preProcessorARN) {
       const processed = await invokeProcessor(task.preProcessorARN, payload, task.power, "pre-processor");
@@ -97,18 +160,21 @@ export function createExecutor(deps: ExecutorDeps) {
       }),
     );
     const body = response.Payload ? decoder.decode(response.Payload) : "";
-    let allowedError = false;
-    if (response.FunctionError) {
-      const { errorType, message } = describeFunctionError(body);
-      if (!task.allowedExceptions.includes(errorType)) {
-        const payloadNote = task.disablePayloadLogs ? "" : ` (payload ${JSON.stringify(targetPayload)})`;
-        throw new PowerValueFailedError(task.power, `${errorType}: ${message}${payloadNote}`);
-      }
-      allowedError = true;
-    }
     const report = reportFromLogResult(response.LogResult);
     if (!report) throw new ReportLineNotFoundError(functionName);
-    if (task.postProcessorARN) {
+    let failure: InvocationError | undefined;
+    if (response.FunctionError) {
+      const { errorType, message } = describeFunctionError(body);
+      failure = {
+        errorType,
+        kind: classifyError(errorType, message, report),
+        allowed: task.allowedExceptions.includes(errorType),
+        // A function's error message may quote its input: with disablePayloadLogs only the type is kept.
+        message: task.disablePayloadLogs ? "" : shortMessage(message),
+      };
+    }
+    // A failure not allowed makes the power infeasible: what a post-processor would make of it is moot.
+    if (task.postProcessorARN && (!failure || failure.allowed)) {
       await invokeProcessor(
         task.postProcessorARN,
         body === "" ? {} : JSON.parse(body),
@@ -116,32 +182,68 @@ export function createExecutor(deps: ExecutorDeps) {
         "post-processor",
       );
     }
-    return { report, allowedError, httpError: !response.FunctionError && isHttpErrorResponse(body) };
+    return {
+      report,
+      ...(failure ? { failure } : {}),
+      httpError: !response.FunctionError && isHttpErrorResponse(body),
+      wallMs: Date.now() - started,
+    };
   }
 
-  return async function executor(task: ExecutorTask): Promise<Measurements> {
-    const started = Date.now();
+  /**
+   * The slice's invocations. Serially, it stops early once the power is clearly infeasible (one timeout is
+   * enough by default: nine more would cost nine more timeouts, and could outlast the executor), or when the
+   * executor's remaining time would not cover another invocation; the next round continues where it stopped.
+   */
+  async function invokeSlice(
+    task: ExecutorTask,
+    clock: InvocationClock | undefined,
+  ): Promise<{ results: OneResult[]; stoppedEarly?: string }> {
     // Every power's k-th invocation gets the k-th payload of the same sequence, whichever round it falls in.
     const payloads = payloadSlice(task.payload, task.sequenceLength, task.offset, task.num);
     const qualifierFor = (i: number) => task.qualifiers[i % task.qualifiers.length] ?? `RAM${task.power}`;
-    let results: OneResult[];
     if (task.parallelInvocation) {
-      results = await Promise.all(payloads.map((p, i) => invokeOnce(task, qualifierFor(i), p)));
-    } else {
-      results = [];
-      for (let i = 0; i < payloads.length; i++) {
-        if (i > 0 && task.sleepBetweenRunsMs > 0) await sleep(task.sleepBetweenRunsMs);
-        results.push(await invokeOnce(task, qualifierFor(i), payloads[i]));
+      const qualifiers = [...new Set(payloads.map((_, i) => qualifierFor(i)))];
+      await Promise.all(qualifiers.map((q) => waitUntilActive(task, q)));
+      return { results: await Promise.all(payloads.map((p, i) => invokeOnce(task, qualifierFor(i), p))) };
+    }
+    const results: OneResult[] = [];
+    const ready = new Set<string>();
+    for (let i = 0; i < payloads.length; i++) {
+      if (i > 0 && task.sleepBetweenRunsMs > 0) await sleep(task.sleepBetweenRunsMs);
+      const longest = Math.max(0, ...results.map((r) => r.wallMs));
+      if (i > 0 && clock && clock.getRemainingTimeInMillis() < longest + TIME_MARGIN_MS) return { results };
+      const qualifier = qualifierFor(i);
+      if (!ready.has(qualifier)) {
+        await waitUntilActive(task, qualifier);
+        ready.add(qualifier);
+      }
+      results.push(await invokeOnce(task, qualifier, payloads[i]));
+      const last = i === payloads.length - 1;
+      if (!last && isClearlyInfeasible(tallyFailures(results), results.length, task.maxErrorRate)) {
+        return {
+          results,
+          stoppedEarly: `its executor stopped after ${results.length} of the round's ${payloads.length} invocations`,
+        };
       }
     }
+    return { results };
+  }
+
+  return async function executor(task: ExecutorTask, clock?: InvocationClock): Promise<Measurements> {
+    const started = Date.now();
+    const { results, stoppedEarly } = await invokeSlice(task, clock);
     return {
       power: task.power,
       durationMs: results.map((r) => r.report.durationMs),
-      billedMs: results.map((r) => r.report.billedMs),
+      // SnapStart's restore is billed at the duration price, on top of Billed Duration.
+      billedMs: results.map((r) => r.report.billedMs + r.report.billedRestoreMs),
       initMs: results.map((r) => r.report.initMs + r.report.restoreMs),
       maxMemoryUsedMb: results.map((r) => r.report.maxMemoryUsedMb),
       httpErrorResponses: results.filter((r) => r.httpError).length,
-      allowedErrors: results.filter((r) => r.allowedError).length,
+      allowedErrors: results.filter((r) => r.failure?.allowed).length,
+      errors: tallyFailures(results),
+      ...(stoppedEarly ? { stoppedEarly } : {}),
       compute: { elapsedMs: Date.now() - started, memoryMb: deps.config.memoryMb },
     };
   };

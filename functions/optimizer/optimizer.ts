@@ -88,30 +88,33 @@ export function createOptimizer(deps: OptimizerDeps) {
       await deps.cloudwatch.send(
         new PutMetricDataCommand({
           Namespace: deps.config.metricsNamespace,
-          MetricData: analysis.stats.flatMap((s) => [
-            {
-              MetricName: "DurationAverage",
-              Dimensions: dimensions(s.power),
-              Value: s.averageMs,
-              Unit: StandardUnit.Milliseconds,
-              Timestamp: timestamp,
-            },
-            {
-              MetricName: "DurationP90",
-              Dimensions: dimensions(s.power),
-              Value: s.p90Ms,
-              Unit: StandardUnit.Milliseconds,
-              Timestamp: timestamp,
-            },
-            // CloudWatch has no currency unit: the metric name carries it.
-            {
-              MetricName: "CostPerMillionInvocationsUSD",
-              Dimensions: dimensions(s.power),
-              Value: s.costUsd * 1_000_000,
-              Unit: StandardUnit.None,
-              Timestamp: timestamp,
-            },
-          ]),
+          // An infeasible power's durations say how it failed, not how fast it runs: the dashboard skips it.
+          MetricData: analysis.stats
+            .filter((s) => s.feasible)
+            .flatMap((s) => [
+              {
+                MetricName: "DurationAverage",
+                Dimensions: dimensions(s.power),
+                Value: s.averageMs,
+                Unit: StandardUnit.Milliseconds,
+                Timestamp: timestamp,
+              },
+              {
+                MetricName: "DurationP90",
+                Dimensions: dimensions(s.power),
+                Value: s.p90Ms,
+                Unit: StandardUnit.Milliseconds,
+                Timestamp: timestamp,
+              },
+              // CloudWatch has no currency unit: the metric name carries it.
+              {
+                MetricName: "CostPerMillionInvocationsUSD",
+                Dimensions: dimensions(s.power),
+                Value: s.costUsd * 1_000_000,
+                Unit: StandardUnit.None,
+                Timestamp: timestamp,
+              },
+            ]),
         }),
       );
       return undefined;

@@ -1,5 +1,6 @@
-// EventBridge schedule rules on the local cloud: `rate(...)` rules start their targets on time while
-// `powertune up` runs. Cron expressions are kept (their input is still used by `npm start`) but not fired.
+// EventBridge schedule rules on the local cloud: an enabled `rate(...)` rule starts its targets every interval
+// while `powertune up` runs, counted from when it was deployed (each boot or `powertune deploy` starts the count
+// again). Cron expressions are kept (their input is still used by `npm start`) but not fired.
 
 const UNIT_MS: Record<string, number> = {
   minute: 60_000,
@@ -21,6 +22,28 @@ export function rateIntervalMs(expression: string): number | undefined {
   return value * (UNIT_MS[unit] ?? 0) || undefined;
 }
 
+/**
+ * The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days). A longer one fires after 1 ms, so
+ * `rate(30 days)` would start its targets every millisecond: such waits are chained in steps of at most this.
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** Calls `fire` every `intervalMs`, however long, until the returned stop is called. Timers are unref'd. */
+export function repeatEvery(intervalMs: number, fire: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const wait = (remainingMs: number) => {
+    const step = Math.min(remainingMs, MAX_TIMER_DELAY_MS);
+    timer = setTimeout(() => {
+      if (remainingMs > step) return wait(remainingMs - step);
+      wait(intervalMs);
+      fire();
+    }, step);
+    timer.unref();
+  };
+  wait(intervalMs);
+  return () => clearTimeout(timer);
+}
+
 export interface ScheduledRule {
   name: string;
   scheduleExpression?: string;
@@ -40,10 +63,10 @@ export function createRuleScheduler(
   log: (line: string) => void,
 ): RuleScheduler {
   const rules = new Map<string, ScheduledRule>();
-  const timers = new Map<string, NodeJS.Timeout>();
+  const timers = new Map<string, () => void>();
   return {
     register(rule) {
-      clearInterval(timers.get(rule.name));
+      timers.get(rule.name)?.();
       timers.delete(rule.name);
       rules.set(rule.name, rule);
       const interval = rule.scheduleExpression ? rateIntervalMs(rule.scheduleExpression) : undefined;
@@ -54,19 +77,21 @@ export function createRuleScheduler(
         );
         return;
       }
-      const timer = setInterval(() => {
+      const stop = repeatEvery(interval, () => {
         for (const target of rule.targets) {
           fire(rule, target).catch((error: Error) =>
             log(`rule ${rule.name}: target ${target.arn} failed: ${error.message}`),
           );
         }
-      }, interval);
-      timer.unref();
-      timers.set(rule.name, timer);
+      });
+      timers.set(rule.name, stop);
+      log(
+        `rule ${rule.name}: starts its targets every ${rule.scheduleExpression?.slice(5, -1)} while this cloud runs, first at ${new Date(Date.now() + interval).toISOString()}`,
+      );
     },
     rules: () => [...rules.values()],
     close() {
-      for (const timer of timers.values()) clearInterval(timer);
+      for (const stop of timers.values()) stop();
       timers.clear();
     },
   };

@@ -44,6 +44,8 @@ export interface TunerStateMachineProps {
   maxConcurrency?: number;
   /** @default Duration.hours(2) */
   timeout?: Duration;
+  /** Of its log group. @default RetentionDays.ONE_MONTH */
+  logRetention?: RetentionDays;
   removalPolicy: RemovalPolicy;
 }
 
@@ -130,7 +132,7 @@ export class TunerStateMachine extends Construct {
     const definition = readInput.next(initializer).next(round).next(analyzer).next(anotherRound);
 
     const logGroup = new LogGroup(this, "Logs", {
-      retention: RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy,
     });
     this.stateMachine = new StateMachine(this, "StateMachine", {

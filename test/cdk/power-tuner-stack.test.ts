@@ -3,12 +3,19 @@ import { App, Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
-import { crudTuningPayload, DEFAULT_POWER_VALUES, OUTPUTS, STACKS } from "../../contract/index.js";
+import {
+  crudTuningPayload,
+  DEFAULT_POWER_VALUES,
+  DEFAULT_VISUALIZATION_URL,
+  OUTPUTS,
+  STACKS,
+} from "../../contract/index.js";
 import { CPU_ADMISSION_TAG } from "../../stacks/constructs/tuner-function.js";
 import { CrudServiceStack } from "../../stacks/crud-service-stack.js";
 import {
   ACCEPTED_WILDCARD_FINDINGS,
   type AcceptedWildcard,
+  checkVisualizationUrl,
   PowerTunerStack,
   TARGET_ACTIONS,
 } from "../../stacks/power-tuner-stack.js";
@@ -241,9 +248,13 @@ describe("PowerTunerStack resources", () => {
     const lambdaStatements = policies.filter((s) =>
       [s.Action].flat().some((a) => a.startsWith("lambda:") && a !== "lambda:InvokeFunction"),
     );
-    expect(lambdaStatements.length).toBe(2); // initializer and optimizer
+    // The initializer and the optimizer change the target; the executor reads its versions' State.
+    expect(lambdaStatements.map((s) => [s.Action].flat().sort())).toEqual([
+      [...TARGET_ACTIONS].sort(),
+      ["lambda:GetFunctionConfiguration"],
+      [...TARGET_ACTIONS].sort(),
+    ]);
     for (const s of lambdaStatements) {
-      expect([s.Action].flat().sort()).toEqual([...TARGET_ACTIONS].sort());
       const resources = JSON.stringify(s.Resource);
       expect(resources).not.toContain('"*"');
       expect(resources).toContain("Fn::ImportValue");
@@ -252,6 +263,41 @@ describe("PowerTunerStack resources", () => {
     for (const s of policies) {
       if (JSON.stringify(s.Resource) === '"*"') expect(s.Action).toBe("cloudwatch:PutMetricData");
     }
+  });
+
+  it("gives the analyzer alone the visualizationURL, lambda-power-tuning.show by default", () => {
+    const variablesOf = (t: Template) =>
+      Object.entries(t.findResources("AWS::Lambda::Function")).map(([id, fn]) => [
+        id.replace(/Function[0-9A-F]{8}$/, ""),
+        (fn as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties.Environment
+          .Variables.VISUALIZATION_URL,
+      ]);
+    expect(variablesOf(template)).toEqual([
+      ["Initializer", undefined],
+      ["Executor", undefined],
+      ["Analyzer", DEFAULT_VISUALIZATION_URL],
+      ["Optimizer", undefined],
+    ]);
+    const other = new App();
+    const c = new CrudServiceStack(other, STACKS.crud, { env });
+    const own = new PowerTunerStack(other, STACKS.tuner, {
+      env,
+      defaultTarget: c.crudFunction,
+      defaultTargetTable: c.table,
+      visualizationURL: "https://power-tuning.example.com/view/",
+    });
+    expect(variablesOf(Template.fromStack(own))[2]).toEqual([
+      "Analyzer",
+      "https://power-tuning.example.com/view/",
+    ]);
+  });
+
+  it.each([
+    ["a fragment", "https://lambda-power-tuning.show/#x"],
+    ["no scheme", "lambda-power-tuning.show"],
+    ["another scheme", "ftp://example.com/"],
+  ])("refuses a visualizationURL with %s, naming the prop", (_what, url) => {
+    expect(() => checkVisualizationUrl(url)).toThrow(/PowerTunerStack prop visualizationURL is/);
   });
 
   it("undoes a stopped or timed-out run at once: a rule on this state machine's executions invokes the optimizer's cleanup", () => {
@@ -372,8 +418,9 @@ describe("PowerTunerStack resources", () => {
     }
     expect(unaccepted).toEqual([]);
     expect(new AwsSolutionsChecks().validateScope(nagStack).violations).toEqual([]);
-    // Every entry of the table is needed, and each reason is its own.
-    expect(used.size).toBe(ACCEPTED_WILDCARD_FINDINGS.length);
+    // Every entry of the table is needed (those an option brings, by the stack with every option: see
+    // stacks/power-tuner-stack-options.test.ts), and each reason is its own.
+    expect(used.size).toBe(ACCEPTED_WILDCARD_FINDINGS.filter((a) => a.onlyWith === undefined).length);
     expect(new Set(ACCEPTED_WILDCARD_FINDINGS.map((a) => a.reason)).size).toBe(
       ACCEPTED_WILDCARD_FINDINGS.length,
     );

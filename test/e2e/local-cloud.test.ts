@@ -26,6 +26,7 @@ import { expireInterruptedRuns } from "../../cli/demo-steps.js";
 import { type DeployedOutputs, stackOutput } from "../../contract/index.js";
 import {
   costPerInvocation,
+  decodeVisualization,
   pricesForRegion,
   spreadPayloads,
   type TuningOutput,
@@ -262,13 +263,39 @@ describe("a tuning run through the synthesized state machine", () => {
     expect(output.duration).toBeGreaterThan(0);
     expect(output.stateMachine.executionCost).toBeGreaterThan(0);
     expect(output.stateMachine.lambdaCost).toBeGreaterThan(0);
-    expect(output.stateMachine.visualization).toMatch(/^https:\/\/quickchart\.io\/chart\?/);
+    expect(output.stateMachine.quickchartUrl).toMatch(/^https:\/\/quickchart\.io\/chart\?/);
     expect(output.stats?.map((s) => s.power)).toEqual(powers);
     for (const stats of output.stats ?? []) {
       expect(stats.invocations).toBe(5);
       expect(stats.costUsd).toBeGreaterThan(0);
       expect(stats.cold.count + stats.warm.count).toBe(5);
     }
+  });
+
+  it("emits the reference tool's stats keys beside its own, with the reference's meanings", () => {
+    const { prices } = pricesForRegion(output.prices.region);
+    for (const s of output.stats ?? []) {
+      expect(s.value).toBe(s.power);
+      expect(s.averageDuration).toBe(s.averageMs);
+      // Duration only: the request price is what costUsd adds (within one ms of rounding at this memory).
+      const perMs =
+        (prices.gbSecond[output.prices.architecture as "arm64" | "x86_64"] * s.power) / 1024 / 1000;
+      expect(s.averagePrice).toBeGreaterThan(0);
+      expect(Math.abs(s.costUsd - s.averagePrice - prices.request)).toBeLessThanOrEqual(perMs);
+      expect(s).toMatchObject({ feasible: true, errorRate: 0, errors: [] });
+    }
+  });
+
+  it("opens lambda-power-tuning.show with the run's sizes, times and costs in the URL's fragment", () => {
+    const url = new URL(output.stateMachine.visualization);
+    expect(`${url.origin}${url.pathname}${url.search}`).toBe("https://lambda-power-tuning.show/");
+    expect(decodeVisualization(output.stateMachine.visualization)).toEqual(
+      (output.stats ?? []).map((s) => ({
+        power: s.value,
+        durationMs: Math.fround(s.averageDuration),
+        costUsd: Math.fround(s.averagePrice),
+      })),
+    );
   });
 
   it("prices an equal duration higher at more memory, with the prices the run reports", () => {
@@ -338,7 +365,7 @@ describe("an adaptive tuning run: the state machine's round loop", () => {
 });
 
 describe("a tuning run whose second round fails", () => {
-  it("fails with the executor's error after a round succeeded, and still cleans up everything", async () => {
+  it("fails with no feasible power once every power failed in round two, and still cleans up everything", async () => {
     // Nineteen light invocations and one that throws: interleaved, the failing one falls in round 2.
     const payload = [
       { payload: { rounds: 5 }, weight: 19 },
@@ -349,8 +376,11 @@ describe("a tuning run whose second round fails", () => {
     const functionArn = await createFixtureFunction("fails-in-round-two", "tuning-target", 320);
     const execution = await runTuning({ lambdaARN: functionArn, num: 20, powerValues: [128, 256], payload });
     expect(execution.status).toBe("FAILED");
-    expect(execution.error).toBe("PowerValueFailedError");
-    expect(execution.cause).toContain("RequestedFailureError");
+    expect(execution.error).toBe("NoFeasiblePowerError");
+    // The failure stops each power's slice: 10 invocations in round 1, then up to and including the failing one.
+    expect(execution.cause).toContain(
+      `128 MB: 1 of ${failingAt + 1} invocations failed (RequestedFailureError; not in allowedExceptions)`,
+    );
     const events = await historyOf(execution.executionArn ?? "");
     expect(entered(events, "Round")).toBe(2);
     expect(entered(events, "Cleanup")).toBe(1);
@@ -377,7 +407,7 @@ describe("a tuning run whose target always throws", () => {
       powerValues: [128, 256],
     });
     expect(execution.status).toBe("FAILED");
-    expect(execution.error).toBe("PowerValueFailedError");
+    expect(execution.error).toBe("NoFeasiblePowerError");
     expect(execution.cause).toContain("this function always fails");
     await expectNoTunerLeftovers("always-throws", 192);
   }, 120_000);

@@ -8,6 +8,9 @@ export const FUNCTION_ARN = "arn:aws:lambda:us-east-1:000000000000:function:crud
 export function powerStats(power: number, averageMs: number, costUsd: number): PowerStats {
   return {
     power,
+    value: power,
+    averagePrice: costUsd - 0.0000002,
+    averageDuration: averageMs,
     invocations: 10,
     averageMs,
     p50Ms: averageMs,
@@ -22,6 +25,9 @@ export function powerStats(power: number, averageMs: number, costUsd: number): P
     warm: { count: 9, averageMs },
     maxMemoryUsedMb: 70,
     allowedErrors: 0,
+    feasible: true,
+    errorRate: 0,
+    errors: [],
   };
 }
 
@@ -40,7 +46,8 @@ export function tuningOutput(power: number, applied: "yes" | "no" = "yes"): Tuni
     stateMachine: {
       executionCost: 0.00025,
       lambdaCost: 0.00003,
-      visualization: "https://quickchart.io/chart?c=x",
+      visualization: "https://lambda-power-tuning.show/#gAAAAQ==;AADJQgAASUI=;XHxhNCQ5bDQ=",
+      quickchartUrl: "https://quickchart.io/chart?c=x",
     },
     recommendation: {
       currentPower: 128,
@@ -57,6 +64,8 @@ export function tuningOutput(power: number, applied: "yes" | "no" = "yes"): Tuni
       decision: applied === "yes" ? "apply" : "keep",
       reason: "winner is significantly better",
       applied,
+      infeasiblePowers: [],
+      memoryFloorMb: null,
       ...(applied === "yes" ? { appliedTo: `${FUNCTION_ARN}:$LATEST` } : {}),
     },
     stats,

@@ -38,6 +38,7 @@ export function measurementsOf(task: ExecutorTask, durationMs: number[]): Measur
     maxMemoryUsedMb: durationMs.map(() => 64),
     allowedErrors: 0,
     httpErrorResponses: 0,
+    errors: [],
     compute: { elapsedMs: 100, memoryMb: 256 },
   };
 }

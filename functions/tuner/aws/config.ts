@@ -1,5 +1,5 @@
 // Configuration of the tuner's functions, read once from the environment at cold start.
-import { ConfigurationError, DEFAULT_POWER_VALUES } from "../core/index.js";
+import { ConfigurationError, DEFAULT_POWER_VALUES, DEFAULT_VISUALIZATION_URL } from "../core/index.js";
 
 export interface TunerConfig {
   /** DynamoDB table for run history, pending recommendations and the per-function lock. */
@@ -12,6 +12,8 @@ export interface TunerConfig {
   memoryMb: number;
   /** CloudWatch namespace of the per-power metrics. */
   metricsNamespace: string;
+  /** The lambda-power-tuning.show page (or a copy) the output's visualization URL opens. */
+  visualizationUrl: string;
 }
 
 export function readTunerConfig(env: NodeJS.ProcessEnv = process.env): TunerConfig {
@@ -39,11 +41,19 @@ export function readTunerConfig(env: NodeJS.ProcessEnv = process.env): TunerConf
   if (!Number.isFinite(lockTtlSeconds) || lockTtlSeconds <= 0) {
     throw new ConfigurationError("LOCK_TTL_SECONDS", "must be a positive number of seconds");
   }
+  const visualizationUrl = env.VISUALIZATION_URL ?? DEFAULT_VISUALIZATION_URL;
+  if (!URL.canParse(visualizationUrl) || visualizationUrl.includes("#")) {
+    throw new ConfigurationError(
+      "VISUALIZATION_URL",
+      "must be an absolute URL without a fragment (the run's figures become its fragment)",
+    );
+  }
   return {
     historyTable,
     defaultPowerValues: defaultPowerValues as number[],
     lockTtlSeconds,
     memoryMb: Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 128),
     metricsNamespace: env.METRICS_NAMESPACE ?? "PowerTuning",
+    visualizationUrl,
   };
 }

@@ -9,8 +9,18 @@ import {
   trimmedMeanPermutationTest,
 } from "./decision.js";
 import { type DriftReport, detectDrift, driftWarning } from "./drift.js";
+import { NoFeasiblePowerError } from "./errors.js";
+import {
+  describeReason,
+  type ErrorTally,
+  failedInvocations,
+  type InfeasibleReason,
+  infeasibleReasons,
+  isClearlyInfeasible,
+  memoryFloorMb,
+} from "./feasibility.js";
 import type { TuningInput } from "./input.js";
-import { costPerInvocation, PRICES_TAKEN_ON, pricesForRegion } from "./pricing.js";
+import { costPerInvocation, durationCost, PRICES_TAKEN_ON, pricesForRegion } from "./pricing.js";
 import { invocationsPerPower, roundInvocations } from "./rounds.js";
 import { executionCost, tunerComputeCost } from "./run-cost.js";
 import {
@@ -23,11 +33,25 @@ import {
 } from "./stats.js";
 import { perInvocationMetric, type Strategy } from "./strategies.js";
 import type { PowerSamples, TuningContext } from "./types.js";
+import { DEFAULT_VISUALIZATION_URL, visualizationUrl } from "./visualization.js";
 
 export interface PowerStats {
   power: number;
+  /** The reference tool's name for power, MB. */
+  value: number;
+  /**
+   * The reference tool's averagePrice, with its meaning: USD per invocation for duration only, the trimmed mean
+   * billed ms rounded up once × the per-ms price at this memory; no request price (costUsd has it).
+   */
+  averagePrice: number;
+  /** The reference tool's averageDuration: averageMs, ms. */
+  averageDuration: number;
+  /** Every invocation made at this power, failed ones included. */
   invocations: number;
-  /** Trimmed mean duration, ms. */
+  /**
+   * Trimmed mean duration, ms: REPORT's Duration; with onlyColdStarts, Duration + Init Duration (+ Restore
+   * Duration), as every other duration of that run.
+   */
   averageMs: number;
   p50Ms: number;
   p90Ms: number;
@@ -45,6 +69,12 @@ export interface PowerStats {
   warm: { count: number; averageMs: number | null };
   maxMemoryUsedMb: number;
   allowedErrors: number;
+  /** Its failures are within the thresholds: the power may be chosen. */
+  feasible: boolean;
+  /** Failed invocations (allowed or not) ÷ invocations, 0–1. */
+  errorRate: number;
+  /** The failed invocations by error type. */
+  errors: ErrorTally[];
 }
 
 export type Decision = "apply" | "pending" | "keep";
@@ -84,6 +114,13 @@ export interface Recommendation {
   reason: string;
   applied: "yes" | "no" | "pending";
   appliedTo?: string;
+  /** Powers excluded from the choice because their invocations failed too often (see stats[].errors), ascending. */
+  infeasiblePowers: number[];
+  /**
+   * With infeasible powers: the least memory the run's evidence allows (the most Max Memory Used at a feasible
+   * power + 10 %, above every power that ran out of memory), MB; null when every power was feasible.
+   */
+  memoryFloorMb: number | null;
 }
 
 /** Why measuring stopped. */
@@ -114,7 +151,17 @@ export interface TuningOutput {
   cost: number;
   /** ms at the chosen power. */
   duration: number;
-  stateMachine: { executionCost: number; lambdaCost: number; visualization: string };
+  stateMachine: {
+    executionCost: number;
+    lambdaCost: number;
+    /**
+     * The reference tool's visualization: its lambda-power-tuning.show page (or the stack's visualizationURL),
+     * the feasible powers' value, averageDuration and averagePrice in the URL's fragment.
+     */
+    visualization: string;
+    /** The same powers on a quickchart.io chart (costUsd, with 95 % bands): its query string carries the data. */
+    quickchartUrl: string;
+  };
   recommendation: Recommendation;
   sampling: SamplingSummary;
   stats?: PowerStats[];
@@ -130,6 +177,8 @@ export interface Analysis extends TuningOutput {
 
 export interface AnalyzeOptions {
   seed?: number;
+  /** The lambda-power-tuning.show page (or a copy) of stateMachine.visualization. @default DEFAULT_VISUALIZATION_URL */
+  visualizationUrl?: string;
   /** USD the tuner's executors and analyzers used before this analysis (the initializer's is in the context). */
   tunerComputeUsd?: number;
   /** Why measuring stopped, in a code and in words. @default every power got num (a dry run: one) invocations */
@@ -149,6 +198,32 @@ function nullableMean(values: number[]): number | null {
 /** The trimming of the point estimates, the intervals and the tests alike (a dry run's one value stays). */
 export function discardFor(input: Pick<TuningInput, "dryRun" | "discardTopBottom">): number {
   return input.dryRun ? 0 : input.discardTopBottom;
+}
+
+/**
+ * The durations a run compares. Warm runs: REPORT's Duration (a version's first, cold invocation shows its
+ * Init Duration in `cold`). onlyColdStarts: every invocation is a cold start and its latency is the point, so
+ * Init Duration (and a SnapStart Restore Duration) is added, as the reference tool does.
+ */
+export function measuredSamples(
+  input: Pick<TuningInput, "onlyColdStarts">,
+  samples: PowerSamples,
+): PowerSamples {
+  if (!input.onlyColdStarts) return samples;
+  return { ...samples, durationMs: samples.durationMs.map((d, i) => d + (samples.initMs[i] ?? 0)) };
+}
+
+/** Why a power is infeasible (empty when it is not). */
+export function infeasibilityOf(
+  input: Pick<TuningInput, "maxErrorRate">,
+  samples: PowerSamples,
+): InfeasibleReason[] {
+  return infeasibleReasons(samples.errors, samples.durationMs.length, input.maxErrorRate);
+}
+
+/** No more invocations can make the power feasible: it is not measured again. */
+export function clearlyInfeasible(input: Pick<TuningInput, "maxErrorRate">, samples: PowerSamples): boolean {
+  return isClearlyInfeasible(samples.errors, samples.durationMs.length, input.maxErrorRate);
 }
 
 /** Cost per invocation of each of a power's invocations, USD. */
@@ -179,12 +254,22 @@ function metricSamplesOf(
 function priceAll(context: TuningContext, samples: readonly PowerSamples[]) {
   const sorted = [...samples].sort((a, b) => a.power - b.power);
   if (sorted.length === 0) throw new RangeError("analyze needs the measurements of at least one power value");
-  return sorted.map((s) => ({ samples: s, costs: costsOf(context, s) }));
+  return sorted.map((s) => ({ samples: measuredSamples(context.input, s), costs: costsOf(context, s) }));
 }
 
-/** The decision rule on the measurements so far (what adaptive sampling checks after every round). */
-export function decideOn(context: TuningContext, samples: readonly PowerSamples[], seed = 42): Choice {
-  const priced = priceAll(context, samples).filter((p) => p.samples.durationMs.length > 0);
+/**
+ * The decision rule on the measurements so far (what adaptive sampling checks after every round), over the
+ * feasible powers only; undefined while none is.
+ */
+export function decideOn(
+  context: TuningContext,
+  samples: readonly PowerSamples[],
+  seed = 42,
+): Choice | undefined {
+  const priced = priceAll(context, samples).filter(
+    (p) => p.samples.durationMs.length > 0 && infeasibilityOf(context.input, p.samples).length === 0,
+  );
+  if (priced.length === 0) return undefined;
   return decide(metricSamplesOf(context.input, priced), {
     discardTopBottom: discardFor(context.input),
     seed,
@@ -197,20 +282,32 @@ export function targetCostSoFar(context: TuningContext, samples: readonly PowerS
 }
 
 function powerStats(
+  context: TuningContext,
   samples: PowerSamples,
   costs: number[],
-  discard: number,
   seed: number,
-  monthlyInvocations: number,
+  feasible: boolean,
 ): PowerStats {
+  const discard = discardFor(context.input);
+  const { prices } = pricesForRegion(context.target.region);
   const coldIdx = samples.initMs.map((init, i) => (init > 0 ? i : -1)).filter((i) => i >= 0);
   const warmIdx = samples.initMs.map((init, i) => (init > 0 ? -1 : i)).filter((i) => i >= 0);
   const pick = (arr: number[], idx: number[]) => idx.map((i) => arr[i] as number);
   const costUsd = trimmedMean(costs, discard);
+  const averageMs = trimmedMean(samples.durationMs, discard);
+  const invocations = samples.durationMs.length;
   return {
     power: samples.power,
-    invocations: samples.durationMs.length,
-    averageMs: trimmedMean(samples.durationMs, discard),
+    value: samples.power,
+    averagePrice: durationCost(
+      samples.power,
+      trimmedMean(samples.billedMs, discard),
+      prices,
+      context.target.architecture,
+    ),
+    averageDuration: averageMs,
+    invocations,
+    averageMs,
     p50Ms: percentile(samples.durationMs, 50),
     p90Ms: percentile(samples.durationMs, 90),
     p99Ms: percentile(samples.durationMs, 99),
@@ -218,7 +315,7 @@ function powerStats(
     ci95Ms: bootstrapTrimmedMeanCi(samples.durationMs, discard, seed + samples.power),
     costUsd,
     costCi95Usd: bootstrapTrimmedMeanCi(costs, discard, seed + samples.power + 1),
-    monthlyCostUsd: costUsd * monthlyInvocations,
+    monthlyCostUsd: costUsd * context.input.monthlyInvocations,
     cold: {
       count: coldIdx.length,
       averageMs: nullableMean(pick(samples.durationMs, coldIdx)),
@@ -227,6 +324,9 @@ function powerStats(
     warm: { count: warmIdx.length, averageMs: nullableMean(pick(samples.durationMs, warmIdx)) },
     maxMemoryUsedMb: Math.max(0, ...samples.maxMemoryUsedMb),
     allowedErrors: samples.allowedErrors,
+    feasible,
+    errorRate: invocations > 0 ? failedInvocations(samples.errors) / invocations : 0,
+    errors: samples.errors,
   };
 }
 
@@ -252,11 +352,16 @@ interface RecommendationInputs {
   metric: MetricSamples[];
   discard: number;
   seed: number;
+  infeasiblePowers: number[];
+  memoryFloorMb: number | null;
 }
 
-function recommend({ context, stats, choice, metric, discard, seed }: RecommendationInputs): Recommendation {
+function recommend(inputs: RecommendationInputs): Recommendation {
+  const { context, stats, choice, metric, discard, seed, infeasiblePowers } = inputs;
   const { input, target } = context;
   const currentPower = target.originalMemoryMb;
+  // The verdicts hold the feasible powers only: a current memory that failed is no baseline to compare with.
+  const currentInfeasible = infeasiblePowers.includes(currentPower);
   const chosen = choice.chosenPower;
   const estimate = (power: number) => choice.verdicts.find((v) => v.power === power)?.estimate;
   const costOf = (power: number) => stats.find((s) => s.power === power)?.costUsd;
@@ -265,7 +370,7 @@ function recommend({ context, stats, choice, metric, discard, seed }: Recommenda
   const currentTied = choice.equivalentPowers.includes(currentPower);
   let savingPercent: number | null = null;
   let monthlySavingUsd: number | null = null;
-  let significant = false;
+  let significant = currentInfeasible;
   let directPValue: number | null = null;
   if (currentMeasured) {
     const chosenEstimate = estimate(chosen) ?? currentEstimate;
@@ -282,7 +387,12 @@ function recommend({ context, stats, choice, metric, discard, seed }: Recommenda
   let decision: Decision = "keep";
   let reason: string;
   if (input.dryRun) reason = "dry run: nothing is applied";
-  else if (chosen === currentPower) reason = `the current ${mb(currentPower)} is already the choice`;
+  else if (currentInfeasible && !input.autoOptimize && input.approval !== "manual")
+    reason = `the current ${mb(currentPower)} is infeasible (its invocations failed): ${mb(chosen)} is only reported, autoOptimize is off`;
+  else if (currentInfeasible) {
+    decision = input.approval === "manual" ? "pending" : "apply";
+    reason = `the current ${mb(currentPower)} is infeasible (its invocations failed): ${mb(chosen)} ${decision === "pending" ? "awaits approval" : "is applied"}`;
+  } else if (chosen === currentPower) reason = `the current ${mb(currentPower)} is already the choice`;
   else if (currentTied) reason = tieReason(currentPower, choice);
   // Manual approval asks for the choice to be applied once approved, so it needs no autoOptimize.
   else if (!input.autoOptimize && input.approval !== "manual")
@@ -316,6 +426,8 @@ function recommend({ context, stats, choice, metric, discard, seed }: Recommenda
     decision,
     reason,
     applied: "no",
+    infeasiblePowers,
+    memoryFloorMb: inputs.memoryFloorMb,
   };
 }
 
@@ -330,6 +442,22 @@ function defaultStop(input: TuningInput): { reason: StopReason; text: string } {
   return { reason: "num", text: `every power got num ${invocationsPerPower(input)} invocations` };
 }
 
+/** What the output says of an infeasible power: its failures, and whether it was stopped early. */
+function infeasibleWarning(input: TuningInput, samples: PowerSamples, reasons: InfeasibleReason[]): string {
+  const invocations = samples.durationMs.length;
+  const why = reasons.map((r) => describeReason(r, invocations)).join("; ");
+  const first = samples.errors.find((e) => e.message !== "")?.message;
+  const stopped =
+    invocations < invocationsPerPower(input)
+      ? `; no more invocations were made at it once it was clearly infeasible${samples.stoppedEarly ? ` (${samples.stoppedEarly})` : ""}`
+      : "";
+  return `${mb(samples.power)} is infeasible: ${why}${first ? ` — "${first}"` : ""}; it is excluded from the choice${stopped}`;
+}
+
+function floorWarning(floor: number, peakMb: number, smallestFeasible: number): string {
+  return `memory floor: ${mb(floor)} (the most memory a feasible power used, ${mb(peakMb)}, plus 10 % headroom, and above every power that ran out of memory); the least feasible power measured is ${mb(smallestFeasible)}`;
+}
+
 export function analyze(
   context: TuningContext,
   samples: readonly PowerSamples[],
@@ -341,6 +469,20 @@ export function analyze(
   const warnings = warning ? [warning] : [];
   const priced = priceAll(context, samples);
   const sorted = priced.map((p) => p.samples);
+  const reasons = new Map(sorted.map((s) => [s.power, infeasibilityOf(input, s)]));
+  const isFeasible = (s: PowerSamples) => (reasons.get(s.power) ?? []).length === 0;
+  const feasiblePriced = priced.filter((p) => isFeasible(p.samples));
+  const feasible = feasiblePriced.map((p) => p.samples);
+  if (feasible.length === 0) {
+    throw new NoFeasiblePowerError(
+      sorted.map((s) => {
+        const why = (reasons.get(s.power) ?? []).map((r) => describeReason(r, s.durationMs.length));
+        const first = s.errors.find((e) => e.message !== "")?.message;
+        return `${mb(s.power)}: ${why.join(", ")}${first ? ` ("${first}")` : ""}`;
+      }),
+    );
+  }
+  const infeasiblePowers = sorted.filter((s) => !isFeasible(s)).map((s) => s.power);
   const httpErrors = sorted.reduce((sum, s) => sum + s.httpErrorResponses, 0);
   if (httpErrors > 0) {
     const total = sorted.reduce((sum, s) => sum + s.durationMs.length, 0);
@@ -348,14 +490,35 @@ export function analyze(
       `${httpErrors} of ${total} invocations answered with an HTTP error (statusCode ≥ 400 in the response): those measure the error path; check the payload`,
     );
   }
+  for (const s of sorted) {
+    if (!isFeasible(s)) warnings.push(infeasibleWarning(input, s, reasons.get(s.power) ?? []));
+  }
+  let floor: number | null = null;
+  if (infeasiblePowers.length > 0) {
+    const peak = Math.max(0, ...feasible.flatMap((s) => s.maxMemoryUsedMb));
+    const outOfMemory = sorted
+      .filter((s) => s.errors.some((e) => e.kind === "outOfMemory" && e.count > 0))
+      .map((s) => s.power);
+    floor = memoryFloorMb(peak, outOfMemory);
+    warnings.push(floorWarning(floor, peak, feasible[0]?.power ?? 0));
+  }
   const discard = discardFor(input);
-  const stats = priced.map(({ samples: s, costs }) =>
-    powerStats(s, costs, discard, seed, input.monthlyInvocations),
-  );
-  const metric = metricSamplesOf(input, priced);
+  const stats = priced.map(({ samples: s, costs }) => powerStats(context, s, costs, seed, isFeasible(s)));
+  const feasibleStats = stats.filter((s) => s.feasible);
+  const metric = metricSamplesOf(input, feasiblePriced);
   const choice = decide(metric, { discardTopBottom: discard, seed });
-  const recommendation = recommend({ context, stats, choice, metric, discard, seed });
-  const drift = detectDrift(sorted);
+  const recommendation = recommend({
+    context,
+    stats,
+    choice,
+    metric,
+    discard,
+    seed,
+    infeasiblePowers,
+    memoryFloorMb: floor,
+  });
+  // Drift compares rounds over the powers that ran; a failing power's durations say how it failed.
+  const drift = detectDrift(feasible);
   const driftNote = driftWarning(drift);
   if (driftNote) warnings.push(driftNote);
 
@@ -372,8 +535,16 @@ export function analyze(
     stateMachine: {
       executionCost: executionCost(rounds, prices),
       lambdaCost: targetCost + tunerCost,
-      visualization: chartUrl(
-        stats.map((s) => ({
+      visualization: visualizationUrl(
+        options.visualizationUrl ?? DEFAULT_VISUALIZATION_URL,
+        feasibleStats.map((s) => ({
+          power: s.value,
+          durationMs: s.averageDuration,
+          costUsd: s.averagePrice,
+        })),
+      ),
+      quickchartUrl: chartUrl(
+        feasibleStats.map((s) => ({
           power: s.power,
           duration: s.averageMs,
           cost: s.costUsd,

@@ -38,11 +38,24 @@ export class ExecutionNotRunningError extends Error {
   }
 }
 
+/**
+ * A pre- or post-processor could not be invoked or failed: the input's processor is at fault, at any power. (A
+ * failing target is measured instead: its power is marked infeasible, see NoFeasiblePowerError.)
+ */
 export class PowerValueFailedError extends Error {
   override readonly name = "PowerValueFailedError";
   constructor(power: number, detail: string) {
+    super(`Invocation at ${power} MB failed: ${detail}`);
+  }
+}
+
+/** Every power value failed too often to be a choice (see feasibility.ts): there is nothing to recommend. */
+export class NoFeasiblePowerError extends Error {
+  override readonly name = "NoFeasiblePowerError";
+  constructor(reasons: readonly string[]) {
     super(
-      `Invocation at ${power} MB failed: ${detail}. Fix the function or list the error type in allowedExceptions`,
+      `No power value is feasible: ${reasons.join("; ")}. Fix the function, tune larger power values, or list ` +
+        "the error types the function may return in allowedExceptions (and raise maxErrorRate for them)",
     );
   }
 }

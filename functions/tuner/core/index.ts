@@ -21,14 +21,33 @@ export {
   ExecutionNotRunningError,
   type InputProblem,
   InvalidTuningInputError,
+  NoFeasiblePowerError,
   PowerValueFailedError,
   ReportLineNotFoundError,
   TuningInProgressError,
 } from "./errors.js";
+export {
+  addTallies,
+  classifyError,
+  DEFAULT_MAX_ERROR_RATES,
+  ERROR_KINDS,
+  type ErrorKind,
+  type ErrorTally,
+  type InvocationError,
+  isClearlyInfeasible,
+  type MaxErrorRates,
+  shortMessage,
+} from "./feasibility.js";
 export { isWeightedPayloadList, type TuningInput, validateTuningInput } from "./input.js";
 export { payloadSlice, spreadPayloads } from "./payloads.js";
 export { DEFAULT_POWER_VALUES } from "./power-values.js";
-export { type Architecture, costPerInvocation, pricesForRegion, type RegionPrices } from "./pricing.js";
+export {
+  type Architecture,
+  costPerInvocation,
+  durationCost,
+  pricesForRegion,
+  type RegionPrices,
+} from "./pricing.js";
 export { findReport, type InvocationReport, reportFromLogResult } from "./report-line.js";
 export { invocationsPerPower, ROUND_INVOCATIONS } from "./rounds.js";
 export { tunerComputeCost } from "./run-cost.js";
@@ -43,3 +62,9 @@ export type {
   TunerCompute,
   TuningContext,
 } from "./types.js";
+export {
+  DEFAULT_VISUALIZATION_URL,
+  decodeVisualization,
+  type VisualizationPoint,
+  visualizationUrl,
+} from "./visualization.js";

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { TUNER_ALIAS_PATTERN } from "./aliases.js";
 import { type InputProblem, InvalidTuningInputError } from "./errors.js";
+import { DEFAULT_MAX_ERROR_RATES, ERROR_KINDS, type ErrorKind, type MaxErrorRates } from "./feasibility.js";
 import { DEFAULT_MAX_INVOCATIONS, ROUND_INVOCATIONS } from "./rounds.js";
 
 export const MIN_POWER_MB = 128;
@@ -88,6 +89,48 @@ function checkNum(raw: unknown, problems: InputProblem[]): number | "auto" | und
   return undefined;
 }
 
+/**
+ * maxErrorRate: one fraction for every kind of error, or some kinds' own fractions (the rest keep their
+ * defaults); normalized to every kind's.
+ */
+function checkMaxErrorRate(raw: unknown, problems: InputProblem[]): MaxErrorRates | undefined {
+  if (raw === undefined) return { ...DEFAULT_MAX_ERROR_RATES };
+  const fraction = (value: unknown, field: string): number | undefined => {
+    if (typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= 1) return value;
+    problems.push({ field, problem: `${field} must be a fraction between 0 and 1 (a share of invocations)` });
+    return undefined;
+  };
+  if (typeof raw === "number") {
+    const rate = fraction(raw, "maxErrorRate");
+    return rate === undefined
+      ? undefined
+      : (Object.fromEntries(ERROR_KINDS.map((kind) => [kind, rate])) as MaxErrorRates);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    problems.push({
+      field: "maxErrorRate",
+      problem: `maxErrorRate must be a fraction between 0 and 1, or an object with any of ${ERROR_KINDS.join(", ")}`,
+    });
+    return undefined;
+  }
+  const rates: MaxErrorRates = { ...DEFAULT_MAX_ERROR_RATES };
+  let valid = true;
+  for (const [key, value] of Object.entries(raw)) {
+    if (!(ERROR_KINDS as readonly string[]).includes(key)) {
+      problems.push({
+        field: `maxErrorRate.${key}`,
+        problem: `unknown kind of error; the kinds are ${ERROR_KINDS.join(", ")}`,
+      });
+      valid = false;
+      continue;
+    }
+    const rate = fraction(value, `maxErrorRate.${key}`);
+    if (rate === undefined) valid = false;
+    else rates[key as ErrorKind] = rate;
+  }
+  return valid ? rates : undefined;
+}
+
 const weightedPayload = z.strictObject({
   payload: z.unknown(),
   weight: z
@@ -129,6 +172,11 @@ const BYTES_PER_COLD_START_ALIAS = 16;
 const BYTES_PER_POWER_ROUND = 8;
 /** Per power: its statistics, p-value and chart points in the last round's analysis, and its task's fields. */
 const BYTES_PER_POWER = 2048;
+/**
+ * Per power: its failures, beyond what BYTES_PER_POWER leaves: up to MAX_TALLIES_PER_POWER tallies (one message
+ * of at most MESSAGE_CHARS) in its samples, its last measurements and its stats, and the warning naming it.
+ */
+const BYTES_PER_POWER_FAILURES = 512;
 
 /**
  * The largest state is the Analyzer's, after the last round: every invocation's raw measurements, the last
@@ -147,7 +195,8 @@ export function estimatedStateBytes(
   const lastRound = Math.min(invocations, ROUND_INVOCATIONS);
   const measurements = powers * (invocations + lastRound) * BYTES_PER_INVOCATION;
   const aliases = onlyColdStarts ? powers * lastRound * BYTES_PER_COLD_START_ALIAS : 0;
-  const bookkeeping = powers * rounds * BYTES_PER_POWER_ROUND + powers * BYTES_PER_POWER;
+  const bookkeeping =
+    powers * rounds * BYTES_PER_POWER_ROUND + powers * (BYTES_PER_POWER + BYTES_PER_POWER_FAILURES);
   return measurements + aliases + bookkeeping + payloadStateBytes(powers, payload) + 8192;
 }
 
@@ -237,6 +286,8 @@ const schema = z.strictObject({
       error: "allowedExceptions must be a list of error type names",
     })
     .default([]),
+  // Checked on its own below: a fraction, or an object of fractions by kind of error.
+  maxErrorRate: z.unknown().optional(),
   approval: z.enum(["auto", "manual"], { error: 'approval must be "auto" or "manual"' }).default("auto"),
   minImprovement: z
     .number({ error: "minImprovement must be a fraction between 0 and 1" })
@@ -253,11 +304,13 @@ const schema = z.strictObject({
 type ParsedInput = z.output<typeof schema>;
 
 /** The validated, normalized input every later state works from. */
-export interface TuningInput extends Omit<ParsedInput, "powerValues" | "num"> {
+export interface TuningInput extends Omit<ParsedInput, "powerValues" | "num" | "maxErrorRate"> {
   /** Invocations per power value, or "auto": measure in rounds until the choice is separated or the budget spent. */
   num: number | "auto";
   /** Sorted, without duplicates, in MB. */
   powerValues: number[];
+  /** Every kind's threshold: above it, a power's allowed errors make it infeasible. */
+  maxErrorRate: MaxErrorRates;
 }
 
 /** What a JSON value is, for a message: "an array", "a string", "a number", "null", … */
@@ -293,6 +346,7 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
   const checkedPowerValues = checkPowerValues((raw as { powerValues?: unknown }).powerValues, problems);
   const numProblems: InputProblem[] = [];
   const num = checkNum((raw as { num?: unknown }).num, numProblems);
+  const maxErrorRate = checkMaxErrorRate((raw as { maxErrorRate?: unknown }).maxErrorRate, problems);
   const result = schema.safeParse(raw);
   if (!result.success || problems.length > 0 || numProblems.length > 0) {
     for (const issue of result.error?.issues ?? []) {
@@ -311,7 +365,14 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
     problems.push(...numProblems);
     throw new InvalidTuningInputError(problems);
   }
-  const input = { ...result.data, num: num as number | "auto" };
+  // onlyColdStarts measures each version once, cold: nothing is an outlier to trim (the reference tool forces 0).
+  const discardTopBottom = result.data.onlyColdStarts ? 0 : result.data.discardTopBottom;
+  const input = {
+    ...result.data,
+    num: num as number | "auto",
+    maxErrorRate: maxErrorRate as MaxErrorRates,
+    discardTopBottom,
+  };
   const auto = input.num === "auto";
   if (auto) {
     if (input.maxInvocations === undefined) input.maxInvocations = DEFAULT_MAX_INVOCATIONS;

@@ -83,14 +83,24 @@ export function pricesForRegion(region: string): PriceLookup {
 }
 
 /**
- * USD for one invocation: billed ms (rounded up to a whole ms, as Lambda bills) / 1000 × memory GB × price per
- * GB-second + price per request. Memory GB = MB / 1024.
+ * USD for the duration part of one invocation: billed ms (rounded up to a whole ms, as Lambda bills) / 1000 ×
+ * memory GB × price per GB-second. Memory GB = MB / 1024.
  */
+export function durationCost(
+  memoryMb: number,
+  billedMs: number,
+  prices: RegionPrices,
+  architecture: Architecture,
+): number {
+  return (Math.ceil(billedMs) / 1000) * (memoryMb / 1024) * prices.gbSecond[architecture];
+}
+
+/** USD for one invocation: its duration cost + the price per request. */
 export function costPerInvocation(
   memoryMb: number,
   billedMs: number,
   prices: RegionPrices,
   architecture: Architecture,
 ): number {
-  return (Math.ceil(billedMs) / 1000) * (memoryMb / 1024) * prices.gbSecond[architecture] + prices.request;
+  return durationCost(memoryMb, billedMs, prices, architecture) + prices.request;
 }

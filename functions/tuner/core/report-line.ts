@@ -7,7 +7,10 @@ export interface InvocationReport {
   memorySizeMb: number;
   maxMemoryUsedMb: number;
   initMs: number;
+  /** SnapStart: the time to restore the snapshot (and run after-restore hooks). */
   restoreMs: number;
+  /** SnapStart: the part of the restore Lambda bills, at the duration price, on top of Billed Duration. */
+  billedRestoreMs: number;
 }
 
 const TEXT_FIELDS: Record<string, keyof InvocationReport> = {
@@ -17,10 +20,19 @@ const TEXT_FIELDS: Record<string, keyof InvocationReport> = {
   "Max Memory Used": "maxMemoryUsedMb",
   "Init Duration": "initMs",
   "Restore Duration": "restoreMs",
+  "Billed Restore Duration": "billedRestoreMs",
 };
 
 function emptyReport(): InvocationReport {
-  return { durationMs: 0, billedMs: 0, memorySizeMb: 0, maxMemoryUsedMb: 0, initMs: 0, restoreMs: 0 };
+  return {
+    durationMs: 0,
+    billedMs: 0,
+    memorySizeMb: 0,
+    maxMemoryUsedMb: 0,
+    initMs: 0,
+    restoreMs: 0,
+    billedRestoreMs: 0,
+  };
 }
 
 /** Parses one text REPORT line (`REPORT RequestId: …\tDuration: 12.34 ms\t…`); undefined if it is not one. */
@@ -68,6 +80,7 @@ export function parseJsonReportRecord(line: string): InvocationReport | undefine
     maxMemoryUsedMb: num(metrics.maxMemoryUsedMB) ?? 0,
     initMs: num(metrics.initDurationMs) ?? 0,
     restoreMs: num(metrics.restoreDurationMs) ?? 0,
+    billedRestoreMs: num(metrics.billedRestoreDurationMs) ?? 0,
   };
 }
 

@@ -4,12 +4,12 @@ import type { TunerCompute } from "./types.js";
 
 /**
  * State transitions of a successful run whose rounds measured `powersPerRound[r]` power values each:
- * Initializer, Optimizer and the final Succeed (3), plus per round the Map, the Analyzer and the Choice (3)
+ * ReadInput, Initializer, Optimizer and the final Succeed (4), plus per round the Map, the Analyzer and the Choice (3)
  * and, per power measured, the Map iteration and its Executor task (2 each). Retries add more; this is the
  * floor.
  */
 export function countStateTransitions(powersPerRound: readonly number[]): number {
-  return 3 + powersPerRound.reduce((sum, powers) => sum + 3 + 2 * powers, 0);
+  return 4 + powersPerRound.reduce((sum, powers) => sum + 3 + 2 * powers, 0);
 }
 
 /** USD for the state transitions of a run. */

@@ -1,8 +1,16 @@
 // Measuring in rounds: what the next round measures, and when measuring stops (fixed num or adaptive).
 
 import { aliasName } from "./aliases.js";
-import { analyze, decideOn, type StopReason, targetCostSoFar } from "./analysis.js";
+import {
+  analyze,
+  clearlyInfeasible,
+  decideOn,
+  infeasibilityOf,
+  type StopReason,
+  targetCostSoFar,
+} from "./analysis.js";
 import type { Choice } from "./decision.js";
+import { addTallies } from "./feasibility.js";
 import { isWeightedPayloadList } from "./input.js";
 import { pricesForRegion } from "./pricing.js";
 import { invocationsPerPower, roundInvocations } from "./rounds.js";
@@ -55,6 +63,7 @@ export function executorTask(
     ...(input.preProcessorARN ? { preProcessorARN: input.preProcessorARN } : {}),
     ...(input.postProcessorARN ? { postProcessorARN: input.postProcessorARN } : {}),
     allowedExceptions: input.allowedExceptions,
+    maxErrorRate: input.maxErrorRate,
     disablePayloadLogs: input.disablePayloadLogs,
   };
 }
@@ -68,6 +77,7 @@ function emptySamples(power: number): PowerSamples {
     maxMemoryUsedMb: [],
     allowedErrors: 0,
     httpErrorResponses: 0,
+    errors: [],
     perRound: [],
   };
 }
@@ -101,6 +111,7 @@ export function mergeRound(
   return samples.map((s) => {
     const r = results.find((m) => m.power === s.power);
     if (!r) return { ...s, perRound: [...s.perRound, 0] };
+    const stoppedEarly = r.stoppedEarly ?? s.stoppedEarly;
     return {
       power: s.power,
       durationMs: [...s.durationMs, ...r.durationMs],
@@ -109,6 +120,8 @@ export function mergeRound(
       maxMemoryUsedMb: [...s.maxMemoryUsedMb, ...r.maxMemoryUsedMb],
       allowedErrors: s.allowedErrors + r.allowedErrors,
       httpErrorResponses: s.httpErrorResponses + (r.httpErrorResponses ?? 0),
+      errors: addTallies(s.errors, r.errors),
+      ...(stoppedEarly ? { stoppedEarly } : {}),
       perRound: [...s.perRound, r.durationMs.length],
     };
   });
@@ -129,6 +142,8 @@ export function isSeparated(choice: Choice): boolean {
 
 export interface AdvanceOptions {
   seed?: number;
+  /** The page of stateMachine.visualization. @default DEFAULT_VISUALIZATION_URL */
+  visualizationUrl?: string;
 }
 
 /**
@@ -136,7 +151,8 @@ export interface AdvanceOptions {
  * Fixed num: every power is measured until it has num invocations. num "auto": after each round the decision
  * rule runs on everything so far; powers that clearly cannot win sit out; the run stops once the choice was
  * separated SETTLE_ROUNDS rounds in a row, once every contender has maxInvocations, or before a round that
- * would pass maxCostUsd.
+ * would pass maxCostUsd. Either way, a power whose failures make it clearly infeasible is not invoked again,
+ * and the decision rule compares the feasible powers only.
  */
 export function advanceSampling(
   context: TuningContext,
@@ -174,15 +190,28 @@ export function advanceSampling(
     choices,
     tunerComputeUsd,
     done: true,
-    analysis: analyze(context, samples, { seed, tunerComputeUsd, ...(stop ? { stop } : {}) }),
+    analysis: analyze(context, samples, {
+      seed,
+      tunerComputeUsd,
+      ...(stop ? { stop } : {}),
+      ...(options.visualizationUrl ? { visualizationUrl: options.visualizationUrl } : {}),
+    }),
   });
+  const measurable = (s: PowerSamples) => countOf(s.power) < perPower && !clearlyInfeasible(input, s);
 
   if (input.num !== "auto" || input.dryRun) {
-    const unfinished = samples.filter((s) => s.durationMs.length < perPower).map((s) => s.power);
+    const unfinished = samples.filter(measurable).map((s) => s.power);
     return unfinished.length > 0 ? plan(unfinished, []) : finish([]);
   }
 
+  // Powers above a threshold but not clearly so: measured on, outside the decision until they are feasible.
+  const undecided = samples
+    .filter((s) => infeasibilityOf(input, s).length > 0 && measurable(s))
+    .map((s) => s.power);
   const choice = decideOn(context, samples, seed);
+  if (!choice) {
+    return undecided.length > 0 ? plan(undecided, state.choices) : finish(state.choices); // the analysis fails: no power value is feasible
+  }
   const chosen = choice.chosenPower;
   const choices = [...state.choices, { round, chosenPower: chosen, separated: isSeparated(choice) }];
   const recent = choices.slice(-SETTLE_ROUNDS);
@@ -196,6 +225,7 @@ export function advanceSampling(
   const open = choice.verdicts
     .filter((v) => v.pValue > CLEAR_EXCLUSION && countOf(v.power) < perPower)
     .map((v) => v.power);
+  const toMeasure = [...open, ...undecided].sort((a, b) => a - b);
   if (open.length === 0) {
     return finish(choices, {
       reason: "max-invocations",
@@ -209,7 +239,7 @@ export function advanceSampling(
         context,
         samples.filter((s) => s.power === power),
       ) / Math.max(1, countOf(power));
-    const nextRound = open.reduce((sum, power) => sum + sliceOf(power) * averageCost(power), 0);
+    const nextRound = toMeasure.reduce((sum, power) => sum + sliceOf(power) * averageCost(power), 0);
     if (spent + nextRound > input.maxCostUsd) {
       return finish(choices, {
         reason: "max-cost",
@@ -217,5 +247,5 @@ export function advanceSampling(
       });
     }
   }
-  return plan(open, choices);
+  return plan(toMeasure, choices);
 }

@@ -1,5 +1,6 @@
 // Shapes passed between the states of the tuning state machine.
 import type { Analysis } from "./analysis.js";
+import type { ErrorTally, MaxErrorRates } from "./feasibility.js";
 import type { TuningInput } from "./input.js";
 import type { Architecture } from "./pricing.js";
 
@@ -29,19 +30,29 @@ export interface ExecutorTask {
   preProcessorARN?: string;
   postProcessorARN?: string;
   allowedExceptions: string[];
+  /** Per error kind, the share of invocations allowed errors may reach before the power is infeasible. */
+  maxErrorRate: MaxErrorRates;
   disablePayloadLogs: boolean;
 }
 
-/** The executor's result: raw per-invocation numbers, index-aligned (ms and MB). */
+/**
+ * The executor's result: raw per-invocation numbers, index-aligned (ms and MB), for every invocation it made,
+ * failed ones included (their REPORT lines say what they ran and cost).
+ */
 export interface Measurements {
   power: number;
   durationMs: number[];
+  /** Billed Duration + Billed Restore Duration (SnapStart). */
   billedMs: number[];
   /** Init Duration (+ Restore Duration for SnapStart); 0 for a warm start. */
   initMs: number[];
   maxMemoryUsedMb: number[];
-  /** Invocations that failed with an allowed exception (still measured). */
+  /** Invocations that failed with an allowed exception. */
   allowedErrors: number;
+  /** The slice's failed invocations, allowed or not, by error type. */
+  errors: ErrorTally[];
+  /** Why the slice ended before its num invocations (the power became clearly infeasible, or time ran short). */
+  stoppedEarly?: string;
   /** Responses shaped like an API Gateway proxy result with statusCode ≥ 400: measured, but error answers. */
   httpErrorResponses?: number;
   compute: TunerCompute;
@@ -56,6 +67,10 @@ export interface PowerSamples {
   maxMemoryUsedMb: number[];
   allowedErrors: number;
   httpErrorResponses: number;
+  /** Every failed invocation so far, allowed or not, by error type. */
+  errors: ErrorTally[];
+  /** Why the executor last ended a slice of this power early, if it did. */
+  stoppedEarly?: string;
   /** Invocations in each round so far, in round order: 0 for a round this power sat out. */
   perRound: number[];
 }

@@ -214,7 +214,7 @@ describe("tuner handlers against the local Lambda service", () => {
     ]);
   });
 
-  it("cleans up after the executor fails on a function error: original memory back, nothing left", async () => {
+  it("measures a function error as data, then cleans up after no power is feasible: original memory back, nothing left", async () => {
     const functionArn = await createTarget("tuner-it-failure");
     const { tuning, sampling } = await initializer({
       lambdaARN: functionArn,
@@ -223,12 +223,27 @@ describe("tuner handlers against the local Lambda service", () => {
       payload: { fail: true },
     });
     expect(await aliasNames(functionArn)).toEqual(["RAM128", "RAM256"]);
-    const task = sampling.tasks[0] as ExecutorTask;
-    const failure = await executor(task).then(
+    // Each executor stops at its power's first failure: one not in allowedExceptions makes it infeasible.
+    const round: Measurements[] = [];
+    for (const task of sampling.tasks) round.push(await executor(task));
+    for (const m of round) {
+      expect(m.durationMs).toHaveLength(1);
+      expect(m.billedMs[0]).toBeGreaterThan(0);
+      expect(m.errors).toEqual([
+        {
+          errorType: "RequestedFailureError",
+          kind: "handlerError",
+          allowed: false,
+          count: 1,
+          message: "the event asked for a failure",
+        },
+      ]);
+    }
+    const failure = await analyzer({ tuning, sampling, round }).then(
       () => undefined,
       (error: Error) => error,
     );
-    expect(failure?.name).toBe("PowerValueFailedError");
+    expect(failure?.name).toBe("NoFeasiblePowerError");
     expect(failure?.message).toContain("RequestedFailureError");
 
     // The state machine's Catch hands the whole state, with the error, to the cleanup path.
@@ -244,6 +259,35 @@ describe("tuner handlers against the local Lambda service", () => {
     expect(await memoryOf(functionArn)).toBe(ORIGINAL_MEMORY_MB);
     await expectNothingLeft(functionArn);
     expect((await historyOf(functionArn)).map((h) => h.status)).toEqual(["failed"]);
+  });
+
+  it("with onlyColdStarts, adds each invocation's Init Duration to its duration and trims nothing, as the reference does", async () => {
+    const functionArn = await createTarget("tuner-it-cold");
+    const started = await initializer({
+      lambdaARN: functionArn,
+      num: 5,
+      powerValues: [256, 512],
+      payload: { rounds: 20 },
+      onlyColdStarts: true,
+      discardTopBottom: 0.2,
+      includeOutputResults: true,
+    });
+    expect(started.tuning.input.discardTopBottom).toBe(0);
+    const { rounds, analysis } = await measureAll(started);
+    for (const power of [256, 512]) {
+      const m = rounds.flat().filter((r) => r.power === power);
+      const durations = m.flatMap((r) => r.durationMs);
+      const inits = m.flatMap((r) => r.initMs);
+      // Every invocation is its own version's first: each REPORT line carries an Init Duration.
+      expect(inits.every((ms) => ms > 0)).toBe(true);
+      const expected = durations.reduce((sum, d, i) => sum + d + (inits[i] ?? 0), 0) / durations.length;
+      const s = analysis.stats.find((x) => x.power === power);
+      expect(s?.averageMs).toBeCloseTo(expected, 9);
+      expect(s?.averageDuration).toBe(s?.averageMs);
+      expect(s?.cold.count).toBe(5);
+    }
+    await optimizer({ mode: "finish", tuning: started.tuning, analysis });
+    await expectNothingLeft(functionArn);
   });
 
   it("tunes a function already at one of the powers: that power is published as it is, and the original memory comes back", async () => {

@@ -88,6 +88,7 @@ async function freshTable(): Promise<TunerConfig> {
     lockTtlSeconds: 7800,
     memoryMb: 256,
     metricsNamespace: "PowerTuning",
+    visualizationUrl: "https://lambda-power-tuning.show/",
   };
   return config;
 }

@@ -13,6 +13,9 @@ import type { PowerStats, TuningOutput } from "../../../functions/tuner/core/ind
 function stats(power: number, averageMs: number, costUsd: number): PowerStats {
   return {
     power,
+    value: power,
+    averagePrice: costUsd - 0.0000002,
+    averageDuration: averageMs,
     invocations: 50,
     averageMs,
     p50Ms: averageMs,
@@ -27,6 +30,9 @@ function stats(power: number, averageMs: number, costUsd: number): PowerStats {
     warm: { count: 9, averageMs },
     maxMemoryUsedMb: 70,
     allowedErrors: 0,
+    feasible: true,
+    errorRate: 0,
+    errors: [],
   };
 }
 
@@ -37,7 +43,8 @@ const output: TuningOutput = {
   stateMachine: {
     executionCost: 0.00025,
     lambdaCost: 0.00003,
-    visualization: "https://quickchart.io/chart?c=x",
+    visualization: "https://lambda-power-tuning.show/#gAAAAQ==;AADJQgAASUI=;XHxhNCQ5bDQ=",
+    quickchartUrl: "https://quickchart.io/chart?c=x",
   },
   recommendation: {
     currentPower: 128,
@@ -59,6 +66,8 @@ const output: TuningOutput = {
     reason: "winner is significantly better",
     applied: "yes",
     appliedTo: "arn:aws:lambda:us-east-1:000000000000:function:crud:$LATEST",
+    infeasiblePowers: [],
+    memoryFloorMb: null,
   },
   sampling: {
     mode: "fixed",
@@ -158,8 +167,70 @@ describe("the tuning report", () => {
     expect(html).toContain("512 MB; 1024 MB is indistinguishable");
     // One error bar per power and series.
     expect(html.match(/class="error-bar"/g)).toHaveLength(6);
-    // Only the one explicit link to quickchart, for those who have network.
-    expect(html.match(/https?:\/\//g)).toHaveLength(2); // the SVG namespace and the quickchart link
+    // Only the two explicit links to the charts, for those who have network.
+    expect(html.match(/https?:\/\/[^"<\s]*/g)).toEqual([
+      "http://www.w3.org/2000/svg",
+      "https://quickchart.io/chart?c=x",
+      "https://lambda-power-tuning.show/#gAAAAQ==;AADJQgAASUI=;XHxhNCQ5bDQ=",
+    ]);
+  });
+
+  it("shows each power's error rate and marks an infeasible power, which is neither cheapest nor charted", () => {
+    const oom = {
+      ...stats(128, 400, 0.0000009),
+      feasible: false,
+      errorRate: 1,
+      errors: [
+        {
+          errorType: "Runtime.OutOfMemory",
+          kind: "outOfMemory" as const,
+          allowed: false,
+          count: 1,
+          message: "Runtime exited with error: signal: killed",
+        },
+      ],
+    };
+    const failing: TuningOutput = {
+      ...output,
+      stats: [oom, ...(output.stats ?? []).slice(1)],
+      recommendation: {
+        ...output.recommendation,
+        infeasiblePowers: [128],
+        memoryFloorMb: 231,
+        weakestExclusion: null,
+        confidence: 1,
+      },
+    };
+    const marks = Object.fromEntries(markRows(failing).map((row) => [row.stats.power, row.marks]));
+    expect(marks[128]).toEqual(["infeasible", "current"]);
+    expect(marks[512]).toEqual(["cheapest", "chosen"]);
+    const text = renderTerminalSummary(failing);
+    const row = text.split("\n").find((line) => line.trimStart().startsWith("128 MB")) ?? "";
+    expect(row).toContain("100 % Runtime.OutOfMemory");
+    expect(text.split("\n").find((line) => line.trimStart().startsWith("512 MB"))).toContain(" 0 %");
+    expect(text).toContain(
+      "128 MB is infeasible, excluded from the choice (their invocations failed: see the warnings); memory floor 231 MB",
+    );
+    expect(text).toContain("confidence: 100.0 %: no smaller feasible power was measured (128 MB infeasible)");
+    expect(renderSummaryMarkdown(failing, meta)).toContain("| 100 % Runtime.OutOfMemory |");
+    const html = renderReportHtml(failing, meta);
+    expect(html).toContain("100 % Runtime.OutOfMemory");
+    // Two powers on the chart: one error bar per power and series.
+    expect(html.match(/class="error-bar"/g)).toHaveLength(4);
+  });
+
+  it("reads an output from before the lambda-power-tuning.show link: its visualization was the quickchart URL", () => {
+    const old = {
+      ...output,
+      stateMachine: {
+        executionCost: 0.00025,
+        lambdaCost: 0.00003,
+        visualization: "https://quickchart.io/chart?c=y",
+      },
+    } as unknown as TuningOutput;
+    const text = renderTerminalSummary(old);
+    expect(text).toContain("chart: https://quickchart.io/chart?c=y");
+    expect(text).not.toContain("lambda-power-tuning.show");
   });
 
   it("names run folders by start time, kind and function, safely", () => {

@@ -37,6 +37,12 @@ class FakeLambda {
   updateFailed = false;
   /** GetFunctionConfiguration cannot decrypt the variables (a KMS key the caller may not use). */
   environmentUnreadable = false;
+  /** A version (Qualifier) reads Pending this many more times before Active, as a SnapStart version does. */
+  pendingReadsLeft = 0;
+  /** The REPORT line adds a SnapStart restore. */
+  restore: { restoreMs: number; billedRestoreMs: number } | undefined;
+  /** What happened, in order: `state <qualifier> <State>` and `invoke <qualifier>`. */
+  events: string[] = [];
 
   send = async (command: {
     constructor: { name: string };
@@ -46,6 +52,12 @@ class FakeLambda {
     const meta = { $metadata: {} };
     switch (command.constructor.name) {
       case "GetFunctionConfigurationCommand":
+        if (input.Qualifier !== undefined) {
+          const state = this.pendingReadsLeft > 0 ? "Pending" : "Active";
+          if (this.pendingReadsLeft > 0) this.pendingReadsLeft--;
+          this.events.push(`state ${input.Qualifier} ${state}`);
+          return { FunctionName: "target", State: state, MemorySize: this.memory };
+        }
         return {
           FunctionName: "target",
           MemorySize: this.memory,
@@ -111,10 +123,14 @@ class FakeLambda {
           throw new TooManyRequestsException({ message: "Rate exceeded", ...meta });
         }
         const qualifier = String(input.FunctionName).split(":").at(-1) ?? "";
+        this.events.push(`invoke ${qualifier}`);
         const memory = this.versions.get(this.aliases.get(qualifier) ?? "")?.memory ?? this.memory;
         // Faster with more memory, with a little jitter: real durations are never all equal.
         const duration = (100_000 / memory) * (1 + 0.01 * ((this.invocations++ % 5) - 2));
-        const report = `REPORT RequestId: r\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.ceil(duration)} ms\tMemory Size: ${memory} MB\tMax Memory Used: 60 MB\t`;
+        const restore = this.restore
+          ? `Restore Duration: ${this.restore.restoreMs} ms\tBilled Restore Duration: ${this.restore.billedRestoreMs} ms\t`
+          : "";
+        const report = `REPORT RequestId: r\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.ceil(duration)} ms\tMemory Size: ${memory} MB\tMax Memory Used: 60 MB\t${restore}`;
         const body = this.throwing ? { errorType: "BoomError", errorMessage: "boom" } : { ok: true };
         return {
           StatusCode: 200,
@@ -159,6 +175,7 @@ beforeEach(async () => {
     lockTtlSeconds: 600,
     memoryMb: 256,
     metricsNamespace: "PowerTuning",
+    visualizationUrl: "https://lambda-power-tuning.show/",
   };
   fake = new FakeLambda();
 });
@@ -280,13 +297,82 @@ describe("executor", () => {
     expect(m.initMs).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
-  it("fails with PowerValueFailedError when the function always throws and the error is not allowed", async () => {
+  it("returns an error not in allowedExceptions as data, and stops the slice there: the power is clearly infeasible", async () => {
     const started = await initializer()({ lambdaARN: ARN, num: 5, powerValues: [128] });
     fake.throwing = true;
-    await expect(executor()(firstTask(started))).rejects.toMatchObject({
-      name: "PowerValueFailedError",
-      message: expect.stringContaining("BoomError"),
+    const m = await executor()(firstTask(started));
+    expect(m.durationMs).toHaveLength(1);
+    expect(m.errors).toEqual([
+      { errorType: "BoomError", kind: "handlerError", allowed: false, count: 1, message: "boom" },
+    ]);
+    expect(m.allowedErrors).toBe(0);
+    expect(m.stoppedEarly).toBe("its executor stopped after 1 of the round's 5 invocations");
+    expect(fake.events.filter((e) => e.startsWith("invoke"))).toHaveLength(1);
+  });
+
+  it("keeps only the error type with disablePayloadLogs: a function's message may quote its input", async () => {
+    const started = await initializer()({
+      lambdaARN: ARN,
+      num: 5,
+      powerValues: [128],
+      disablePayloadLogs: true,
     });
+    fake.throwing = true;
+    const m = await executor()(firstTask(started));
+    expect(m.errors.map((e) => [e.errorType, e.message])).toEqual([["BoomError", ""]]);
+  });
+
+  it("waits for a Pending version to become Active before invoking it (mocked client: the local Lambda service has no SnapStart)", async () => {
+    const started = await initializer()({ lambdaARN: ARN, num: 5, powerValues: [128] });
+    fake.pendingReadsLeft = 2;
+    const activeWait = { maxWaitSeconds: 5, minDelaySeconds: 0.01, maxDelaySeconds: 0.02 };
+    const m = await createExecutor({ lambda: lambda(), config, activeWait })(firstTask(started));
+    expect(m.durationMs).toHaveLength(5);
+    // One look, two reads Pending, then the waiter's Active; only then the invocations, with no more looks.
+    expect(fake.events.slice(0, 4)).toEqual([
+      "state RAM128 Pending",
+      "state RAM128 Pending",
+      "state RAM128 Active",
+      "invoke RAM128",
+    ]);
+    expect(fake.events.slice(4)).toEqual(Array(4).fill("invoke RAM128"));
+  });
+
+  it("waits for every onlyColdStarts version before its one invocation (mocked client: Pending)", async () => {
+    const started = await initializer()({
+      lambdaARN: ARN,
+      num: 5,
+      powerValues: [128],
+      onlyColdStarts: true,
+    });
+    fake.pendingReadsLeft = 1;
+    const activeWait = { maxWaitSeconds: 5, minDelaySeconds: 0.01, maxDelaySeconds: 0.02 };
+    await createExecutor({ lambda: lambda(), config, activeWait })(firstTask(started));
+    expect(fake.events.slice(0, 4)).toEqual([
+      "state RAM128-0 Pending",
+      "state RAM128-0 Active",
+      "invoke RAM128-0",
+      "state RAM128-1 Active",
+    ]);
+    expect(fake.events.filter((e) => e.startsWith("invoke"))).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `invoke RAM128-${i}`),
+    );
+  });
+
+  it("bills a SnapStart restore: Billed Restore Duration on top of Billed Duration, Restore Duration as init", async () => {
+    const started = await initializer()({ lambdaARN: ARN, num: 5, powerValues: [512] });
+    fake.restore = { restoreMs: 301.2, billedRestoreMs: 120 };
+    const m = await executor()(firstTask(started));
+    expect(m.billedMs).toEqual(m.durationMs.map((d) => Math.ceil(d) + 120));
+    expect(m.initMs).toEqual(Array(5).fill(301.2));
+  });
+
+  it("ends a serial slice early when the executor's remaining time would not cover another invocation", async () => {
+    const started = await initializer()({ lambdaARN: ARN, num: 5, powerValues: [512] });
+    const m = await executor()(firstTask(started), { getRemainingTimeInMillis: () => 9_000 });
+    expect(m.durationMs).toHaveLength(1);
+    expect(m.errors).toEqual([]);
+    expect(m.stoppedEarly).toBeUndefined();
   });
 
   it("measures a throwing function when its error type is in allowedExceptions", async () => {
@@ -404,7 +490,7 @@ describe("whole run and optimizer", () => {
     expectInvariant();
   });
 
-  it("cleans up after a round that fails after earlier rounds succeeded", async () => {
+  it("cleans up after a round in which every power fails, after earlier rounds succeeded", async () => {
     const started = await initializer()({ lambdaARN: ARN, num: 30 });
     let sampling = started.sampling;
     const round = [];
@@ -412,7 +498,14 @@ describe("whole run and optimizer", () => {
     sampling = await createAnalyzer({ config })({ tuning: started.tuning, sampling, round });
     expect(sampling).toMatchObject({ round: 1, done: false });
     fake.throwing = true;
-    const failure = await executor()(sampling.tasks[0] as ExecutorTask).catch((error: Error) => error);
+    const failing = [];
+    for (const task of sampling.tasks) failing.push(await executor()(task));
+    const failure = await createAnalyzer({ config })({
+      tuning: started.tuning,
+      sampling,
+      round: failing,
+    }).catch((error: Error) => error);
+    expect(failure).toMatchObject({ name: "NoFeasiblePowerError" });
     const state = {
       ...started,
       sampling,

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { analyze, finalOutput } from "../../../../functions/tuner/core/analysis.js";
+import { NoFeasiblePowerError } from "../../../../functions/tuner/core/errors.js";
+import type { ErrorTally } from "../../../../functions/tuner/core/feasibility.js";
 import { validateTuningInput } from "../../../../functions/tuner/core/input.js";
+import { pricesForRegion } from "../../../../functions/tuner/core/pricing.js";
+import { trimmedMean } from "../../../../functions/tuner/core/stats.js";
 import type { PowerSamples, TuningContext } from "../../../../functions/tuner/core/types.js";
+import { decodeVisualization } from "../../../../functions/tuner/core/visualization.js";
 import { noisySamples } from "../../../support/synthetic-samples.js";
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:f";
@@ -36,6 +41,7 @@ function fromDurations(power: number, durationMs: number[], perRound = [duration
     maxMemoryUsedMb: durationMs.map(() => 60),
     allowedErrors: 0,
     httpErrorResponses: 0,
+    errors: [],
     perRound,
   };
 }
@@ -116,10 +122,12 @@ describe("analyze", () => {
 
   it("reports the run's own cost: transitions and Lambda compute", () => {
     const out = analyze(context({}), data);
-    // One round of two powers: Initializer, Map, 2 × (iteration + Executor), Analyzer, Choice, Optimizer, Succeed.
-    expect(out.stateMachine.executionCost).toBeCloseTo(10 * 0.000025, 12);
+    // One round of two powers: ReadInput, Initializer, Map, 2 × (iteration + Executor), Analyzer, Choice,
+    // Optimizer, Succeed.
+    expect(out.stateMachine.executionCost).toBeCloseTo(11 * 0.000025, 12);
     expect(out.stateMachine.lambdaCost).toBeGreaterThan(0);
-    expect(out.stateMachine.visualization).toMatch(/^https:\/\/quickchart\.io\/chart\?/);
+    expect(out.stateMachine.visualization).toMatch(/^https:\/\/lambda-power-tuning\.show\/#/);
+    expect(out.stateMachine.quickchartUrl).toMatch(/^https:\/\/quickchart\.io\/chart\?/);
   });
 
   it("gives each power's interval of the trimmed mean duration and cost, around its estimate", () => {
@@ -246,5 +254,183 @@ describe("analyze: the decision and what may be applied", () => {
       equivalentPowers: [128, 1024],
     });
     expect(out.sampling.stop).toBe("dry-run");
+  });
+});
+
+describe("analyze: the reference tool's stats keys and visualization", () => {
+  it("emits value, averagePrice and averageDuration beside power, costUsd and averageMs, with the reference's meanings", () => {
+    const out = analyze(context({ discardTopBottom: 0.2 }), data);
+    const { prices } = pricesForRegion("us-east-1");
+    for (const s of out.stats) {
+      const billed = data.find((d) => d.power === s.power)?.billedMs ?? [];
+      expect(s.value).toBe(s.power);
+      expect(s.averageDuration).toBe(s.averageMs);
+      // The reference: ceil(trimmed mean billed ms) × the per-ms price at this memory, no request price.
+      const perMs = (prices.gbSecond.x86_64 * (s.power / 1024)) / 1000;
+      expect(s.averagePrice).toBeCloseTo(Math.ceil(trimmedMean(billed, 0.2)) * perMs, 18);
+      // costUsd adds the request price; it rounds each invocation up, averagePrice their mean once.
+      expect(Math.abs(s.costUsd - s.averagePrice - prices.request)).toBeLessThanOrEqual(perMs);
+    }
+  });
+
+  it("puts the feasible powers' value, averageDuration and averagePrice in the visualization's fragment", () => {
+    const out = analyze(context({}), data, { visualizationUrl: "https://charts.example.com/power/" });
+    expect(out.stateMachine.visualization.startsWith("https://charts.example.com/power/#")).toBe(true);
+    expect(decodeVisualization(out.stateMachine.visualization)).toEqual(
+      out.stats.map((s) => ({
+        power: s.value,
+        durationMs: Math.fround(s.averageDuration),
+        costUsd: Math.fround(s.averagePrice),
+      })),
+    );
+  });
+
+  it("with onlyColdStarts, adds Init Duration to every duration and trims nothing, as the reference does", () => {
+    const cold = (power: number, base: number): PowerSamples => ({
+      ...fromDurations(
+        power,
+        Array.from({ length: 10 }, (_, i) => base + i),
+      ),
+      initMs: Array.from({ length: 10 }, (_, i) => 150 + i),
+    });
+    const input = { onlyColdStarts: true, discardTopBottom: 0.3 };
+    const ctx = context(input);
+    expect(ctx.input.discardTopBottom).toBe(0);
+    const out = analyze(ctx, [cold(128, 100), cold(1024, 20)]);
+    const s128 = out.stats.find((s) => s.power === 128);
+    // mean of (100 + i) + (150 + i), i = 0 … 9: nothing trimmed.
+    expect(s128?.averageMs).toBeCloseTo(259, 9);
+    expect(s128?.averageDuration).toBe(s128?.averageMs);
+    expect(s128?.cold).toMatchObject({ count: 10, averageInitMs: 154.5 });
+    expect(out.duration).toBe(out.stats.find((s) => s.power === out.power)?.averageMs);
+  });
+});
+
+describe("analyze: infeasible powers", () => {
+  const failing = (power: number, ms: number, error: Partial<ErrorTally>, count = 10): PowerSamples => ({
+    ...fromDurations(
+      power,
+      Array.from({ length: count }, () => ms),
+    ),
+    maxMemoryUsedMb: Array.from({ length: count }, () => power),
+    errors: [
+      {
+        errorType: "Sandbox.Timedout",
+        kind: "timeout",
+        allowed: true,
+        count,
+        message: "Task timed out after 3.00 seconds",
+        ...error,
+      },
+    ],
+    allowedErrors: error.allowed === false ? 0 : count,
+  });
+  const ok = (power: number, base: number, memory = 90): PowerSamples => ({
+    ...measured(power, base),
+    maxMemoryUsedMb: Array.from({ length: 10 }, () => memory),
+  });
+  const three = (first: PowerSamples) => [first, ok(512, 1083), ok(1024, 540)];
+  const ctx = (input: Record<string, unknown> = {}, current = 1024) =>
+    context({ powerValues: [128, 512, 1024], strategy: "cost", ...input }, "us-east-1", current);
+
+  it("never lets a power whose invocations all failed with an allowed error win (the issue's timeout case)", () => {
+    // 10 timeouts at 3,000 ms × 128 MB are cheaper than 1,083 ms × 512 MB: the old analysis chose 128 MB.
+    const out = analyze(ctx({ allowedExceptions: ["Sandbox.Timedout"] }), three(failing(128, 3000, {})));
+    expect(out.power).not.toBe(128);
+    expect([512, 1024]).toContain(out.power);
+    expect(out.recommendation.infeasiblePowers).toEqual([128]);
+    expect(out.recommendation.pValues.map((p) => p.power)).toEqual([512, 1024]);
+    const s128 = out.stats.find((s) => s.power === 128);
+    expect(s128).toMatchObject({ feasible: false, errorRate: 1, invocations: 10 });
+    expect(s128?.errors.map((e) => [e.errorType, e.kind, e.count])).toEqual([
+      ["Sandbox.Timedout", "timeout", 10],
+    ]);
+    expect(out.stats.filter((s) => s.feasible).map((s) => s.power)).toEqual([512, 1024]);
+    const warning = out.warnings.find((w) => w.startsWith("128 MB is infeasible")) ?? "";
+    expect(warning).toContain(
+      "10 of 10 invocations timed out (Sandbox.Timedout; allowed, but above maxErrorRate.timeout 0)",
+    );
+    expect(warning).toContain("excluded from the choice");
+    expect(decodeVisualization(out.stateMachine.visualization).map((p) => p.power)).toEqual([512, 1024]);
+  });
+
+  it("excludes a power that threw in most invocations even with the type allowed, and one that ran out of memory", () => {
+    const thrown = analyze(
+      ctx({ allowedExceptions: ["InventoryMismatchError"] }),
+      three(failing(128, 5, { errorType: "InventoryMismatchError", kind: "handlerError", message: "x" })),
+    );
+    expect(thrown.recommendation.infeasiblePowers).toEqual([128]);
+    expect(thrown.power).not.toBe(128);
+    const killed = analyze(
+      ctx(),
+      three(failing(128, 400, { errorType: "Runtime.OutOfMemory", kind: "outOfMemory", allowed: false }, 1)),
+    );
+    expect(killed.recommendation.infeasiblePowers).toEqual([128]);
+    expect(killed.warnings.join("\n")).toContain(
+      "1 of 1 invocations ran out of memory (Runtime.OutOfMemory; not in allowedExceptions)",
+    );
+  });
+
+  it("suggests a memory floor from the most memory a feasible power used, in the output and the warnings", () => {
+    const samples = [
+      failing(128, 400, { errorType: "Runtime.OutOfMemory", kind: "outOfMemory", allowed: false }, 1),
+      ok(512, 1083, 210),
+      ok(1024, 540, 205),
+    ];
+    const out = analyze(ctx(), samples);
+    expect(out.recommendation.memoryFloorMb).toBe(231);
+    expect(out.warnings.join("\n")).toContain(
+      "memory floor: 231 MB (the most memory a feasible power used, 210 MB, plus 10 % headroom",
+    );
+    expect(out.warnings.join("\n")).toContain("the least feasible power measured is 512 MB");
+    expect(analyze(ctx(), [ok(128, 100), ok(512, 30)]).recommendation.memoryFloorMb).toBeNull();
+  });
+
+  it("keeps a power whose allowed errors stay within maxErrorRate, and reports its error rate", () => {
+    const notFound: ErrorTally = {
+      errorType: "NotFound",
+      kind: "handlerError",
+      allowed: true,
+      count: 3,
+      message: "no such item",
+    };
+    const some = { ...ok(128, 100), errors: [notFound] };
+    const out = analyze(ctx({ allowedExceptions: ["NotFound"] }), three(some));
+    expect(out.recommendation.infeasiblePowers).toEqual([]);
+    expect(out.stats.find((s) => s.power === 128)).toMatchObject({ feasible: true, errorRate: 0.3 });
+    const strict = analyze(ctx({ allowedExceptions: ["NotFound"], maxErrorRate: 0.2 }), three(some));
+    expect(strict.recommendation.infeasiblePowers).toEqual([128]);
+  });
+
+  it("switches away from a current memory that is infeasible, with nothing to compare it with", () => {
+    const out = analyze(
+      ctx({ autoOptimize: true, minImprovement: 0.1 }, 128),
+      three(failing(128, 3000, {}, 1)),
+    );
+    expect(out.recommendation).toMatchObject({
+      currentPower: 128,
+      significant: true,
+      savingPercent: null,
+      decision: "apply",
+    });
+    expect(out.recommendation.reason).toBe(
+      `the current 128 MB is infeasible (its invocations failed): ${out.power} MB is applied`,
+    );
+  });
+
+  it("fails the run, naming every power's failures, when no power is feasible", () => {
+    const all = [
+      failing(128, 3000, { allowed: false }, 1),
+      failing(
+        512,
+        3,
+        { errorType: "InventoryMismatchError", kind: "handlerError", allowed: false, message: "found 2" },
+        1,
+      ),
+    ];
+    expect(() => analyze(ctx({ powerValues: [128, 512] }), all)).toThrow(NoFeasiblePowerError);
+    expect(() => analyze(ctx({ powerValues: [128, 512] }), all)).toThrow(
+      /No power value is feasible: 128 MB: 1 of 1 invocations timed out \(Sandbox\.Timedout; not in allowedExceptions\).*512 MB: 1 of 1 invocations failed \(InventoryMismatchError; not in allowedExceptions\) \("found 2"\)/,
+    );
   });
 });

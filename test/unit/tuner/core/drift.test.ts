@@ -13,6 +13,7 @@ function rounds(power: number, levels: number[], per = 10): PowerSamples {
     maxMemoryUsedMb: durationMs.map(() => 64),
     allowedErrors: 0,
     httpErrorResponses: 0,
+    errors: [],
     perRound: levels.map(() => per),
   };
 }

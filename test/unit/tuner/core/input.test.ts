@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { InvalidTuningInputError } from "../../../../functions/tuner/core/errors.js";
+import { addTallies, type ErrorTally, shortMessage } from "../../../../functions/tuner/core/feasibility.js";
 import {
   ALL_POWER_VALUES,
   estimatedStateBytes,
+  MAX_STATE_BYTES,
   validateTuningInput,
 } from "../../../../functions/tuner/core/input.js";
 import { payloadSlice, spreadPayloads } from "../../../../functions/tuner/core/payloads.js";
@@ -47,7 +49,26 @@ describe("validateTuningInput: accepted input", () => {
       onlyColdStarts: false,
       includeOutputResults: false,
       disablePayloadLogs: false,
+      maxErrorRate: { timeout: 0, outOfMemory: 0, runtimeExit: 0, handlerError: 0.5 },
     });
+  });
+
+  it("takes maxErrorRate as one fraction for every kind of error, or per kind over the defaults", () => {
+    expect(validateTuningInput({ ...valid, maxErrorRate: 0.1 }, DEFAULTS).maxErrorRate).toEqual({
+      timeout: 0.1,
+      outOfMemory: 0.1,
+      runtimeExit: 0.1,
+      handlerError: 0.1,
+    });
+    expect(
+      validateTuningInput({ ...valid, maxErrorRate: { timeout: 0.2, handlerError: 0 } }, DEFAULTS)
+        .maxErrorRate,
+    ).toEqual({ timeout: 0.2, outOfMemory: 0, runtimeExit: 0, handlerError: 0 });
+  });
+
+  it("trims nothing with onlyColdStarts, as the reference tool: every invocation is its own cold start", () => {
+    const input = validateTuningInput({ ...valid, onlyColdStarts: true, discardTopBottom: 0.3 }, DEFAULTS);
+    expect(input.discardTopBottom).toBe(0);
   });
 
   it('expands "ALL" to 128–3008 MB in 64 MB steps', () => {
@@ -83,6 +104,7 @@ describe("validateTuningInput: accepted input", () => {
         includeOutputResults: true,
         onlyColdStarts: true,
         allowedExceptions: ["HandledError"],
+        maxErrorRate: { handlerError: 0.2 },
         approval: "manual",
         minImprovement: 0.05,
         monthlyInvocations: 5000,
@@ -196,6 +218,10 @@ const INVALID: [string, unknown, string][] = [
   ["allowedExceptions not a list", { ...valid, allowedExceptions: "Error" }, "allowedExceptions"],
   ["allowedExceptions of numbers", { ...valid, allowedExceptions: [1] }, "allowedExceptions[0]"],
   ["unknown approval", { ...valid, approval: "later" }, "approval"],
+  ["maxErrorRate above 1", { ...valid, maxErrorRate: 1.5 }, "maxErrorRate"],
+  ["maxErrorRate a string", { ...valid, maxErrorRate: "10%" }, "maxErrorRate"],
+  ["maxErrorRate of an unknown kind", { ...valid, maxErrorRate: { throttle: 0.1 } }, "maxErrorRate.throttle"],
+  ["maxErrorRate of a kind negative", { ...valid, maxErrorRate: { timeout: -0.1 } }, "maxErrorRate.timeout"],
   ["minImprovement above 1", { ...valid, minImprovement: 2 }, "minImprovement"],
   ["monthlyInvocations negative", { ...valid, monthlyInvocations: -5 }, "monthlyInvocations"],
   ["monthlyInvocations fractional", { ...valid, monthlyInvocations: 1.5 }, "monthlyInvocations"],
@@ -430,4 +456,49 @@ describe("estimatedStateBytes", () => {
     expect(sampling.analysis?.sampling.stop).toBe("max-invocations");
     expect(estimatedStateBytes(6, 300, payload)).toBeGreaterThanOrEqual(largestStateBytes);
   });
+
+  // Every power but the largest fails in `share` of its invocations, with five allowed error types of long
+  // names and messages (kept to three tallies and one message); at 0.6 each of them is infeasible, measured on
+  // (not clearly so at first) and named in a warning.
+  const failingMeasurements =
+    (share: number, largest: number) =>
+    (task: ExecutorTask): Measurements => {
+      const m = longMeasurements(task, Array(task.num).fill(12345.67));
+      if (task.power === largest) return m;
+      const failed = Math.round(task.num * share);
+      const errors = Array.from({ length: failed }, (_, i) => ({
+        errorType: `Type${i % 5}${"E".repeat(40)}Error`,
+        kind: "handlerError" as const,
+        allowed: true,
+        count: 1,
+        message: shortMessage(`failure ${i} `.repeat(100)),
+      })).reduce<ErrorTally[]>((tallies, e) => addTallies(tallies, [e]), []);
+      return { ...m, allowedErrors: failed, errors };
+    };
+  const allowed = Array.from({ length: 5 }, (_, i) => `Type${i}${"E".repeat(40)}Error`);
+
+  it.each([0.5, 0.6])(
+    "covers every state of a run whose powers fail in %s of their invocations, with several error types",
+    (share) => {
+      const context = contextFor(
+        { num: 200, powerValues: POWERS, onlyColdStarts: true, allowedExceptions: allowed },
+        10240,
+      );
+      const { largestStateBytes } = runRounds(context, failingMeasurements(share, 10240));
+      expect(estimatedStateBytes(6, 200, undefined, true)).toBeGreaterThanOrEqual(largestStateBytes);
+    },
+  );
+
+  it.each([0.5, 0.6])(
+    'covers every state of a run over "ALL" at its largest num whose powers fail in %s of their invocations',
+    (share) => {
+      let num = 1000;
+      while (estimatedStateBytes(ALL_POWER_VALUES.length, num, undefined) > MAX_STATE_BYTES) num--;
+      const context = contextFor({ num, powerValues: "ALL", allowedExceptions: allowed }, 10240);
+      const { largestStateBytes } = runRounds(context, failingMeasurements(share, 3008));
+      expect(estimatedStateBytes(ALL_POWER_VALUES.length, num, undefined)).toBeGreaterThanOrEqual(
+        largestStateBytes,
+      );
+    },
+  );
 });

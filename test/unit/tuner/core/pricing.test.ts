@@ -66,12 +66,13 @@ describe("costPerInvocation", () => {
 
 describe("cost of the run", () => {
   const us = pricesForRegion("us-east-1").prices;
-  it("counts 3 transitions, plus 3 per round and 2 per power measured in it", () => {
-    // One round of 6 powers: Initializer, Map, 6 × (iteration + Executor), Analyzer, Choice, Optimizer, Succeed.
-    expect(countStateTransitions([6])).toBe(18);
+  it("counts 4 transitions, plus 3 per round and 2 per power measured in it", () => {
+    // One round of 6 powers: ReadInput, Initializer, Map, 6 × (iteration + Executor), Analyzer, Choice,
+    // Optimizer, Succeed.
+    expect(countStateTransitions([6])).toBe(19);
     // Rounds that measure fewer powers (adaptive sampling) cost less.
-    expect(countStateTransitions([6, 6, 2])).toBe(3 + 15 + 15 + 7);
-    expect(executionCost([6], us)).toBeCloseTo(18 * 0.000025, 12);
+    expect(countStateTransitions([6, 6, 2])).toBe(4 + 15 + 15 + 7);
+    expect(executionCost([6], us)).toBeCloseTo(19 * 0.000025, 12);
   });
   it("prices the tuner's own compute on arm64", () => {
     const cost = tunerComputeCost(

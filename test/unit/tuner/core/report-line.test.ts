@@ -19,6 +19,7 @@ describe("parseReportLine (text format)", () => {
       maxMemoryUsedMb: 71,
       initMs: 0,
       restoreMs: 0,
+      billedRestoreMs: 0,
     });
   });
 
@@ -26,9 +27,9 @@ describe("parseReportLine (text format)", () => {
     expect(parseReportLine(COLD)?.initMs).toBe(180.55);
   });
 
-  it("reads Restore Duration of a SnapStart restore", () => {
+  it("reads Restore Duration and Billed Restore Duration of a SnapStart restore", () => {
     const line = `${WARM}Restore Duration: 301.2 ms\tBilled Restore Duration: 120 ms\t`;
-    expect(parseReportLine(line)?.restoreMs).toBe(301.2);
+    expect(parseReportLine(line)).toMatchObject({ restoreMs: 301.2, billedRestoreMs: 120, billedMs: 13 });
   });
 
   it("ignores the XRAY trace fields that may follow", () => {
@@ -86,6 +87,21 @@ describe("parseJsonReportRecord (JSON log format)", () => {
       maxMemoryUsedMb: 80,
       initMs: 150.25,
       restoreMs: 0,
+      billedRestoreMs: 0,
+    });
+  });
+
+  it("reads restoreDurationMs and billedRestoreDurationMs of a SnapStart restore", () => {
+    const restored = {
+      ...record,
+      record: {
+        ...record.record,
+        metrics: { ...record.record.metrics, restoreDurationMs: 301.2, billedRestoreDurationMs: 120 },
+      },
+    };
+    expect(parseJsonReportRecord(JSON.stringify(restored))).toMatchObject({
+      restoreMs: 301.2,
+      billedRestoreMs: 120,
     });
   });
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { NoFeasiblePowerError } from "../../../../functions/tuner/core/errors.js";
+import type { ErrorTally } from "../../../../functions/tuner/core/feasibility.js";
 import { payloadSlice, spreadPayloads } from "../../../../functions/tuner/core/payloads.js";
 import {
   advanceSampling,
@@ -6,7 +8,7 @@ import {
   SETTLE_ROUNDS,
   startSampling,
 } from "../../../../functions/tuner/core/sampling.js";
-import type { ExecutorTask } from "../../../../functions/tuner/core/types.js";
+import type { ExecutorTask, Measurements } from "../../../../functions/tuner/core/types.js";
 import { contextFor, measurementsOf, runRounds } from "../../../support/sampling-loop.js";
 import { normalDraws } from "../../../support/synthetic-samples.js";
 
@@ -191,5 +193,83 @@ describe('adaptive sampling (num "auto")', () => {
       [128, 10],
       [256, 10],
     ]);
+  });
+});
+
+describe("rounds with failing powers", () => {
+  /** 128 MB fails (as an executor stops a slice: at its first failure not allowed); the others run. */
+  const failingAt128 = (error: Partial<ErrorTally> = {}, failures = 1) => {
+    const others = noisyExecutor({ 256: 100, 512: 60 });
+    return (task: ExecutorTask): Measurements => {
+      if (task.power !== 128) return others(task);
+      const count = Math.min(failures, task.num);
+      return {
+        ...measurementsOf(
+          task,
+          Array.from({ length: count }, () => 3000),
+        ),
+        errors: [
+          {
+            errorType: "Sandbox.Timedout",
+            kind: "timeout",
+            allowed: false,
+            count,
+            message: "Task timed out after 3.00 seconds",
+            ...error,
+          },
+        ],
+        ...(count < task.num
+          ? { stoppedEarly: `its executor stopped after ${count} of the round's ${task.num} invocations` }
+          : {}),
+      };
+    };
+  };
+
+  it("stops invoking a power once it is clearly infeasible, and measures the others to num", () => {
+    const { sampling, rounds } = runRounds(contextFor({ num: 25 }), failingAt128());
+    expect(rounds.map((tasks) => tasks.map((t) => t.power))).toEqual([
+      [128, 256, 512],
+      [256, 512],
+      [256, 512],
+    ]);
+    const analysis = sampling.analysis;
+    expect(analysis?.recommendation.infeasiblePowers).toEqual([128]);
+    expect(analysis?.power).not.toBe(128);
+    expect(analysis?.sampling.invocations).toEqual([
+      { power: 128, count: 1, lastRound: 1 },
+      { power: 256, count: 25, lastRound: 3 },
+      { power: 512, count: 25, lastRound: 3 },
+    ]);
+    expect(analysis?.warnings.join("\n")).toContain(
+      "no more invocations were made at it once it was clearly infeasible (its executor stopped after 1 of the round's 10 invocations)",
+    );
+  });
+
+  it("goes on measuring a power above its threshold but not clearly so, outside the decision", () => {
+    // 6 of 10 allowed errors: above 50 %, but 10 more good invocations would bring it to 30 %.
+    const context = contextFor({ num: 20, allowedExceptions: ["NotFound"] });
+    const { rounds } = runRounds(
+      context,
+      failingAt128({ errorType: "NotFound", kind: "handlerError", allowed: true }, 6),
+    );
+    expect(rounds.map((tasks) => tasks.map((t) => t.power))).toEqual([
+      [128, 256, 512],
+      [128, 256, 512],
+    ]);
+  });
+
+  it("leaves a failing power out of adaptive sampling's decision, and stops as it would without it", () => {
+    const context = contextFor({ num: "auto", maxInvocations: 100, strategy: "speed" });
+    const { sampling, rounds } = runRounds(context, failingAt128());
+    expect(rounds.slice(1).every((tasks) => tasks.every((t) => t.power !== 128))).toBe(true);
+    expect(sampling.analysis?.recommendation).toMatchObject({ winnerPower: 512, infeasiblePowers: [128] });
+    expect(sampling.choices.every((c) => c.chosenPower !== 128)).toBe(true);
+  });
+
+  it("fails the analysis when no power is feasible after a round, instead of measuring on", () => {
+    const context = contextFor({ num: 50, powerValues: [128] });
+    const first = startSampling(context);
+    const round = first.tasks.map(failingAt128());
+    expect(() => advanceSampling(context, first, round)).toThrow(NoFeasiblePowerError);
   });
 });
