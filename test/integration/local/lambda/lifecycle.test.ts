@@ -101,7 +101,7 @@ describe("local Lambda execution environments", () => {
     expect(results.every((r) => r.StatusCode === 200)).toBe(true);
   });
 
-  it("puts each environment in its own cgroup with quota M/1769 of a 20 ms period (when cgroups are usable)", async () => {
+  it("puts each environment in its own cgroup with quota M/1769 of a 100 ms period (when cgroups are usable)", async () => {
     await h.create("life-cgroup", "esm", { MemorySize: 128 });
     const out = await h.client.send(new InvokeCommand({ FunctionName: "life-cgroup", LogType: "Tail" }));
     const { cgroups } = decode(out.Payload) as { cgroups: string };
@@ -109,8 +109,8 @@ describe("local Lambda execution environments", () => {
       const cpuLine = cgroups.split("\n").find((l) => /:(cpu,cpuacct|cpu|cpuacct,cpu):/.test(l)) ?? "";
       const path = cpuLine.split(":")[2] ?? "";
       expect(path).toMatch(/\/powertune\/\d+-\d+\/life-cgroup-latest-/);
-      expect(readFileSync(`/sys/fs/cgroup/cpu${path}/cpu.cfs_period_us`, "utf8").trim()).toBe("20000");
-      expect(readFileSync(`/sys/fs/cgroup/cpu${path}/cpu.cfs_quota_us`, "utf8").trim()).toBe("1447");
+      expect(readFileSync(`/sys/fs/cgroup/cpu${path}/cpu.cfs_period_us`, "utf8").trim()).toBe("100000");
+      expect(readFileSync(`/sys/fs/cgroup/cpu${path}/cpu.cfs_quota_us`, "utf8").trim()).toBe("7236");
       const memLine = cgroups.split("\n").find((l) => /:memory:/.test(l)) ?? "";
       const memPath = memLine.split(":")[2] ?? "";
       expect(readFileSync(`/sys/fs/cgroup/memory${memPath}/memory.limit_in_bytes`, "utf8").trim()).toBe(

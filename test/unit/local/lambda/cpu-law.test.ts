@@ -4,7 +4,6 @@ import {
   CFS_PERIOD_US,
   cfsQuotaUs,
   cpuShareCores,
-  fallbackExtraMs,
   isValidMemorySize,
 } from "../../../../local/lambda/cpu-law.js";
 
@@ -19,19 +18,13 @@ describe("memory→CPU law", () => {
     expect(cpuShareCores(10240, 2)).toBe(2);
   });
 
-  it("turns a share into a CFS quota over a 20 ms period, never below the kernel's 1 ms minimum", () => {
-    expect(CFS_PERIOD_US).toBe(20_000);
-    expect(cfsQuotaUs(1)).toBe(20_000);
-    expect(cfsQuotaUs(128 / 1769)).toBe(1447);
-    expect(cfsQuotaUs(0.01)).toBe(CFS_MIN_QUOTA_US);
-    expect(cfsQuotaUs(2)).toBe(40_000);
-  });
-
-  it("stretches CPU time in the fallback by what the quota would have added", () => {
-    // At 884.5 MB (half a core) 100 ms of CPU takes 200 ms of wall time: 100 ms extra.
-    expect(fallbackExtraMs(100, 1769 / 2, 2)).toBeCloseTo(100, 6);
-    expect(fallbackExtraMs(100, 1769, 2)).toBe(0);
-    expect(fallbackExtraMs(100, 3008, 2)).toBe(0);
+  it("turns a share into a CFS quota over a 100 ms period, never below the kernel's 1 ms minimum", () => {
+    expect(CFS_PERIOD_US).toBe(100_000);
+    expect(cfsQuotaUs(1)).toBe(100_000);
+    expect(cfsQuotaUs(128 / 1769)).toBe(7236);
+    expect(cfsQuotaUs(128 / 1769, 20_000)).toBe(1447);
+    expect(cfsQuotaUs(0.001)).toBe(CFS_MIN_QUOTA_US);
+    expect(cfsQuotaUs(2)).toBe(200_000);
   });
 
   it("accepts memory sizes from 128 to 10240 MB in 1 MB steps only", () => {
