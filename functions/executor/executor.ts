@@ -17,6 +17,7 @@ import {
   isClearlyInfeasible,
   type Measurements,
   PowerValueFailedError,
+  payloadJson,
   payloadSlice,
   ReportLineNotFoundError,
   reportFromLogResult,
@@ -48,12 +49,7 @@ export interface ExecutorDeps {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const decoder = new TextDecoder();
-
-/** A string payload is sent as is (it is taken to be JSON already), anything else as JSON; none as `{}`. */
-function encodePayload(payload: unknown): Uint8Array {
-  const text = typeof payload === "string" ? payload : JSON.stringify(payload ?? {});
-  return new TextEncoder().encode(text);
-}
+const encoder = new TextEncoder();
 
 function describeFunctionError(body: string): { errorType: string; message: string } {
   try {
@@ -117,14 +113,10 @@ export function createExecutor(deps: ExecutorDeps) {
     );
   }
 
-  async function invokeProcessor(
-    arn: string,
-    payload: unknown,
-    power: number,
-    role: string,
-  ): Promise<string> {
+  /** @param body the JSON the processor is sent. */
+  async function invokeProcessor(arn: string, body: string, power: number, role: string): Promise<string> {
     const response = await deps.lambda
-      .send(new InvokeCommand({ FunctionName: arn, Payload: encodePayload(payload) }))
+      .send(new InvokeCommand({ FunctionName: arn, Payload: encoder.encode(body) }))
       .catch((error: Error) => {
         // Throttling keeps its name for the state's Retry; anything else (a missing function, no permission)
         // is the input's processor ARN at fault: say which field.
@@ -135,28 +127,29 @@ export function createExecutor(deps: ExecutorDeps) {
           `${field} ${arn} could not be invoked: ${error.name}: ${error.message}`,
         );
       });
-    const body = response.Payload ? decoder.decode(response.Payload) : "";
+    const result = response.Payload ? decoder.decode(response.Payload) : "";
     if (response.FunctionError) {
-      const { errorType, message } = describeFunctionError(body);
+      const { errorType, message } = describeFunctionError(result);
       throw new PowerValueFailedError(power, `${role} ${arn} failed with ${errorType}: ${message}`);
     }
-    return body;
+    return result;
   }
 
   async function invokeOnce(task: ExecutorTask, qualifier: string, payload: unknown): Promise<OneResult> {
     const started = Date.now();
-    let targetPayload: unknown = payload;
+    const payloadText = payloadJson(payload);
+    let targetPayload = payloadText;
     if (task.preProcessorARN) {
-      const processed = await invokeProcessor(task.preProcessorARN, payload, task.power, "pre-processor");
-      // The pre-processor's result is the payload; a JSON result is sent as that JSON.
-      targetPayload = processed === "" ? payload : processed;
+      const processed = await invokeProcessor(task.preProcessorARN, payloadText, task.power, "pre-processor");
+      // The pre-processor's result, as it answered, is the payload.
+      targetPayload = processed === "" ? payloadText : processed;
     }
     const functionName = `${task.lambdaARN}:${qualifier}`;
     const response = await deps.lambda.send(
       new InvokeCommand({
         FunctionName: functionName,
         LogType: "Tail",
-        Payload: encodePayload(targetPayload),
+        Payload: encoder.encode(targetPayload),
       }),
     );
     const body = response.Payload ? decoder.decode(response.Payload) : "";
@@ -175,12 +168,8 @@ export function createExecutor(deps: ExecutorDeps) {
     }
     // A failure not allowed makes the power infeasible: what a post-processor would make of it is moot.
     if (task.postProcessorARN && (!failure || failure.allowed)) {
-      await invokeProcessor(
-        task.postProcessorARN,
-        body === "" ? {} : JSON.parse(body),
-        task.power,
-        "post-processor",
-      );
+      // It gets the function's response as the function answered, as in the reference tool.
+      await invokeProcessor(task.postProcessorARN, body === "" ? "{}" : body, task.power, "post-processor");
     }
     return {
       report,

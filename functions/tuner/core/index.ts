@@ -39,7 +39,7 @@ export {
   shortMessage,
 } from "./feasibility.js";
 export { isWeightedPayloadList, type TuningInput, validateTuningInput } from "./input.js";
-export { payloadSlice, spreadPayloads } from "./payloads.js";
+export { payloadJson, payloadSlice, spreadPayloads } from "./payloads.js";
 export { DEFAULT_POWER_VALUES } from "./power-values.js";
 export {
   type Architecture,

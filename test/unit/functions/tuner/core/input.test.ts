@@ -474,7 +474,11 @@ describe("validateTuningInput: rejected input names the field", () => {
 describe("spreadPayloads", () => {
   it("repeats a plain payload num times", () => {
     expect(spreadPayloads({ a: 1 }, 3)).toEqual([{ a: 1 }, { a: 1 }, { a: 1 }]);
-    expect(spreadPayloads(undefined, 2)).toEqual([undefined, undefined]);
+  });
+
+  it("sends null when there is no payload, or a falsy one, as the reference tool does", () => {
+    expect(spreadPayloads(undefined, 2)).toEqual([null, null]);
+    for (const falsy of [null, 0, false, ""]) expect(spreadPayloads(falsy, 1)).toEqual([null]);
   });
 
   it("sends a plain list (not weighted) as one payload", () => {
@@ -484,7 +488,7 @@ describe("spreadPayloads", () => {
     ]);
   });
 
-  it("spreads weights proportionally, remainder to the first item", () => {
+  it("spreads weights proportionally, remainder to the last item as in the reference tool", () => {
     const spread = spreadPayloads(
       [
         { payload: "a", weight: 1 },
@@ -493,8 +497,9 @@ describe("spreadPayloads", () => {
       ],
       10,
     );
-    // 4, 3 and 3 invocations, interleaved.
-    expect(spread).toEqual(["a", "b", "c", "a", "b", "a", "c", "a", "b", "c"]);
+    // 3, 3 and 4 invocations (the reference tool's counts), interleaved rather than in blocks.
+    expect(spread).toEqual(["a", "b", "c", "a", "c", "b", "c", "a", "b", "c"]);
+    expect(["a", "b", "c"].map((p) => spread.filter((q) => q === p).length)).toEqual([3, 3, 4]);
   });
 
   it("carries the list's mix in every round-long stretch, so rounds measure alike", () => {
