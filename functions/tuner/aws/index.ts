@@ -8,7 +8,7 @@ export {
   restoreTarget,
   undoChanges,
 } from "./cleanup.js";
-export { cloudWatchClient, documentClient, lambdaClient, stepFunctionsClient } from "./clients.js";
+export { cloudWatchClient, documentClient, lambdaClient, s3Client, stepFunctionsClient } from "./clients.js";
 export { readTunerConfig, type TunerConfig } from "./config.js";
 export { describeRunExecution, type ExecutionState, type StepFunctionsApi } from "./executions.js";
 export {
@@ -48,3 +48,4 @@ export {
   LEASE_WAIT_MS,
   leaseEnd,
 } from "./lease.js";
+export { readPayloadObject, type S3Api } from "./payload-object.js";
