@@ -17,6 +17,7 @@ import {
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
+import { StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialsForAccount, LOCAL_REGION } from "../../../local/shared/identity.js";
 import { zipFixture } from "../../integration/local-lambda/support.js";
@@ -24,6 +25,8 @@ import {
   bootTunerCloud,
   deployVariant,
   ended,
+  enteredState,
+  eventually,
   history,
   lockOf,
   startTuning,
@@ -139,6 +142,45 @@ describe("a function in another account, through targetRoleArn", () => {
       versions: [],
       memoryMb: MEMORY_MB,
       locked: false,
+    });
+  }, 180_000);
+
+  it("a run that fails there (no power feasible) is undone there by the Cleanup state", async () => {
+    const other = lambdaIn(LOCAL_REGION, OTHER_ACCOUNT);
+    const functionArn = await createTarget(other, "cross-account-failing", MEMORY_MB, OTHER_ACCOUNT);
+    const outcome = await tune({
+      lambdaARN: functionArn,
+      targetRoleArn: TARGET_ROLE,
+      ...quickRun,
+      payload: { fail: true },
+    });
+    expect(outcome).toMatchObject({ status: "FAILED", error: "NoFeasiblePowerError" });
+    expect(outcome.entered).toContain("Cleanup");
+    expect(await leftovers(other, functionArn)).toEqual({
+      aliases: [],
+      versions: [],
+      memoryMb: MEMORY_MB,
+      locked: false,
+    });
+  }, 180_000);
+
+  it("a run stopped there is undone there by the stopped-run cleanup, as the assumed role", async () => {
+    const other = lambdaIn(LOCAL_REGION, OTHER_ACCOUNT);
+    const functionArn = await createTarget(other, "cross-account-stopped", MEMORY_MB, OTHER_ACCOUNT);
+    const executionArn = await startTuning(t, {
+      lambdaARN: functionArn,
+      targetRoleArn: TARGET_ROLE,
+      num: 30,
+      powerValues: [128, 256, 512],
+      payload: { rounds: 4000 },
+    });
+    await enteredState(t, executionArn, "Round");
+    expect((await leftovers(other, functionArn)).aliases).toEqual(["RAM128", "RAM256", "RAM512"]);
+    await t.sfn.send(new StopExecutionCommand({ executionArn }));
+    const nothingLeft = { aliases: [], versions: [], memoryMb: MEMORY_MB, locked: false };
+    await eventually("the stopped cross-account run to be undone", async () => {
+      const left = await leftovers(other, functionArn);
+      return JSON.stringify(left) === JSON.stringify(nothingLeft) ? left : undefined;
     });
   }, 180_000);
 
