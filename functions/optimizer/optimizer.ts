@@ -3,7 +3,6 @@
 import { type CloudWatchClient, PutMetricDataCommand, StandardUnit } from "@aws-sdk/client-cloudwatch";
 import {
   appendHistory,
-  type CleanupSummary,
   claimLease,
   cleanupRun,
   DEFAULT_RETRY,
@@ -26,6 +25,10 @@ import {
   targetLambdaOf,
   updateTarget,
 } from "../tuner/aws/index.js";
+import type { CleanupResult } from "./cleanup-result.js";
+
+export type { CleanupResult };
+
 import {
   type Analysis,
   finalOutput,
@@ -77,13 +80,6 @@ export interface CleanupEvent {
     tuning?: Pick<TuningContext, "runId" | "target" | "input">;
     error?: { Error?: string; Cause?: string };
   };
-}
-
-export interface CleanupResult extends CleanupSummary {
-  runId: string | null;
-  /** Another handler of the run held the lease past the wait: that handler undoes the run itself. */
-  busy?: boolean;
-  note: string;
 }
 
 export function createOptimizer(deps: OptimizerDeps) {

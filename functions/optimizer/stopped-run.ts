@@ -12,7 +12,7 @@ import {
   type TargetLambda,
 } from "../tuner/aws/index.js";
 import { targetAccess, unqualifiedArn } from "../tuner/core/index.js";
-import type { CleanupResult } from "./optimizer.js";
+import type { CleanupResult } from "./cleanup-result.js";
 
 export const BUSY_NOTE =
   "another handler of this run (its Initializer, say) was still changing the function; it undoes the run itself";
