@@ -82,7 +82,8 @@ interface TemporaryCredentials {
   expiration: Date;
 }
 
-function assumedRoleCredentials(
+/** A credential provider of the role's temporary credentials: assumed on first use, renewed before they expire. */
+export function assumedRoleCredentials(
   sts: Pick<STSClient, "send">,
   roleArn: string,
   sessionName: string,
