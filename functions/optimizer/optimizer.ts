@@ -145,6 +145,7 @@ export function createOptimizer(deps: OptimizerDeps) {
     const claim = await claimLease(deps.ddb, table, functionArn, tuning.runId, { untilMs: lease });
     const held = claim.claimed;
     const recommendation = { ...analysis.recommendation };
+    const applyWarnings: string[] = [];
     if (claim.claimed) {
       const lock = claim.lock;
       try {
@@ -161,6 +162,7 @@ export function createOptimizer(deps: OptimizerDeps) {
           if (changed) {
             recommendation.decision = "keep";
             recommendation.reason = `${recommendation.reason}; not applied: ${changed}`;
+            applyWarnings.push(`${winner} MB was chosen but not applied: ${changed}`);
           }
         }
         // Environment variables are written back only if the run changed them (onlyColdStarts): a snapshot that
@@ -204,7 +206,7 @@ export function createOptimizer(deps: OptimizerDeps) {
         throw error;
       }
     }
-    const warnings = [...analysis.warnings];
+    const warnings = [...analysis.warnings, ...applyWarnings];
     if (!claim.claimed && claim.busy) {
       warnings.push("another handler of this run was changing the function; this one applied nothing");
     } else if (!held) {
