@@ -176,6 +176,7 @@ beforeEach(async () => {
     memoryMb: 256,
     metricsNamespace: "PowerTuning",
     visualizationUrl: "https://lambda-power-tuning.show/",
+    targetRoleArns: [],
   };
   fake = new FakeLambda();
 });
