@@ -11,7 +11,9 @@ import {
   type LambdaApi,
   readPayloadObject,
   type S3Api,
+  type TargetLambda,
   type TunerConfig,
+  targetLambdaOf,
 } from "../tuner/aws/index.js";
 import {
   addTallies,
@@ -29,6 +31,7 @@ import {
   payloadOfObject,
   payloadSlice,
   ReportLineNotFoundError,
+  regionOfArn,
   reportFromLogResult,
   shortMessage,
 } from "../tuner/core/index.js";
@@ -51,8 +54,11 @@ export const DEFAULT_ACTIVE_WAIT: ActiveWait = {
 export const TIME_MARGIN_MS = 10_000;
 
 export interface ExecutorDeps {
-  lambda: LambdaApi;
-  /** Reads the object an input's payloadS3 names. */
+  /** The Lambda API of every target and processor, when targetLambda is not given. */
+  lambda?: LambdaApi;
+  /** The Lambda API of a task's target (its region, its run's role), and of a processor (its region, the tuner's own credentials). */
+  targetLambda?: TargetLambda;
+  /** Reads the object an input's payloadS3 names, with the tuner's own credentials (the bucket is the stack's). */
   s3: S3Api;
   config: Pick<TunerConfig, "memoryMb">;
   activeWait?: ActiveWait;
@@ -124,19 +130,26 @@ function payloadEncoder(task: ExecutorTask): (payload: unknown) => Uint8Array {
 
 export function createExecutor(deps: ExecutorDeps) {
   const activeWait = deps.activeWait ?? DEFAULT_ACTIVE_WAIT;
+  const targetLambda = targetLambdaOf(deps);
+  /** The target's Lambda API: the task says its region and the role its run assumes. */
+  const lambdaOf = (task: ExecutorTask) => targetLambda(task.access);
+  /** A processor is the tuner's own (the stack's processorFunctionArns): its region, no role assumed. */
+  const processorLambda = (task: ExecutorTask, arn: string) =>
+    targetLambda({ region: regionOfArn(arn) ?? task.access.region, sessionName: task.access.sessionName });
 
   /**
    * A published version may be Pending for minutes (SnapStart takes its snapshot then), and an invocation of it
    * would fail: wait until it is Active, as the reference tool does (GetFunctionConfiguration, then the waiter).
    */
   async function waitUntilActive(task: ExecutorTask, qualifier: string): Promise<void> {
-    const config = await deps.lambda.send(
+    const lambda = lambdaOf(task);
+    const config = await lambda.send(
       new GetFunctionConfigurationCommand({ FunctionName: task.lambdaARN, Qualifier: qualifier }),
     );
     if (config.State !== "Pending") return;
     await waitUntilFunctionActive(
       {
-        client: deps.lambda as LambdaClient,
+        client: lambda as LambdaClient,
         maxWaitTime: activeWait.maxWaitSeconds,
         minDelay: activeWait.minDelaySeconds,
         maxDelay: activeWait.maxDelaySeconds,
@@ -146,12 +159,13 @@ export function createExecutor(deps: ExecutorDeps) {
   }
 
   async function invokeProcessor(
+    task: ExecutorTask,
     arn: string,
     payload: Uint8Array,
-    power: number,
     role: string,
   ): Promise<string> {
-    const response = await deps.lambda
+    const power = task.power;
+    const response = await processorLambda(task, arn)
       .send(new InvokeCommand({ FunctionName: arn, Payload: payload }))
       .catch((error: Error) => {
         // Throttling keeps its name for the state's Retry; anything else (a missing function, no permission)
@@ -176,12 +190,12 @@ export function createExecutor(deps: ExecutorDeps) {
     const started = Date.now();
     let targetPayload = payload;
     if (task.preProcessorARN) {
-      const processed = await invokeProcessor(task.preProcessorARN, payload, task.power, "pre-processor");
+      const processed = await invokeProcessor(task, task.preProcessorARN, payload, "pre-processor");
       // The pre-processor's result is the payload; a JSON result is sent as that JSON.
       if (processed !== "") targetPayload = encodePayload(processed);
     }
     const functionName = `${task.lambdaARN}:${qualifier}`;
-    const response = await deps.lambda.send(
+    const response = await lambdaOf(task).send(
       new InvokeCommand({
         FunctionName: functionName,
         LogType: "Tail",
@@ -205,9 +219,9 @@ export function createExecutor(deps: ExecutorDeps) {
     // A failure not allowed makes the power infeasible: what a post-processor would make of it is moot.
     if (task.postProcessorARN && (!failure || failure.allowed)) {
       await invokeProcessor(
+        task,
         task.postProcessorARN,
         encodePayload(body === "" ? {} : JSON.parse(body)),
-        task.power,
         "post-processor",
       );
     }

@@ -1,8 +1,8 @@
-import { lambdaClient, readTunerConfig, s3Client } from "../tuner/aws/index.js";
+import { readTunerConfig, s3Client, targetLambdaClients } from "../tuner/aws/index.js";
 import { createExecutor } from "./executor.js";
 
 export const handler = createExecutor({
-  lambda: lambdaClient(),
+  targetLambda: targetLambdaClients(),
   s3: s3Client(),
   config: readTunerConfig(),
 });

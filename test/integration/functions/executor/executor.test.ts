@@ -18,7 +18,7 @@ import { createEdge, type Edge } from "../../../../local/edge/index.js";
 import { createS3Service } from "../../../../local/s3/index.js";
 import { LOCAL_CREDENTIALS } from "../../../../local/shared/identity.js";
 import { blobPayload } from "../../../support/blob-payload.js";
-import { type Harness, startHarness } from "../../local-lambda/support.js";
+import { type Harness, startHarness } from "../../local/lambda/support.js";
 
 const BUCKET = "tuning-payloads";
 const dataDir = mkdtempSync(join(tmpdir(), "powertune-executor-s3-"));
@@ -61,6 +61,7 @@ async function put(key: string, body: string): Promise<string> {
 function task(url: string, num: number, parallelInvocation = false): ExecutorTask {
   return {
     lambdaARN: functionArn,
+    access: { region: "us-east-1", sessionName: "payload-s3-test" },
     power: 512,
     qualifiers: ["$LATEST"],
     num,
