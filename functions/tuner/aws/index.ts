@@ -12,6 +12,7 @@ export {
   cloudWatchClient,
   documentClient,
   lambdaClient,
+  s3Client,
   stepFunctionsClient,
   type TargetLambda,
   TargetRoleNotAssumedError,
@@ -60,3 +61,4 @@ export {
   LEASE_WAIT_MS,
   leaseEnd,
 } from "./lease.js";
+export { readPayloadObject, type S3Api } from "./payload-object.js";
