@@ -6,20 +6,32 @@ import {
   type LambdaClient,
   waitUntilFunctionActive,
 } from "@aws-sdk/client-lambda";
-import type { InvocationClock, LambdaApi, TunerConfig } from "../tuner/aws/index.js";
+import {
+  type InvocationClock,
+  type LambdaApi,
+  readPayloadObject,
+  type S3Api,
+  type TargetLambda,
+  type TunerConfig,
+  targetLambdaOf,
+} from "../tuner/aws/index.js";
 import {
   addTallies,
   classifyError,
   type ErrorTally,
   type ExecutorTask,
+  encodePayload,
   type InvocationError,
   type InvocationReport,
   isClearlyInfeasible,
+  MAX_INVOKE_PAYLOAD_BYTES,
   type Measurements,
+  PayloadS3Error,
   PowerValueFailedError,
-  payloadJson,
+  payloadOfObject,
   payloadSlice,
   ReportLineNotFoundError,
+  regionOfArn,
   reportFromLogResult,
   shortMessage,
 } from "../tuner/core/index.js";
@@ -42,14 +54,18 @@ export const DEFAULT_ACTIVE_WAIT: ActiveWait = {
 export const TIME_MARGIN_MS = 10_000;
 
 export interface ExecutorDeps {
-  lambda: LambdaApi;
+  /** The Lambda API of every target and processor, when targetLambda is not given. */
+  lambda?: LambdaApi;
+  /** The Lambda API of a task's target (its region, its run's role), and of a processor (its region, the tuner's own credentials). */
+  targetLambda?: TargetLambda;
+  /** Reads the object an input's payloadS3 names, with the tuner's own credentials (the bucket is the stack's). */
+  s3: S3Api;
   config: Pick<TunerConfig, "memoryMb">;
   activeWait?: ActiveWait;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 
 function describeFunctionError(body: string): { errorType: string; message: string } {
   try {
@@ -90,21 +106,50 @@ export function isHttpErrorResponse(body: string): boolean {
   }
 }
 
+/**
+ * Each distinct payload's bytes, made once per task: a payload read from S3 may be megabytes, and a weighted list
+ * repeats the same few payloads num times. One from S3 must fit an Invoke once encoded (a raw string grows by
+ * its quotes and escapes); an inline one always does, being part of a state under 256 KB.
+ */
+function payloadEncoder(task: ExecutorTask): (payload: unknown) => Uint8Array {
+  const encoded = new Map<unknown, Uint8Array>();
+  return (payload) => {
+    const known = encoded.get(payload);
+    if (known) return known;
+    const bytes = encodePayload(payload);
+    if (task.payloadS3 && bytes.length > MAX_INVOKE_PAYLOAD_BYTES) {
+      throw new PayloadS3Error(
+        task.payloadS3.url,
+        `a payload it holds is ${bytes.length} bytes once sent as JSON, over the ${MAX_INVOKE_PAYLOAD_BYTES} bytes Lambda accepts in one Invoke: shrink it`,
+      );
+    }
+    encoded.set(payload, bytes);
+    return bytes;
+  };
+}
+
 export function createExecutor(deps: ExecutorDeps) {
   const activeWait = deps.activeWait ?? DEFAULT_ACTIVE_WAIT;
+  const targetLambda = targetLambdaOf(deps);
+  /** The target's Lambda API: the task says its region and the role its run assumes. */
+  const lambdaOf = (task: ExecutorTask) => targetLambda(task.access);
+  /** A processor is the tuner's own (the stack's processorFunctionArns): its region, no role assumed. */
+  const processorLambda = (task: ExecutorTask, arn: string) =>
+    targetLambda({ region: regionOfArn(arn) ?? task.access.region, sessionName: task.access.sessionName });
 
   /**
    * A published version may be Pending for minutes (SnapStart takes its snapshot then), and an invocation of it
    * would fail: wait until it is Active, as the reference tool does (GetFunctionConfiguration, then the waiter).
    */
   async function waitUntilActive(task: ExecutorTask, qualifier: string): Promise<void> {
-    const config = await deps.lambda.send(
+    const lambda = lambdaOf(task);
+    const config = await lambda.send(
       new GetFunctionConfigurationCommand({ FunctionName: task.lambdaARN, Qualifier: qualifier }),
     );
     if (config.State !== "Pending") return;
     await waitUntilFunctionActive(
       {
-        client: deps.lambda as LambdaClient,
+        client: lambda as LambdaClient,
         maxWaitTime: activeWait.maxWaitSeconds,
         minDelay: activeWait.minDelaySeconds,
         maxDelay: activeWait.maxDelaySeconds,
@@ -113,10 +158,15 @@ export function createExecutor(deps: ExecutorDeps) {
     );
   }
 
-  /** @param body the JSON the processor is sent. */
-  async function invokeProcessor(arn: string, body: string, power: number, role: string): Promise<string> {
-    const response = await deps.lambda
-      .send(new InvokeCommand({ FunctionName: arn, Payload: encoder.encode(body) }))
+  async function invokeProcessor(
+    task: ExecutorTask,
+    arn: string,
+    payload: Uint8Array,
+    role: string,
+  ): Promise<string> {
+    const power = task.power;
+    const response = await processorLambda(task, arn)
+      .send(new InvokeCommand({ FunctionName: arn, Payload: payload }))
       .catch((error: Error) => {
         // Throttling keeps its name for the state's Retry; anything else (a missing function, no permission)
         // is the input's processor ARN at fault: say which field.
@@ -127,29 +177,29 @@ export function createExecutor(deps: ExecutorDeps) {
           `${field} ${arn} could not be invoked: ${error.name}: ${error.message}`,
         );
       });
-    const result = response.Payload ? decoder.decode(response.Payload) : "";
+    const body = response.Payload ? decoder.decode(response.Payload) : "";
     if (response.FunctionError) {
-      const { errorType, message } = describeFunctionError(result);
+      const { errorType, message } = describeFunctionError(body);
       throw new PowerValueFailedError(power, `${role} ${arn} failed with ${errorType}: ${message}`);
     }
-    return result;
+    return body;
   }
 
-  async function invokeOnce(task: ExecutorTask, qualifier: string, payload: unknown): Promise<OneResult> {
+  /** @param payload the invocation's payload, encoded (see payloadEncoder). */
+  async function invokeOnce(task: ExecutorTask, qualifier: string, payload: Uint8Array): Promise<OneResult> {
     const started = Date.now();
-    const payloadText = payloadJson(payload);
-    let targetPayload = payloadText;
+    let targetPayload = payload;
     if (task.preProcessorARN) {
-      const processed = await invokeProcessor(task.preProcessorARN, payloadText, task.power, "pre-processor");
-      // The pre-processor's result, as it answered, is the payload.
-      targetPayload = processed === "" ? payloadText : processed;
+      const processed = await invokeProcessor(task, task.preProcessorARN, payload, "pre-processor");
+      // The pre-processor's result is the payload; a JSON result is sent as that JSON.
+      if (processed !== "") targetPayload = encodePayload(processed);
     }
     const functionName = `${task.lambdaARN}:${qualifier}`;
-    const response = await deps.lambda.send(
+    const response = await lambdaOf(task).send(
       new InvokeCommand({
         FunctionName: functionName,
         LogType: "Tail",
-        Payload: encoder.encode(targetPayload),
+        Payload: targetPayload,
       }),
     );
     const body = response.Payload ? decoder.decode(response.Payload) : "";
@@ -168,8 +218,14 @@ export function createExecutor(deps: ExecutorDeps) {
     }
     // A failure not allowed makes the power infeasible: what a post-processor would make of it is moot.
     if (task.postProcessorARN && (!failure || failure.allowed)) {
-      // It gets the function's response as the function answered, as in the reference tool.
-      await invokeProcessor(task.postProcessorARN, body === "" ? "{}" : body, task.power, "post-processor");
+      // It gets the function's response as the function answered (a JSON text is sent as it is), as in the
+      // reference tool.
+      await invokeProcessor(
+        task,
+        task.postProcessorARN,
+        encodePayload(body === "" ? {} : body),
+        "post-processor",
+      );
     }
     return {
       report,
@@ -186,10 +242,12 @@ export function createExecutor(deps: ExecutorDeps) {
    */
   async function invokeSlice(
     task: ExecutorTask,
+    payload: unknown,
     clock: InvocationClock | undefined,
   ): Promise<{ results: OneResult[]; stoppedEarly?: string }> {
     // Every power's k-th invocation gets the k-th payload of the same sequence, whichever round it falls in.
-    const payloads = payloadSlice(task.payload, task.sequenceLength, task.offset, task.num);
+    const encode = payloadEncoder(task);
+    const payloads = payloadSlice(payload, task.sequenceLength, task.offset, task.num).map(encode);
     const qualifierFor = (i: number) => task.qualifiers[i % task.qualifiers.length] ?? `RAM${task.power}`;
     if (task.parallelInvocation) {
       const qualifiers = [...new Set(payloads.map((_, i) => qualifierFor(i)))];
@@ -198,7 +256,7 @@ export function createExecutor(deps: ExecutorDeps) {
     }
     const results: OneResult[] = [];
     const ready = new Set<string>();
-    for (let i = 0; i < payloads.length; i++) {
+    for (const [i, payload] of payloads.entries()) {
       if (i > 0 && task.sleepBetweenRunsMs > 0) await sleep(task.sleepBetweenRunsMs);
       const longest = Math.max(0, ...results.map((r) => r.wallMs));
       if (i > 0 && clock && clock.getRemainingTimeInMillis() < longest + TIME_MARGIN_MS) return { results };
@@ -207,7 +265,7 @@ export function createExecutor(deps: ExecutorDeps) {
         await waitUntilActive(task, qualifier);
         ready.add(qualifier);
       }
-      results.push(await invokeOnce(task, qualifier, payloads[i]));
+      results.push(await invokeOnce(task, qualifier, payload));
       const last = i === payloads.length - 1;
       if (!last && isClearlyInfeasible(tallyFailures(results), results.length, task.maxErrorRate)) {
         return {
@@ -219,9 +277,16 @@ export function createExecutor(deps: ExecutorDeps) {
     return { results };
   }
 
+  /** The task's payload: inline, or read from S3 once per task (never per invocation), as `payload` would be. */
+  async function taskPayload(task: ExecutorTask): Promise<unknown> {
+    if (!task.payloadS3) return task.payload;
+    const text = await readPayloadObject(deps.s3, task.payloadS3.url);
+    return payloadOfObject(text, task.payloadS3, task.sequenceLength);
+  }
+
   return async function executor(task: ExecutorTask, clock?: InvocationClock): Promise<Measurements> {
     const started = Date.now();
-    const { results, stoppedEarly } = await invokeSlice(task, clock);
+    const { results, stoppedEarly } = await invokeSlice(task, await taskPayload(task), clock);
     return {
       power: task.power,
       durationMs: results.map((r) => r.report.durationMs),

@@ -22,6 +22,7 @@ export {
   type InputProblem,
   InvalidTuningInputError,
   NoFeasiblePowerError,
+  PayloadS3Error,
   PowerValueFailedError,
   ReportLineNotFoundError,
   TuningInProgressError,
@@ -38,8 +39,24 @@ export {
   type MaxErrorRates,
   shortMessage,
 } from "./feasibility.js";
-export { isWeightedPayloadList, type TuningInput, validateTuningInput } from "./input.js";
-export { payloadJson, payloadSlice, spreadPayloads } from "./payloads.js";
+export {
+  isWeightedPayloadList,
+  type TuningInput,
+  type ValidationOptions,
+  validateTuningInput,
+  weightedCountProblems,
+  weightedItemProblems,
+} from "./input.js";
+export {
+  bucketNameProblem,
+  MAX_INVOKE_PAYLOAD_BYTES,
+  MAX_PAYLOAD_OBJECT_BYTES,
+  parseS3Url,
+  payloadFromObjectText,
+  payloadObjectSizeProblem,
+  type S3Location,
+} from "./payload-s3.js";
+export { encodePayload, payloadOfObject, payloadSlice, runPayload, spreadPayloads } from "./payloads.js";
 export { DEFAULT_POWER_VALUES } from "./power-values.js";
 export {
   type Architecture,
@@ -52,10 +69,22 @@ export { findReport, type InvocationReport, reportFromLogResult } from "./report
 export { invocationsPerPower, ROUND_INVOCATIONS } from "./rounds.js";
 export { tunerComputeCost } from "./run-cost.js";
 export { advanceSampling, startSampling } from "./sampling.js";
+export { type RunSettings, runSettingDifferences } from "./served-code.js";
+export {
+  parseTargetArn,
+  ROLE_ARN,
+  regionOfArn,
+  roleSessionName,
+  type TargetAccess,
+  type TargetArn,
+  targetAccess,
+  unqualifiedArn,
+} from "./target-arn.js";
 export type {
   ExecutorTask,
   InitializerResult,
   Measurements,
+  PayloadS3Task,
   PowerSamples,
   SamplingState,
   TargetSnapshot,

@@ -4,7 +4,9 @@ import { z } from "zod";
 import { TUNER_ALIAS_PATTERN } from "./aliases.js";
 import { type InputProblem, InvalidTuningInputError } from "./errors.js";
 import { DEFAULT_MAX_ERROR_RATES, ERROR_KINDS, type ErrorKind, type MaxErrorRates } from "./feasibility.js";
+import { parseS3Url } from "./payload-s3.js";
 import { DEFAULT_MAX_INVOCATIONS, ROUND_INVOCATIONS } from "./rounds.js";
+import { parseTargetArn, ROLE_ARN } from "./target-arn.js";
 
 export const MIN_POWER_MB = 128;
 export const MAX_POWER_MB = 10240;
@@ -12,7 +14,8 @@ export const MAX_POWER_MB = 10240;
 /** "ALL" means 128 MB to 3008 MB in 64 MB steps, as in the original tool (46 values). */
 export const ALL_POWER_VALUES: readonly number[] = Array.from({ length: 46 }, (_, i) => 128 + 64 * i);
 
-const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$/;
+const TARGET_ARN =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_-]{1,128})?$/;
 const FUNCTION_ARN_QUALIFIED =
   /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
 const ALIAS_NAME = /^(?!^[0-9]+$)[A-Za-z0-9_-]{1,128}$/;
@@ -265,11 +268,14 @@ export function isWeightedPayloadList(payload: unknown): payload is { payload: u
 }
 
 const schema = z.strictObject({
-  lambdaARN: z
-    .string({ error: "lambdaARN is required: the unqualified ARN of the function to tune" })
-    .regex(FUNCTION_ARN, {
-      error: "lambdaARN must be an unqualified function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
-    }),
+  lambdaARN: z.string({ error: "lambdaARN is required: the ARN of the function to tune" }).regex(TARGET_ARN, {
+    error:
+      "lambdaARN must be a function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME), optionally with a version (NAME:7) or an alias (NAME:live); $LATEST is the unqualified ARN",
+  }),
+  targetRoleArn: z
+    .string({ error: "targetRoleArn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)" })
+    .regex(ROLE_ARN, { error: "targetRoleArn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)" })
+    .optional(),
   // Checked on its own below: a number or "auto", each with its own message.
   num: z.unknown(),
   maxInvocations: z
@@ -287,6 +293,14 @@ const schema = z.strictObject({
   // Checked on its own below (a union would hide which list item is wrong).
   powerValues: z.unknown().optional(),
   payload: z.unknown().optional(),
+  // The payload's S3 URL; the object is read by the executor (see payload-s3.ts).
+  payloadS3: z
+    .string({ error: "payloadS3 must be an S3 URL, s3://BUCKET/KEY" })
+    .superRefine((url, ctx) => {
+      const parsed = parseS3Url(url);
+      if ("problem" in parsed) ctx.addIssue({ code: "custom", message: parsed.problem });
+    })
+    .optional(),
   parallelInvocation: bool("parallelInvocation").default(false),
   strategy: z
     .enum(["cost", "speed", "balanced"], { error: 'strategy must be "cost", "speed" or "balanced"' })
@@ -390,6 +404,65 @@ function fieldName(path: readonly PropertyKey[]): string {
   return name || "(input)";
 }
 
+export interface ValidationOptions {
+  /**
+   * The roles this tuner may assume (the stack's targetRoleArns): a targetRoleArn not among them is refused.
+   * Left out (the CLI's own check), any role ARN passes; the deployed initializer always gives the list.
+   */
+  targetRoleArns?: readonly string[];
+}
+
+/** What a version or alias target allows: a version never changes, an alias moves only to what it serves. */
+type TargetFields = Pick<
+  ParsedInput,
+  "lambdaARN" | "autoOptimize" | "autoOptimizeAlias" | "approval" | "targetRoleArn"
+>;
+
+function checkQualifiedTarget(input: TargetFields, problems: InputProblem[]): void {
+  const target = parseTargetArn(input.lambdaARN);
+  if (target?.qualifier === undefined) return;
+  if (TUNER_ALIAS_PATTERN.test(target.qualifier)) {
+    problems.push({
+      field: "lambdaARN",
+      problem: `${target.qualifier} is one of the tuner's own RAM<power> aliases, which every run deletes: name the function, or one of your versions or aliases`,
+    });
+    return;
+  }
+  if (target.qualifierKind === "version" && input.autoOptimizeAlias === undefined) {
+    for (const field of ["autoOptimize", "approval"] as const) {
+      const applies = field === "autoOptimize" ? input.autoOptimize : input.approval === "manual";
+      if (!applies) continue;
+      problems.push({
+        field,
+        problem: `${field === "autoOptimize" ? "autoOptimize" : 'approval "manual"'} on version ${target.qualifier} has nowhere to apply the chosen power: a version never changes. Give autoOptimizeAlias (a new version at that power goes behind that alias), tune an alias of the version, or leave ${field} out`,
+      });
+    }
+  }
+  if (
+    target.qualifierKind === "alias" &&
+    input.autoOptimizeAlias !== undefined &&
+    input.autoOptimizeAlias !== target.qualifier
+  ) {
+    problems.push({
+      field: "autoOptimizeAlias",
+      problem: `the target is alias ${target.qualifier}, and the chosen power is applied behind it: leave autoOptimizeAlias out (or give ${target.qualifier})`,
+    });
+  }
+}
+
+function checkTargetRole(input: TargetFields, options: ValidationOptions, problems: InputProblem[]): void {
+  const role = input.targetRoleArn;
+  if (role === undefined || options.targetRoleArns === undefined || options.targetRoleArns.includes(role))
+    return;
+  const allowed = options.targetRoleArns.length
+    ? `it may assume ${options.targetRoleArns.join(", ")}`
+    : "it may assume none";
+  problems.push({
+    field: "targetRoleArn",
+    problem: `${role} is not a role this tuner may assume (${allowed}): add it to PowerTunerStack's targetRoleArns prop and deploy, or leave targetRoleArn out to tune a function of the tuner's own account`,
+  });
+}
+
 /**
  * The input without the fields this tuner does not know, each named in `warnings`: the reference tool reads the
  * fields it knows and ignores the rest, so an input written for it (or for a newer version) must run here too.
@@ -432,7 +505,11 @@ function clamped(field: string, value: number, min: number, max: number, warning
  * Validates a raw execution input. Throws one InvalidTuningInputError naming every bad field.
  * @param defaultPowerValues used when the input has no powerValues (from the stack's props).
  */
-export function validateTuningInput(raw: unknown, defaultPowerValues: readonly number[]): TuningInput {
+export function validateTuningInput(
+  raw: unknown,
+  defaultPowerValues: readonly number[],
+  options: ValidationOptions = {},
+): TuningInput {
   const problems: InputProblem[] = [];
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new InvalidTuningInputError([
@@ -471,8 +548,11 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
   const discardTopBottom = result.data.onlyColdStarts
     ? 0
     : clamped("discardTopBottom", result.data.discardTopBottom, 0, 0.4, warnings);
+  // payloadS3 wins over payload, as in the reference tool: the inline payload is not sent, checked or carried.
+  const { payload: inlinePayload, ...rest } = result.data;
   const input = {
-    ...result.data,
+    ...rest,
+    ...(rest.payloadS3 === undefined && inlinePayload !== undefined ? { payload: inlinePayload } : {}),
     num: num as number | "auto",
     maxErrorRate: maxErrorRate as MaxErrorRates,
     balancedWeight,
@@ -523,14 +603,10 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
       problem: `autoOptimizeAlias ${input.autoOptimizeAlias} looks like the tuner's own RAM<power> aliases, which every run deletes: choose another name`,
     });
   }
+  checkQualifiedTarget(input, problems);
+  checkTargetRole(input, options, problems);
   if (isWeightedPayloadList(input.payload)) {
     input.payload.forEach((item, i) => {
-      const parsed = weightedPayload.safeParse(item);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          problems.push({ field: fieldName(["payload", i, ...issue.path]), problem: issue.message });
-        }
-      }
       for (const key of Object.keys(item).filter((k) => k !== "payload" && k !== "weight")) {
         warnings.push(
           `payload[${i}].${key} ignored: a weighted payload item is read for its payload and weight only`,
@@ -538,25 +614,59 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
       }
     });
     const countField = auto ? "maxInvocations" : "num";
-    if (problems.length === 0 && !input.dryRun && input.payload.length > perPower) {
-      problems.push({
-        field: "payload",
-        problem: `a weighted payload list of ${input.payload.length} items needs ${countField} of at least ${input.payload.length}`,
-      });
-    } else if (problems.length === 0 && !input.dryRun) {
-      // Every entry must get at least one invocation (a dry run sends the first payload once). With num "auto"
-      // the weights spread over the longest run, maxInvocations; rounds take the sequence in order.
-      const total = input.payload.reduce((sum, item) => sum + item.weight, 0);
-      input.payload.forEach((item, i) => {
-        if (invocationsForWeight(item.weight, total, perPower) < 1) {
-          problems.push({
-            field: `payload[${i}].weight`,
-            problem: `weight ${item.weight} of ${total} gives no invocation out of ${countField} ${perPower}; raise the weight or ${countField}`,
-          });
-        }
-      });
+    problems.push(...weightedItemProblems(input.payload, "payload"));
+    if (problems.length === 0 && !input.dryRun) {
+      problems.push(...weightedCountProblems(input.payload, perPower, countField, "payload"));
     }
   }
   if (problems.length > 0) throw new InvalidTuningInputError(problems);
   return { ...input, powerValues: [...new Set(powerValues)].sort((a, b) => a - b) };
+}
+
+/** Each item of a weighted list is `{payload, weight}` with a positive weight. @param field what holds the list. */
+export function weightedItemProblems(
+  list: readonly { payload: unknown; weight: number }[],
+  field: string,
+): InputProblem[] {
+  return list.flatMap((item, i) => {
+    const parsed = weightedPayload.safeParse(item);
+    return parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => ({
+          field: fieldName([field, i, ...issue.path]),
+          problem: issue.message,
+        }));
+  });
+}
+
+/**
+ * A weighted list fits a sequence of `perPower` invocations: no more items than invocations, and every item gets
+ * at least one (a dry run sends the first payload once, so it is not checked). With num "auto" the weights spread
+ * over the longest run, maxInvocations; rounds take the sequence in order.
+ */
+export function weightedCountProblems(
+  list: readonly { payload: unknown; weight: number }[],
+  perPower: number,
+  countField: "num" | "maxInvocations",
+  field: string,
+): InputProblem[] {
+  if (list.length > perPower) {
+    return [
+      {
+        field,
+        problem: `a weighted payload list of ${list.length} items needs ${countField} of at least ${list.length}`,
+      },
+    ];
+  }
+  const total = list.reduce((sum, item) => sum + item.weight, 0);
+  return list.flatMap((item, i) =>
+    invocationsForWeight(item.weight, total, perPower) < 1
+      ? [
+          {
+            field: `${field}[${i}].weight`,
+            problem: `weight ${item.weight} of ${total} gives no invocation out of ${countField} ${perPower}; raise the weight or ${countField}`,
+          },
+        ]
+      : [],
+  );
 }

@@ -1,6 +1,13 @@
 // Spreading a weighted payload list over a power's invocations, deterministically.
 import { InvalidTuningInputError } from "./errors.js";
-import { invocationsForWeight, isWeightedPayloadList } from "./input.js";
+import {
+  invocationsForWeight,
+  isWeightedPayloadList,
+  weightedCountProblems,
+  weightedItemProblems,
+} from "./input.js";
+import { payloadFromObjectText } from "./payload-s3.js";
+import type { PayloadS3Task } from "./types.js";
 
 /**
  * Returns exactly `num` payloads, one per invocation. A weighted list follows the reference tool's counts:
@@ -44,14 +51,9 @@ export function payloadSlice(payload: unknown, length: number, offset: number, c
   return spreadPayloads(payload, length).slice(offset, offset + count);
 }
 
-/**
- * The JSON an invocation is sent, as the reference tool converts a payload: a string that is already JSON is
- * sent unchanged (`"{\"id\": 1}"` sends the object), anything else is encoded as JSON, so a string that is not
- * JSON (`"hello"`) arrives as a JSON string and an absent payload as `null`.
- */
-export function payloadJson(payload: unknown): string {
-  if (typeof payload === "string" && isJsonText(payload)) return payload;
-  return JSON.stringify(payload ?? null);
+/** What a run sends: a dry run's one invocation takes the first payload of a weighted list, the rest as given. */
+export function runPayload(payload: unknown, dryRun: boolean): unknown {
+  return dryRun && isWeightedPayloadList(payload) ? payload[0]?.payload : payload;
 }
 
 function isJsonText(text: string): boolean {
@@ -61,4 +63,32 @@ function isJsonText(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The bytes one invocation is sent, the reference tool's conversion: a string that is JSON text is sent as it
+ * is (`"{\"id\":1}"` sends `{"id":1}`), any other string as a JSON string (`"ping"` sends `"ping"`: Lambda
+ * refuses a payload that is not JSON), anything else as its JSON; no payload as `null`, as the reference tool
+ * sends it (see spreadPayloads for a falsy one).
+ */
+export function encodePayload(payload: unknown): Uint8Array {
+  const text = typeof payload === "string" && isJsonText(payload) ? payload : JSON.stringify(payload ?? null);
+  return new TextEncoder().encode(text);
+}
+
+/**
+ * What an executor task sends when the input named payloadS3: the object's text as `payload` would hold it, then
+ * as the Initializer would have checked and prepared it, had it been inline (the Initializer cannot read the
+ * object): a weighted list must fit the run's `sequenceLength` invocations, and a dry run sends its first payload.
+ */
+export function payloadOfObject(text: string, source: PayloadS3Task, sequenceLength: number): unknown {
+  const payload = payloadFromObjectText(text);
+  if (isWeightedPayloadList(payload)) {
+    const problems = weightedItemProblems(payload, "payloadS3");
+    if (problems.length === 0 && !source.dryRun) {
+      problems.push(...weightedCountProblems(payload, sequenceLength, source.countField, "payloadS3"));
+    }
+    if (problems.length > 0) throw new InvalidTuningInputError(problems);
+  }
+  return runPayload(payload, source.dryRun);
 }

@@ -3,6 +3,7 @@ import type { Analysis } from "./analysis.js";
 import type { ErrorTally, MaxErrorRates } from "./feasibility.js";
 import type { TuningInput } from "./input.js";
 import type { Architecture } from "./pricing.js";
+import type { TargetAccess } from "./target-arn.js";
 
 /** Wall time and memory of one tuner function invocation, for lambdaCost. */
 export interface TunerCompute {
@@ -14,7 +15,10 @@ export interface TunerCompute {
 
 /** One Map item of a round: everything the executor needs to measure one power value's slice of invocations. */
 export interface ExecutorTask {
+  /** The function, unqualified: the qualifiers below are the tuner's aliases on it. */
   lambdaARN: string;
+  /** The Lambda API the function is reached through: its region, and the role to assume in its account. */
+  access: TargetAccess;
   power: number;
   /** Alias names to invoke: one for the whole slice, or one per invocation with onlyColdStarts. */
   qualifiers: string[];
@@ -25,6 +29,8 @@ export interface ExecutorTask {
   /** The whole payload sequence's length: num, maxInvocations with num "auto", 1 in a dry run. */
   sequenceLength: number;
   payload?: unknown;
+  /** With the input's payloadS3 (then `payload` is absent): the object the executor reads and spreads. */
+  payloadS3?: PayloadS3Task;
   parallelInvocation: boolean;
   sleepBetweenRunsMs: number;
   preProcessorARN?: string;
@@ -33,6 +39,16 @@ export interface ExecutorTask {
   /** Per error kind, the share of invocations allowed errors may reach before the power is infeasible. */
   maxErrorRate: MaxErrorRates;
   disablePayloadLogs: boolean;
+}
+
+/** The object an executor task's payload is read from, and what spreading it needs to know of the input. */
+export interface PayloadS3Task {
+  /** The input's payloadS3, `s3://BUCKET/KEY`. */
+  url: string;
+  /** A dry run sends a weighted list's first payload, once. */
+  dryRun: boolean;
+  /** The input field that sets the sequence's length, which a weighted list must fit: num, or maxInvocations. */
+  countField: "num" | "maxInvocations";
 }
 
 /**
@@ -76,12 +92,21 @@ export interface PowerSamples {
 }
 
 export interface TargetSnapshot {
+  /** The function, unqualified (the lock and every change name it). */
   functionArn: string;
   functionName: string;
   region: string;
   architecture: Architecture;
-  /** $LATEST memory before the run, MB. */
+  /** The memory the target served before the run, MB: $LATEST's, or the version's the qualifier resolves to. */
   originalMemoryMb: number;
+  /** The input's version or alias, when it named one. */
+  qualifier?: string;
+  /** The version that qualifier resolved to when the run started (the alias's version, or the version itself). */
+  version?: string;
+  /** The code the target ran (CodeSha256); with a qualifier, $LATEST's must still be it to publish the winner. */
+  codeSha256?: string;
+  /** The role assumed in the function's account (the input's targetRoleArn). */
+  roleArn?: string;
 }
 
 /** The initializer's run context, kept at `$.tuning` for the rest of the run. */

@@ -12,6 +12,7 @@ import {
   ListAliasesCommand,
   ListVersionsByFunctionCommand,
   PublishVersionCommand,
+  UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
@@ -32,7 +33,7 @@ import type {
 import { type CloudWatchService, createCloudWatchService } from "../../../local/cloudwatch/index.js";
 import { listenOnLoopback } from "../../../local/shared/http.js";
 import { createTable, type RunningDynalite, startDynalite } from "../../support/dynalite.js";
-import { type Harness, startHarness } from "../local/lambda/support.js";
+import { type Harness, startHarness, zipFixture } from "../local/lambda/support.js";
 
 const HISTORY_TABLE = `${STACKS.tuner}-TuningHistory-test`;
 const POWERS = [128, 256, 512];
@@ -315,6 +316,50 @@ describe("tuner handlers against the local Lambda service", () => {
     const latest = await client().send(new GetFunctionConfigurationCommand({ FunctionName: functionArn }));
     expect(latest).toMatchObject({ MemorySize: 256, LastUpdateStatus: "Successful" });
     await expectNothingLeft(functionArn);
+  });
+
+  it("an alias whose $LATEST gets new code during the run: the winner is not published behind it, nothing is left", async () => {
+    const functionArn = await createTarget("tuner-it-alias-redeployed");
+    const { Version: served = "" } = await client().send(
+      new PublishVersionCommand({ FunctionName: functionArn }),
+    );
+    await client().send(
+      new CreateAliasCommand({ FunctionName: functionArn, Name: "live", FunctionVersion: served }),
+    );
+    const started = await initializer({
+      lambdaARN: `${functionArn}:live`,
+      num: 5,
+      powerValues: POWERS,
+      payload: { rounds: 10 },
+      autoOptimize: true,
+    });
+    const { tuning } = started;
+    expect(tuning.target).toMatchObject({
+      functionArn,
+      qualifier: "live",
+      version: served,
+      originalMemoryMb: ORIGINAL_MEMORY_MB,
+    });
+    const { analysis } = await measureAll(started);
+    // The current memory was not measured, so the choice would be applied.
+    expect(analysis.recommendation.decision).toBe("apply");
+
+    // A deploy lands on $LATEST while the run measures.
+    await client().send(
+      new UpdateFunctionCodeCommand({ FunctionName: functionArn, ZipFile: zipFixture("cpu") }),
+    );
+    await waitUntilFunctionUpdatedV2({ client: client(), maxWaitTime: 30 }, { FunctionName: functionArn });
+
+    const output = (await optimizer({ mode: "finish", tuning, analysis })) as TuningOutput;
+    expect(output.recommendation).toMatchObject({ decision: "keep", applied: "no" });
+    expect(output.recommendation.reason).toContain("not applied: $LATEST's code changed during the run");
+    expect(output.warnings.join("\n")).toContain("$LATEST's code changed during the run");
+    const alias = await client().send(new GetAliasCommand({ FunctionName: functionArn, Name: "live" }));
+    expect(alias.FunctionVersion).toBe(served);
+    expect(await aliasNames(functionArn)).toEqual(["live"]);
+    expect(await versionNumbers(functionArn)).toEqual([served]);
+    expect(await memoryOf(functionArn)).toBe(ORIGINAL_MEMORY_MB);
+    expect(await lockOf(functionArn)).toBeUndefined();
   });
 
   it("refuses a second run of the same function while one holds the lock, naming the function", async () => {

@@ -92,6 +92,7 @@ async function freshTable(): Promise<TunerConfig> {
     memoryMb: 256,
     metricsNamespace: "PowerTuning",
     visualizationUrl: "https://lambda-power-tuning.show/",
+    targetRoleArns: [],
   };
   return config;
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { payloadJson, spreadPayloads } from "../../../../../functions/tuner/core/payloads.js";
+import { encodePayload, spreadPayloads } from "../../../../../functions/tuner/core/payloads.js";
 
-describe("payloadJson: what an invocation is sent, converted as the reference tool converts it", () => {
+/** The JSON text an invocation is sent. */
+const payloadJson = (payload: unknown) => new TextDecoder().decode(encodePayload(payload));
+
+describe("encodePayload: what an invocation is sent, converted as the reference tool converts it", () => {
   it("sends a string that is already JSON unchanged", () => {
     expect(payloadJson('{"id": 1}')).toBe('{"id": 1}');
     expect(payloadJson("{}")).toBe("{}");
