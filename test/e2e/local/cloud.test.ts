@@ -31,8 +31,9 @@ import {
   spreadPayloads,
   type TuningOutput,
 } from "../../../functions/tuner/core/index.js";
-import { bootLocalCloudWithApp, type LocalCloud } from "../../../local/cloud.js";
+import type { LocalCloud } from "../../../local/cloud.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../../local/shared/identity.js";
+import { bootAppCloudIn } from "../../support/local-app-cloud.js";
 import { bootstrapChildren } from "../../support/processes.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-e2e-"));
@@ -46,12 +47,7 @@ let stateMachineArn: string;
 let cloudClosed = false;
 
 beforeAll(async () => {
-  cloud = await bootLocalCloudWithApp({
-    port: 0,
-    dataDir: join(scratch, "data"),
-    cdkOutDir: join(scratch, "cdk.out"),
-    log: () => {},
-  });
+  cloud = await bootAppCloudIn(scratch);
   const config = { endpoint: cloud.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   lambda = new LambdaClient(config);
   sfn = new SFNClient(config);
