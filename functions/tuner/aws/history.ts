@@ -248,18 +248,17 @@ export async function releaseLock(
   }
 }
 
-export async function appendHistory(
-  ddb: DocumentClient,
-  table: string,
-  entry: {
-    functionArn: string;
-    runId: string;
-    timestamp: string;
-    status: string;
-    input: unknown;
-    output: unknown;
-  },
-): Promise<void> {
+/** One run of a function as appendHistory recorded it (status succeeded, failed, approved or denied). */
+export interface HistoryEntry {
+  functionArn: string;
+  runId: string;
+  timestamp: string;
+  status: string;
+  input: unknown;
+  output: unknown;
+}
+
+export async function appendHistory(ddb: DocumentClient, table: string, entry: HistoryEntry): Promise<void> {
   await ddb.send(
     new PutCommand({
       TableName: table,
@@ -275,16 +274,6 @@ export async function appendHistory(
       },
     }),
   );
-}
-
-/** One run of a function as appendHistory recorded it (status succeeded, failed, approved or denied). */
-export interface HistoryEntry {
-  functionArn: string;
-  runId: string;
-  timestamp: string;
-  status: string;
-  input: unknown;
-  output: unknown;
 }
 
 /** A function's recorded runs, newest first, at most `limit` of them. */
