@@ -8,6 +8,12 @@ import { parseS3Url } from "./payload-s3.js";
 import { DEFAULT_MAX_INVOCATIONS, ROUND_INVOCATIONS } from "./rounds.js";
 import { parseTargetArn, ROLE_ARN } from "./target-arn.js";
 
+/**
+ * Powers whose metric is within this fraction of the best's tie with it (see decision.ts): 5 % is below what
+ * a tune of 50 invocations resolves reliably on AWS, and a saving smaller than that is not worth a flip.
+ */
+export const DEFAULT_EQUIVALENCE_MARGIN = 0.05;
+
 export const MIN_POWER_MB = 128;
 export const MAX_POWER_MB = 10240;
 
@@ -362,6 +368,11 @@ const schema = z.strictObject({
   // Checked on its own below: a fraction, or an object of fractions by kind of error.
   maxErrorRate: z.unknown().optional(),
   approval: z.enum(["auto", "manual"], { error: 'approval must be "auto" or "manual"' }).default("auto"),
+  equivalenceMargin: z
+    .number({ error: "equivalenceMargin must be a fraction of the best power's metric, e.g. 0.05" })
+    .min(0, { error: "equivalenceMargin must be between 0 and 0.5" })
+    .max(0.5, { error: "equivalenceMargin must be between 0 and 0.5" })
+    .default(DEFAULT_EQUIVALENCE_MARGIN),
   minImprovement: z
     .number({ error: "minImprovement must be a fraction between 0 and 1" })
     .min(0, { error: "minImprovement must be between 0 and 1" })
