@@ -22,7 +22,9 @@ to <reports-dir>/history/<time>-tune-<function>/ (result.json, summary.md, repor
 memory-summary.md when the run applied its winner), then rewrites <reports-dir>/index.html.
 
 The input is the state machine's JSON input (lambdaARN, num, powerValues, strategy, ...; see docs/tuner.md).
-It is checked before anything starts. includeOutputResults defaults to true here, for the table.
+It is checked before anything starts: bad fields exit 2, and what the run ignores (an unknown field) or
+changes (a value clamped into range) is printed as a warning. includeOutputResults defaults to true here,
+for the table.
 
 where it runs (default: the local cloud; one is booted for the run if none answers at --endpoint):
   --endpoint URL              a running local cloud (default http://127.0.0.1:4566)
@@ -90,6 +92,10 @@ export async function runTune(argv: string[]): Promise<number> {
   const raw = await readInputJson(values.input);
   const input = { includeOutputResults: true, ...raw };
   const checked = checkTuningInput(values.input, input);
+  // What the check ignored or changed (an unknown field, a clamped value) is said before the run starts; the
+  // output's warnings say it again.
+  for (const warning of checked.warnings)
+    process.stderr.write(`--input ${values.input}: warning: ${warning}\n`);
 
   const stateMachineArn = values["outputs-file"]
     ? requireOutput(await readOutputsFile(values["outputs-file"]), "tuner", "stateMachineArn")

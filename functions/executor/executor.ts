@@ -218,10 +218,12 @@ export function createExecutor(deps: ExecutorDeps) {
     }
     // A failure not allowed makes the power infeasible: what a post-processor would make of it is moot.
     if (task.postProcessorARN && (!failure || failure.allowed)) {
+      // It gets the function's response as the function answered (a JSON text is sent as it is), as in the
+      // reference tool.
       await invokeProcessor(
         task,
         task.postProcessorARN,
-        encodePayload(body === "" ? {} : JSON.parse(body)),
+        encodePayload(body === "" ? {} : body),
         "post-processor",
       );
     }

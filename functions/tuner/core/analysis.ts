@@ -476,7 +476,8 @@ export function analyze(
   const { input, target } = context;
   const seed = options.seed ?? 42;
   const { prices, warning } = pricesForRegion(target.region);
-  const warnings = warning ? [warning] : [];
+  // What the input check ignored or changed comes first: it says what the run measured.
+  const warnings = [...input.warnings, ...(warning ? [warning] : [])];
   const priced = priceAll(context, samples);
   const sorted = priced.map((p) => p.samples);
   const reasons = new Map(sorted.map((s) => [s.power, infeasibilityOf(input, s)]));

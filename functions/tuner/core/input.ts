@@ -26,17 +26,56 @@ const FUNCTION_ARN_QUALIFIED =
   /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
 const ALIAS_NAME = /^(?!^[0-9]+$)[A-Za-z0-9_-]{1,128}$/;
 
-const bool = (field: string) => z.boolean({ error: `${field} must be true or false` });
+/**
+ * true/false, the words "true"/"false" (any case) and 1/0 as booleans; anything else is left for the schema
+ * to refuse. The reference tool takes any value's truthiness, which makes the string "false" true: a run
+ * that silently does the opposite of what its input says is worse than a refused input.
+ */
+export function asBoolean(value: unknown): unknown {
+  if (value === 1 || value === 0) return value === 1;
+  if (typeof value !== "string") return value;
+  const word = value.trim().toLowerCase();
+  return word === "true" ? true : word === "false" ? false : value;
+}
 
-const powerValue = z
-  .number({ error: "each power value must be a number of MB" })
-  .int({ error: "each power value must be a whole number of MB" })
-  .min(MIN_POWER_MB, { error: `each power value must be at least ${MIN_POWER_MB} MB` })
-  .max(MAX_POWER_MB, { error: `each power value must be at most ${MAX_POWER_MB} MB` });
+const bool = (field: string) =>
+  z.preprocess(
+    asBoolean,
+    z.boolean({
+      error: (issue) =>
+        `${field} must be true or false (or "true"/"false"), not ${JSON.stringify(issue.input)}`,
+    }),
+  );
 
-const powerValueList = z.array(powerValue).min(1, { error: "powerValues must not be empty" });
+const NUMERIC_STRING = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 
-function checkPowerValues(raw: unknown, problems: InputProblem[]): number[] | "ALL" | undefined {
+/**
+ * A decimal numeric string ("10", "0.3") as its number, as the reference tool's parseInt and arithmetic
+ * take it; anything else is left for the schema to refuse, naming the field.
+ */
+export function asNumber(value: unknown): unknown {
+  return typeof value === "string" && NUMERIC_STRING.test(value) ? Number(value) : value;
+}
+
+const powerValue = z.preprocess(
+  asNumber,
+  z
+    .number({
+      error: (issue) => `each power value must be a number of MB, not ${JSON.stringify(issue.input)}`,
+    })
+    .int({ error: "each power value must be a whole number of MB" })
+    .min(MIN_POWER_MB, { error: `each power value must be at least ${MIN_POWER_MB} MB` })
+    .max(MAX_POWER_MB, { error: `each power value must be at most ${MAX_POWER_MB} MB` }),
+);
+
+const powerValueList = z.array(powerValue);
+
+/** powerValues as MB values, or "ALL"; undefined when absent or empty (the defaults) or wrong (in problems). */
+function checkPowerValues(
+  raw: unknown,
+  problems: InputProblem[],
+  warnings: string[],
+): number[] | "ALL" | undefined {
   if (raw === undefined || raw === "ALL") return raw;
   if (!Array.isArray(raw)) {
     problems.push({
@@ -52,22 +91,22 @@ function checkPowerValues(raw: unknown, problems: InputProblem[]): number[] | "A
     }
     return undefined;
   }
-  // A repeated value is most likely a typo for another one: say which, rather than measure one power less.
+  // The reference tool measures an empty list as its default one.
+  if (parsed.data.length === 0) return undefined;
+  // The reference tool would measure a repeated value twice over; once is enough, but a repeat may be a typo
+  // for another value: say which.
   const firstIndex = new Map<number, number>();
-  let duplicated = false;
   parsed.data.forEach((power, index) => {
     const first = firstIndex.get(power);
     if (first === undefined) {
       firstIndex.set(power, index);
       return;
     }
-    duplicated = true;
-    problems.push({
-      field: `powerValues[${index}]`,
-      problem: `${power} MB is listed twice (also at powerValues[${first}]): list each power value once`,
-    });
+    warnings.push(
+      `powerValues[${index}]: ${power} MB is listed twice (also at powerValues[${first}]): it is measured once`,
+    );
   });
-  return duplicated ? undefined : parsed.data;
+  return parsed.data;
 }
 
 const MIN_NUM = 5;
@@ -92,7 +131,7 @@ function checkNum(raw: unknown, problems: InputProblem[]): number | "auto" | und
     });
     return undefined;
   }
-  const parsed = fixedNum.safeParse(raw);
+  const parsed = fixedNum.safeParse(asNumber(raw));
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) problems.push({ field: "num", problem: issue.message });
   return undefined;
@@ -140,14 +179,14 @@ function checkMaxErrorRate(raw: unknown, problems: InputProblem[]): MaxErrorRate
   return valid ? rates : undefined;
 }
 
-const weightedPayload = z.strictObject({
+// Not strict: the reference tool reads payload and weight and ignores any other key of an item (named in warnings).
+const weightedPayload = z.object({
   payload: z.unknown(),
   weight: z
     .number({ error: "weight must be a positive number" })
     .positive({ error: "weight must be a positive number" }),
 });
 
-/** A payload list is weighted when every item is an object with both `payload` and `weight` (original rule). */
 /** The input field a misspelt one most likely meant: at most two edits away, ignoring case. */
 function closestField(key: string): string | undefined {
   let best: { field: string; distance: number } | undefined;
@@ -222,6 +261,10 @@ export function invocationsForWeight(weight: number, total: number, num: number)
   return Math.floor((weight * num) / total + 1e-9);
 }
 
+/**
+ * A payload list is weighted when every item is an object with both `payload` and `weight`. (The reference tool
+ * also wants both truthy; an item with a zero weight is refused here rather than sent as part of a plain list.)
+ */
 export function isWeightedPayloadList(payload: unknown): payload is { payload: unknown; weight: number }[] {
   return (
     Array.isArray(payload) &&
@@ -268,10 +311,15 @@ const schema = z.strictObject({
   strategy: z
     .enum(["cost", "speed", "balanced"], { error: 'strategy must be "cost", "speed" or "balanced"' })
     .default("cost"),
+  // Out of range is clamped (below), as the reference tool does.
   balancedWeight: z
-    .number({ error: "balancedWeight must be a number between 0 and 1" })
-    .min(0, { error: "balancedWeight must be between 0 and 1" })
-    .max(1, { error: "balancedWeight must be between 0 and 1" })
+    .preprocess(
+      asNumber,
+      z.number({
+        error: (issue) =>
+          `balancedWeight must be a number between 0 and 1, not ${JSON.stringify(issue.input)}`,
+      }),
+    )
     .default(0.5),
   autoOptimize: bool("autoOptimize").default(false),
   autoOptimizeAlias: z
@@ -287,16 +335,27 @@ const schema = z.strictObject({
     .string({ error: "postProcessorARN must be a function ARN" })
     .regex(FUNCTION_ARN_QUALIFIED, { error: "postProcessorARN must be a function ARN" })
     .optional(),
+  // Out of range is clamped (below), as the reference tool does.
   discardTopBottom: z
-    .number({ error: "discardTopBottom must be a fraction between 0 and 0.4" })
-    .min(0, { error: "discardTopBottom must be between 0 and 0.4" })
-    .max(0.4, { error: "discardTopBottom must be between 0 and 0.4" })
+    .preprocess(
+      asNumber,
+      z.number({
+        error: (issue) =>
+          `discardTopBottom must be a fraction between 0 and 0.4, not ${JSON.stringify(issue.input)}`,
+      }),
+    )
     .default(0.2),
   sleepBetweenRunsMs: z
-    .number({ error: "sleepBetweenRunsMs must be a number of ms" })
-    .int({ error: "sleepBetweenRunsMs must be a whole number of ms" })
-    .min(0, { error: "sleepBetweenRunsMs must be 0 ms or more" })
-    .max(60_000, { error: "sleepBetweenRunsMs must be at most 60000 ms" })
+    .preprocess(
+      asNumber,
+      z
+        .number({
+          error: (issue) => `sleepBetweenRunsMs must be a number of ms, not ${JSON.stringify(issue.input)}`,
+        })
+        .int({ error: "sleepBetweenRunsMs must be a whole number of ms" })
+        .min(0, { error: "sleepBetweenRunsMs must be 0 ms or more" })
+        .max(60_000, { error: "sleepBetweenRunsMs must be at most 60000 ms" }),
+    )
     .default(0),
   disablePayloadLogs: bool("disablePayloadLogs").default(false),
   includeOutputResults: bool("includeOutputResults").default(false),
@@ -336,6 +395,8 @@ export interface TuningInput extends Omit<ParsedInput, "powerValues" | "num" | "
   powerValues: number[];
   /** Every kind's threshold: above it, a power's allowed errors make it infeasible. */
   maxErrorRate: MaxErrorRates;
+  /** What the check ignored or changed in the input (unknown fields, clamped values, …), for the output's warnings. */
+  warnings: string[];
 }
 
 /** What a JSON value is, for a message: "an array", "a string", "a number", "null", … */
@@ -414,6 +475,44 @@ function checkTargetRole(input: TargetFields, options: ValidationOptions, proble
 }
 
 /**
+ * The input without the fields this tuner does not know, each named in `warnings`: the reference tool reads the
+ * fields it knows and ignores the rest, so an input written for it (or for a newer version) must run here too.
+ * `autoOptimizeAlias` is dropped the same way when nothing would be applied to it (no `autoOptimize: true` and
+ * no manual approval), as the reference tool ignores it then.
+ */
+function knownFields(raw: Record<string, unknown>, warnings: string[]): Record<string, unknown> {
+  const known: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (Object.hasOwn(schema.shape, key)) {
+      known[key] = value;
+      continue;
+    }
+    const guess = closestField(key);
+    warnings.push(`unknown input field "${key}" ignored${guess ? `; did you mean "${guess}"?` : ""}`);
+  }
+  if (
+    known.autoOptimizeAlias !== undefined &&
+    asBoolean(known.autoOptimize) !== true &&
+    known.approval !== "manual"
+  ) {
+    warnings.push(
+      `autoOptimizeAlias ${JSON.stringify(known.autoOptimizeAlias)} ignored: it is applied only with autoOptimize: true (or approval: "manual"), as in the reference tool`,
+    );
+    delete known.autoOptimizeAlias;
+  }
+  return known;
+}
+
+/** value within [min, max], as the reference tool clamps it; a value moved is named in `warnings`. */
+function clamped(field: string, value: number, min: number, max: number, warnings: string[]): number {
+  const within = Math.min(Math.max(value, min), max);
+  if (within !== value) {
+    warnings.push(`${field} ${value} is outside ${min}–${max}: ${within} is used, as in the reference tool`);
+  }
+  return within;
+}
+
+/**
  * Validates a raw execution input. Throws one InvalidTuningInputError naming every bad field.
  * @param defaultPowerValues used when the input has no powerValues (from the stack's props).
  */
@@ -431,11 +530,13 @@ export function validateTuningInput(
       },
     ]);
   }
-  const checkedPowerValues = checkPowerValues((raw as { powerValues?: unknown }).powerValues, problems);
+  const warnings: string[] = [];
+  const known = knownFields(raw as Record<string, unknown>, warnings);
+  const checkedPowerValues = checkPowerValues(known.powerValues, problems, warnings);
   const numProblems: InputProblem[] = [];
-  const num = checkNum((raw as { num?: unknown }).num, numProblems);
-  const maxErrorRate = checkMaxErrorRate((raw as { maxErrorRate?: unknown }).maxErrorRate, problems);
-  const result = schema.safeParse(raw);
+  const num = checkNum(known.num, numProblems);
+  const maxErrorRate = checkMaxErrorRate(known.maxErrorRate, problems);
+  const result = schema.safeParse(known);
   if (!result.success || problems.length > 0 || numProblems.length > 0) {
     for (const issue of result.error?.issues ?? []) {
       if (issue.code === "unrecognized_keys") {
@@ -453,8 +554,11 @@ export function validateTuningInput(
     problems.push(...numProblems);
     throw new InvalidTuningInputError(problems);
   }
+  const balancedWeight = clamped("balancedWeight", result.data.balancedWeight, 0, 1, warnings);
   // onlyColdStarts measures each version once, cold: nothing is an outlier to trim (the reference tool forces 0).
-  const discardTopBottom = result.data.onlyColdStarts ? 0 : result.data.discardTopBottom;
+  const discardTopBottom = result.data.onlyColdStarts
+    ? 0
+    : clamped("discardTopBottom", result.data.discardTopBottom, 0, 0.4, warnings);
   // payloadS3 wins over payload, as in the reference tool: the inline payload is not sent, checked or carried.
   const { payload: inlinePayload, ...rest } = result.data;
   const input = {
@@ -462,7 +566,9 @@ export function validateTuningInput(
     ...(rest.payloadS3 === undefined && inlinePayload !== undefined ? { payload: inlinePayload } : {}),
     num: num as number | "auto",
     maxErrorRate: maxErrorRate as MaxErrorRates,
+    balancedWeight,
     discardTopBottom,
+    warnings,
   };
   const auto = input.num === "auto";
   if (auto) {
@@ -489,6 +595,10 @@ export function validateTuningInput(
     checkedPowerValues === "ALL" ? [...ALL_POWER_VALUES] : (checkedPowerValues ?? [...defaultPowerValues]);
   if (checkedPowerValues === undefined && defaultPowerValues.length === 0) {
     problems.push({ field: "powerValues", problem: "powerValues is required (no default is configured)" });
+  } else if (Array.isArray(known.powerValues) && known.powerValues.length === 0) {
+    warnings.push(
+      `powerValues is empty: the default power values are measured (${defaultPowerValues.join(", ")} MB), as in the reference tool`,
+    );
   }
   const stateBytes = estimatedStateBytes(powerValues.length, perPower, input.payload, input.onlyColdStarts);
   if (stateBytes > MAX_STATE_BYTES) {
@@ -504,16 +614,16 @@ export function validateTuningInput(
       problem: `autoOptimizeAlias ${input.autoOptimizeAlias} looks like the tuner's own RAM<power> aliases, which every run deletes: choose another name`,
     });
   }
-  if (input.autoOptimizeAlias !== undefined && !input.autoOptimize && input.approval !== "manual") {
-    problems.push({
-      field: "autoOptimizeAlias",
-      problem:
-        'autoOptimizeAlias needs autoOptimize: true or approval: "manual" (or remove autoOptimizeAlias)',
-    });
-  }
   checkQualifiedTarget(input, problems);
   checkTargetRole(input, options, problems);
   if (isWeightedPayloadList(input.payload)) {
+    input.payload.forEach((item, i) => {
+      for (const key of Object.keys(item).filter((k) => k !== "payload" && k !== "weight")) {
+        warnings.push(
+          `payload[${i}].${key} ignored: a weighted payload item is read for its payload and weight only`,
+        );
+      }
+    });
     const countField = auto ? "maxInvocations" : "num";
     problems.push(...weightedItemProblems(input.payload, "payload"));
     if (problems.length === 0 && !input.dryRun) {

@@ -10,15 +10,17 @@ import { payloadFromObjectText } from "./payload-s3.js";
 import type { PayloadS3Task } from "./types.js";
 
 /**
- * Returns exactly `num` payloads, one per invocation. A weighted list follows the original tool's counts:
+ * Returns exactly `num` payloads, one per invocation. A weighted list follows the reference tool's counts:
  * each item gets floor(weight / totalWeight × num) invocations (an item that would get none is an error,
- * since its weight is too small for this num) and the remainder goes to the first item. The items are
- * interleaved, each spread evenly over the sequence, rather than sent in blocks: a power is measured in rounds of a
- * few invocations each, and every round, like every stretch of the sequence, should carry the list's mix.
- * Any other payload (object, string, plain list, absent) is sent as is every time.
+ * since its weight is too small for this num) and the remainder goes to the last item. The items are
+ * interleaved, each spread evenly over the sequence, rather than sent in blocks as the reference tool does: a
+ * power is measured in rounds of a few invocations each, and every round, like every stretch of the sequence,
+ * should carry the list's mix (drift between rounds would otherwise look like a difference between items).
+ * Any other payload (object, string, plain list) is sent as is every time; none, or a falsy one (`0`, `false`,
+ * `""`), is `null`, as the reference tool sends only a truthy payload.
  */
 export function spreadPayloads(payload: unknown, num: number): unknown[] {
-  if (!isWeightedPayloadList(payload)) return Array.from({ length: num }, () => payload);
+  if (!isWeightedPayloadList(payload)) return Array.from({ length: num }, () => payload || null);
   const total = payload.reduce((sum, p) => sum + p.weight, 0);
   const counts = payload.map((item, i) => {
     const count = invocationsForWeight(item.weight, total, num);
@@ -32,7 +34,8 @@ export function spreadPayloads(payload: unknown, num: number): unknown[] {
     }
     return count;
   });
-  counts[0] = (counts[0] ?? 0) + num - counts.reduce((sum, c) => sum + c, 0);
+  const last = counts.length - 1;
+  counts[last] = (counts[last] ?? 0) + num - counts.reduce((sum, c) => sum + c, 0);
   // Each item's invocations sit at evenly spaced points of the sequence, (k + phase) / count of the way
   // through, each item with its own phase so that small items do not bunch together; sending them in the order
   // of those points spreads every item evenly (ties: the earlier item first).
@@ -65,10 +68,11 @@ function isJsonText(text: string): boolean {
 /**
  * The bytes one invocation is sent, the reference tool's conversion: a string that is JSON text is sent as it
  * is (`"{\"id\":1}"` sends `{"id":1}`), any other string as a JSON string (`"ping"` sends `"ping"`: Lambda
- * refuses a payload that is not JSON), anything else as its JSON; no payload as `{}`.
+ * refuses a payload that is not JSON), anything else as its JSON; no payload as `null`, as the reference tool
+ * sends it (see spreadPayloads for a falsy one).
  */
 export function encodePayload(payload: unknown): Uint8Array {
-  const text = typeof payload === "string" && isJsonText(payload) ? payload : JSON.stringify(payload ?? {});
+  const text = typeof payload === "string" && isJsonText(payload) ? payload : JSON.stringify(payload ?? null);
   return new TextEncoder().encode(text);
 }
 

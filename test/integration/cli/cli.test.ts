@@ -103,6 +103,28 @@ describe("usage errors exit 2 and say what to do", () => {
     expect(result.stderr).not.toContain("booting");
   });
 
+  it("an input written for the reference tool is taken, and what it ignores is said before anything starts", () => {
+    const file = inputFile(
+      "reference.json",
+      JSON.stringify({
+        lambdaARN: "arn:aws:lambda:us-east-1:000000000000:function:f",
+        num: "5",
+        powervalues: [512],
+        autoOptimizeAlias: "live",
+      }),
+    );
+    // A reports directory that cannot be made stops the command just after the input check.
+    const notADirectory = inputFile("not-a-dir", "");
+    const result = powertune("tune", "--input", file, "--reports-dir", join(notADirectory, "reports"));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      `--input ${file}: warning: unknown input field "powervalues" ignored; did you mean "powerValues"?`,
+    );
+    expect(result.stderr).toContain(`--input ${file}: warning: autoOptimizeAlias "live" ignored`);
+    expect(result.stderr).not.toContain("invalid tuning input");
+    expect(result.stderr).toContain("--reports-dir");
+  });
+
   it("a reports directory that cannot be made is refused before the run, not after it", () => {
     const file = inputFile(
       "valid.json",

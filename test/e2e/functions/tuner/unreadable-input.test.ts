@@ -45,10 +45,10 @@ describe("an input that is not a JSON object", () => {
 });
 
 describe("an object the Initializer refuses, naming the field", () => {
-  it("powerValues listing a value twice, by the index of the repeat", async () => {
-    const outcome = await run(JSON.stringify({ lambdaARN: targetArn, num: 5, powerValues: [128, 128] }));
+  it("a power value that is no number of MB, by its index", async () => {
+    const outcome = await run(JSON.stringify({ lambdaARN: targetArn, num: 5, powerValues: [128, "256MB"] }));
     expect(outcome).toMatchObject({ status: "FAILED", error: "InvalidTuningInputError" });
-    expect(outcome.message).toContain("powerValues[1]: 128 MB is listed twice (also at powerValues[0])");
+    expect(outcome.message).toContain('powerValues[1]: each power value must be a number of MB, not "256MB"');
     expect(await leftovers(t, targetArn)).toEqual({
       aliases: [],
       versions: [],

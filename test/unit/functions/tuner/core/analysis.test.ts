@@ -120,6 +120,15 @@ describe("analyze", () => {
     expect(analyze(context({}), data).warnings).toEqual([]);
   });
 
+  it("puts what the input check ignored or changed first in the warnings", () => {
+    const out = analyze(context({ powervalues: [512], balancedWeight: 2 }, "xx-moon-1"), data);
+    expect(out.warnings.slice(0, 2)).toEqual([
+      'unknown input field "powervalues" ignored; did you mean "powerValues"?',
+      "balancedWeight 2 is outside 0–1: 1 is used, as in the reference tool",
+    ]);
+    expect(out.warnings[2]).toContain("xx-moon-1");
+  });
+
   it("reports the run's own cost: transitions and Lambda compute", () => {
     const out = analyze(context({}), data);
     // One round of two powers: ReadInput, Initializer, Map, 2 × (iteration + Executor), Analyzer, Choice,

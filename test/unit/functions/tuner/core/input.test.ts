@@ -139,6 +139,162 @@ describe("validateTuningInput: accepted input", () => {
   });
 });
 
+describe("validateTuningInput: inputs written for the reference tool run, with the same meaning", () => {
+  it("has no warnings for an input it takes as it is", () => {
+    expect(validateTuningInput(valid, DEFAULTS).warnings).toEqual([]);
+  });
+
+  it("ignores unknown fields, naming each in warnings with the field it most likely meant", () => {
+    const input = validateTuningInput(
+      { ...valid, powervalues: [512], strategey: "speed", zzz: 1, payloadS3Region: "x" },
+      DEFAULTS,
+    );
+    expect(input.warnings).toEqual([
+      'unknown input field "powervalues" ignored; did you mean "powerValues"?',
+      'unknown input field "strategey" ignored; did you mean "strategy"?',
+      'unknown input field "zzz" ignored',
+      'unknown input field "payloadS3Region" ignored',
+    ]);
+    expect(input.powerValues).toEqual(DEFAULTS);
+    expect(input.strategy).toBe("cost");
+    expect(input).not.toHaveProperty("zzz");
+  });
+
+  it("takes numeric strings where the reference tool parses them", () => {
+    const input = validateTuningInput(
+      {
+        lambdaARN: ARN,
+        num: "10",
+        powerValues: ["256", "128", 512],
+        balancedWeight: "0.3",
+        discardTopBottom: " 0.1 ",
+        sleepBetweenRunsMs: "100",
+      },
+      DEFAULTS,
+    );
+    expect(input).toMatchObject({
+      num: 10,
+      powerValues: [128, 256, 512],
+      balancedWeight: 0.3,
+      discardTopBottom: 0.1,
+      sleepBetweenRunsMs: 100,
+      warnings: [],
+    });
+  });
+
+  it.each([
+    [true, true],
+    ["true", true],
+    ["TRUE", true],
+    [1, true],
+    [false, false],
+    ["false", false],
+    ["False", false],
+    [0, false],
+  ])('takes %j as the boolean %j (the reference tool would make the string "false" true)', (raw, meant) => {
+    const input = validateTuningInput(
+      {
+        ...valid,
+        parallelInvocation: raw,
+        autoOptimize: raw,
+        dryRun: raw,
+        disablePayloadLogs: raw,
+        includeOutputResults: raw,
+        onlyColdStarts: raw,
+      },
+      DEFAULTS,
+    );
+    for (const field of [
+      "parallelInvocation",
+      "autoOptimize",
+      "dryRun",
+      "disablePayloadLogs",
+      "includeOutputResults",
+      "onlyColdStarts",
+    ] as const) {
+      expect(input[field]).toBe(meant);
+    }
+  });
+
+  it.each([
+    ["balancedWeight", 1.5, 1],
+    ["balancedWeight", -0.1, 0],
+    ["discardTopBottom", 0.5, 0.4],
+    ["discardTopBottom", "-1", 0],
+  ])("clamps %s %j to %j as the reference tool does, and says so", (field, raw, used) => {
+    const input = validateTuningInput({ ...valid, [field]: raw }, DEFAULTS);
+    expect(input[field as "balancedWeight" | "discardTopBottom"]).toBe(used);
+    expect(input.warnings).toEqual([
+      `${field} ${Number(raw)} is outside 0–${field === "balancedWeight" ? 1 : 0.4}: ${used} is used, as in the reference tool`,
+    ]);
+  });
+
+  it("says nothing of a discardTopBottom out of range that onlyColdStarts sets to 0 anyway", () => {
+    const input = validateTuningInput({ ...valid, onlyColdStarts: true, discardTopBottom: 0.9 }, DEFAULTS);
+    expect(input.discardTopBottom).toBe(0);
+    expect(input.warnings).toEqual([]);
+  });
+
+  it("ignores autoOptimizeAlias without autoOptimize, as the reference tool does, whatever its name", () => {
+    for (const alias of ["live", "bad alias!", "RAM512"]) {
+      const input = validateTuningInput({ ...valid, autoOptimizeAlias: alias }, DEFAULTS);
+      expect(input.autoOptimizeAlias).toBeUndefined();
+      expect(input.warnings).toEqual([
+        `autoOptimizeAlias ${JSON.stringify(alias)} ignored: it is applied only with autoOptimize: true (or approval: "manual"), as in the reference tool`,
+      ]);
+    }
+    expect(
+      validateTuningInput({ ...valid, autoOptimizeAlias: "live", autoOptimize: false }, DEFAULTS),
+    ).not.toHaveProperty("autoOptimizeAlias");
+  });
+
+  it('keeps autoOptimizeAlias with autoOptimize (true or "true"), or with a manual approval', () => {
+    for (const extra of [{ autoOptimize: true }, { autoOptimize: "true" }, { approval: "manual" }]) {
+      const input = validateTuningInput({ ...valid, autoOptimizeAlias: "live", ...extra }, DEFAULTS);
+      expect(input.autoOptimizeAlias).toBe("live");
+      expect(input.warnings).toEqual([]);
+    }
+  });
+
+  it("measures the default power values for an empty list, and says so", () => {
+    const input = validateTuningInput({ ...valid, powerValues: [] }, [256, 128]);
+    expect(input.powerValues).toEqual([128, 256]);
+    expect(input.warnings).toEqual([
+      "powerValues is empty: the default power values are measured (256, 128 MB), as in the reference tool",
+    ]);
+  });
+
+  it("measures a power value listed twice once, naming each repeat and its first listing", () => {
+    const input = validateTuningInput({ ...valid, powerValues: [256, 512, 1024, 512, "256"] }, DEFAULTS);
+    expect(input.powerValues).toEqual([256, 512, 1024]);
+    expect(input.warnings).toEqual([
+      "powerValues[3]: 512 MB is listed twice (also at powerValues[1]): it is measured once",
+      "powerValues[4]: 256 MB is listed twice (also at powerValues[0]): it is measured once",
+    ]);
+  });
+
+  it("ignores keys of a weighted payload item other than payload and weight", () => {
+    const payload = [
+      { payload: { a: 1 }, weight: 3, name: "reads" },
+      { payload: { a: 2 }, weight: 1 },
+    ];
+    const input = validateTuningInput({ ...valid, payload }, DEFAULTS);
+    expect(spreadPayloads(input.payload, 4).filter((p) => (p as { a: number }).a === 1)).toHaveLength(3);
+    expect(input.warnings).toEqual([
+      "payload[0].name ignored: a weighted payload item is read for its payload and weight only",
+    ]);
+  });
+
+  it("still refuses what is really wrong, beside the warnings", () => {
+    expect(problemsOf({ ...valid, num: "ten", powervalues: [128] })).toEqual([
+      {
+        field: "num",
+        problem: 'num must be a number of invocations per power value (5 to 1000) or "auto", not "ten"',
+      },
+    ]);
+  });
+});
+
 // Each case: the input, and the field the error must name.
 const INVALID: [string, unknown, string][] = [
   ["missing lambdaARN", { num: 10 }, "lambdaARN"],
@@ -157,7 +313,8 @@ const INVALID: [string, unknown, string][] = [
   ["num too small", { ...valid, num: 4 }, "num"],
   ["num too large", { ...valid, num: 1001 }, "num"],
   ["num fractional", { ...valid, num: 10.5 }, "num"],
-  ["num as string", { ...valid, num: "10" }, "num"],
+  ["num as a fractional string", { ...valid, num: "10.5" }, "num"],
+  ["num as a string with a unit", { ...valid, num: "10x" }, "num"],
   ["num another word", { ...valid, num: "adaptive" }, "num"],
   ["maxInvocations with a fixed num", { ...valid, maxInvocations: 50 }, "maxInvocations"],
   ["maxCostUsd with a fixed num", { ...valid, maxCostUsd: 1 }, "maxCostUsd"],
@@ -173,14 +330,14 @@ const INVALID: [string, unknown, string][] = [
   ["powerValues below 128", { ...valid, powerValues: [64] }, "powerValues[0]"],
   ["powerValues above 10240", { ...valid, powerValues: [128, 10241] }, "powerValues[1]"],
   ["powerValues fractional", { ...valid, powerValues: [128.5] }, "powerValues[0]"],
-  ["powerValues empty", { ...valid, powerValues: [] }, "powerValues"],
   ["powerValues other word", { ...valid, powerValues: "SOME" }, "powerValues"],
-  ["powerValues of strings", { ...valid, powerValues: ["128"] }, "powerValues[0]"],
+  ["powerValues of strings with units", { ...valid, powerValues: [128, "256MB"] }, "powerValues[1]"],
+  ["powerValues of a numeric string below 128", { ...valid, powerValues: ["64"] }, "powerValues[0]"],
   ["parallelInvocation not boolean", { ...valid, parallelInvocation: "yes" }, "parallelInvocation"],
   ["unknown strategy", { ...valid, strategy: "cheapest" }, "strategy"],
-  ["balancedWeight above 1", { ...valid, balancedWeight: 1.5 }, "balancedWeight"],
-  ["balancedWeight negative", { ...valid, balancedWeight: -0.1 }, "balancedWeight"],
-  ["autoOptimize not boolean", { ...valid, autoOptimize: 1 }, "autoOptimize"],
+  ["balancedWeight a word", { ...valid, balancedWeight: "half" }, "balancedWeight"],
+  ["balancedWeight null", { ...valid, balancedWeight: null }, "balancedWeight"],
+  ["autoOptimize a number other than 0 or 1", { ...valid, autoOptimize: 2 }, "autoOptimize"],
   [
     "autoOptimizeAlias invalid",
     { ...valid, autoOptimize: true, autoOptimizeAlias: "bad alias!" },
@@ -191,13 +348,12 @@ const INVALID: [string, unknown, string][] = [
     { ...valid, autoOptimize: true, autoOptimizeAlias: "12" },
     "autoOptimizeAlias",
   ],
-  ["autoOptimizeAlias without autoOptimize", { ...valid, autoOptimizeAlias: "live" }, "autoOptimizeAlias"],
   [
     "autoOptimizeAlias named like the tuner's own aliases",
     { ...valid, autoOptimize: true, autoOptimizeAlias: "RAM2048" },
     "autoOptimizeAlias",
   ],
-  ["dryRun not boolean", { ...valid, dryRun: "true" }, "dryRun"],
+  ["dryRun not boolean", { ...valid, dryRun: "no" }, "dryRun"],
   ["more measurements than a state can carry", { ...valid, num: 1000, powerValues: "ALL" }, "num"],
   [
     "a payload too big to carry through the run's states",
@@ -218,14 +374,14 @@ const INVALID: [string, unknown, string][] = [
   ],
   ["preProcessorARN not an ARN", { ...valid, preProcessorARN: "pre" }, "preProcessorARN"],
   ["postProcessorARN not an ARN", { ...valid, postProcessorARN: 3 }, "postProcessorARN"],
-  ["discardTopBottom above 0.4", { ...valid, discardTopBottom: 0.5 }, "discardTopBottom"],
-  ["discardTopBottom negative", { ...valid, discardTopBottom: -0.1 }, "discardTopBottom"],
+  ["discardTopBottom a percentage", { ...valid, discardTopBottom: "20%" }, "discardTopBottom"],
+  ["sleepBetweenRunsMs a word", { ...valid, sleepBetweenRunsMs: "soon" }, "sleepBetweenRunsMs"],
   ["sleepBetweenRunsMs negative", { ...valid, sleepBetweenRunsMs: -1 }, "sleepBetweenRunsMs"],
   ["sleepBetweenRunsMs fractional", { ...valid, sleepBetweenRunsMs: 1.5 }, "sleepBetweenRunsMs"],
   ["sleepBetweenRunsMs huge", { ...valid, sleepBetweenRunsMs: 3_600_000 }, "sleepBetweenRunsMs"],
   ["disablePayloadLogs not boolean", { ...valid, disablePayloadLogs: null }, "disablePayloadLogs"],
   ["includeOutputResults not boolean", { ...valid, includeOutputResults: "no" }, "includeOutputResults"],
-  ["onlyColdStarts not boolean", { ...valid, onlyColdStarts: 0 }, "onlyColdStarts"],
+  ["onlyColdStarts the string 0", { ...valid, onlyColdStarts: "0" }, "onlyColdStarts"],
   ["allowedExceptions not a list", { ...valid, allowedExceptions: "Error" }, "allowedExceptions"],
   ["allowedExceptions of numbers", { ...valid, allowedExceptions: [1] }, "allowedExceptions[0]"],
   ["unknown approval", { ...valid, approval: "later" }, "approval"],
@@ -236,7 +392,6 @@ const INVALID: [string, unknown, string][] = [
   ["minImprovement above 1", { ...valid, minImprovement: 2 }, "minImprovement"],
   ["monthlyInvocations negative", { ...valid, monthlyInvocations: -5 }, "monthlyInvocations"],
   ["monthlyInvocations fractional", { ...valid, monthlyInvocations: 1.5 }, "monthlyInvocations"],
-  ["misspelled field", { ...valid, powerValue: [128] }, "powerValue"],
   [
     "weighted payload with a zero weight",
     {
@@ -266,7 +421,6 @@ const INVALID: [string, unknown, string][] = [
   ],
   ["input not an object", "lambdaARN", "(input)"],
   ["input is a list", [valid], "(input)"],
-  ["the same power value twice", { ...valid, powerValues: [128, 128] }, "powerValues[1]"],
 ];
 
 describe("validateTuningInput: rejected input names the field", () => {
@@ -290,19 +444,6 @@ describe("validateTuningInput: rejected input names the field", () => {
     }
   });
 
-  it("refuses a power value listed twice, naming the index of each repeat and of its first listing", () => {
-    expect(problemsOf({ ...valid, powerValues: [128, 128] })).toEqual([
-      {
-        field: "powerValues[1]",
-        problem: "128 MB is listed twice (also at powerValues[0]): list each power value once",
-      },
-    ]);
-    expect(problemsOf({ ...valid, powerValues: [256, 512, 1024, 512, 256] }).map((p) => p.field)).toEqual([
-      "powerValues[3]",
-      "powerValues[4]",
-    ]);
-  });
-
   it.each([
     ["an array", [1, 2]],
     ["a string", "abc"],
@@ -317,25 +458,34 @@ describe("validateTuningInput: rejected input names the field", () => {
     ]);
   });
 
-  it("suggests the field a misspelt one most likely meant", () => {
-    const problems = problemsOf({ ...valid, strategey: "cost", PowerValue: [128], zzz: 1 });
-    expect(problems).toContainEqual({ field: "strategey", problem: "unknown field; did you mean strategy?" });
-    expect(problems).toContainEqual({
-      field: "PowerValue",
-      problem: "unknown field; did you mean powerValues?",
-    });
-    expect(problems).toContainEqual({ field: "zzz", problem: "unknown field; check its spelling" });
+  it("requires powerValues when no default is configured, an empty list included", () => {
+    expect(() => validateTuningInput(valid, [])).toThrow(/powerValues: powerValues is required/);
+    expect(() => validateTuningInput({ ...valid, powerValues: [] }, [])).toThrow(
+      /powerValues: powerValues is required/,
+    );
   });
 
-  it("requires powerValues when no default is configured", () => {
-    expect(() => validateTuningInput(valid, [])).toThrow(/powerValues: powerValues is required/);
+  it("says what a refused value was and what to give instead", () => {
+    expect(problemsOf({ ...valid, dryRun: "yes" })).toEqual([
+      { field: "dryRun", problem: 'dryRun must be true or false (or "true"/"false"), not "yes"' },
+    ]);
+    expect(problemsOf({ ...valid, balancedWeight: "half" })).toEqual([
+      { field: "balancedWeight", problem: 'balancedWeight must be a number between 0 and 1, not "half"' },
+    ]);
+    expect(problemsOf({ ...valid, powerValues: ["256MB"] })).toEqual([
+      { field: "powerValues[0]", problem: 'each power value must be a number of MB, not "256MB"' },
+    ]);
   });
 });
 
 describe("spreadPayloads", () => {
   it("repeats a plain payload num times", () => {
     expect(spreadPayloads({ a: 1 }, 3)).toEqual([{ a: 1 }, { a: 1 }, { a: 1 }]);
-    expect(spreadPayloads(undefined, 2)).toEqual([undefined, undefined]);
+  });
+
+  it("sends null when there is no payload, or a falsy one, as the reference tool does", () => {
+    expect(spreadPayloads(undefined, 2)).toEqual([null, null]);
+    for (const falsy of [null, 0, false, ""]) expect(spreadPayloads(falsy, 1)).toEqual([null]);
   });
 
   it("sends a plain list (not weighted) as one payload", () => {
@@ -345,7 +495,7 @@ describe("spreadPayloads", () => {
     ]);
   });
 
-  it("spreads weights proportionally, remainder to the first item", () => {
+  it("spreads weights proportionally, remainder to the last item as in the reference tool", () => {
     const spread = spreadPayloads(
       [
         { payload: "a", weight: 1 },
@@ -354,8 +504,9 @@ describe("spreadPayloads", () => {
       ],
       10,
     );
-    // 4, 3 and 3 invocations, interleaved.
-    expect(spread).toEqual(["a", "b", "c", "a", "b", "a", "c", "a", "b", "c"]);
+    // 3, 3 and 4 invocations (the reference tool's counts), interleaved rather than in blocks.
+    expect(spread).toEqual(["a", "b", "c", "a", "c", "b", "c", "a", "b", "c"]);
+    expect(["a", "b", "c"].map((p) => spread.filter((q) => q === p).length)).toEqual([3, 3, 4]);
   });
 
   it("carries the list's mix in every round-long stretch, so rounds measure alike", () => {

@@ -93,10 +93,10 @@ describe("payloadS3 in the input", () => {
     ]);
   });
 
-  it("suggests payloadS3 for a misspelt payloadS3", () => {
-    expect(refusal({ lambdaARN: ARN, num: 5, payloadsS3: "s3://b-1/k" })).toEqual([
-      "payloadsS3: unknown field; did you mean payloadS3?",
-    ]);
+  it("names payloadS3 in the warning that a misspelt payloadS3 was ignored", () => {
+    const input = validateTuningInput({ lambdaARN: ARN, num: 5, payloadsS3: "s3://b-1/k" }, DEFAULTS);
+    expect(input.payloadS3).toBeUndefined();
+    expect(input.warnings).toEqual(['unknown input field "payloadsS3" ignored; did you mean "payloadS3"?']);
   });
 });
 
@@ -152,13 +152,13 @@ describe("payloadOfObject: an object's text, as payload would hold it", () => {
 
 describe("encodePayload: the reference tool's conversion", () => {
   const text = (payload: unknown) => new TextDecoder().decode(encodePayload(payload));
-  it("passes a JSON string through, makes any other string a JSON string, and sends {} for none or null", () => {
+  it("passes a JSON string through, makes any other string a JSON string, and sends null for none or null", () => {
     expect(text('{"id":1}')).toBe('{"id":1}');
     expect(text('"quoted"')).toBe('"quoted"');
     expect(text("ping")).toBe('"ping"');
     expect(text({ id: 1 })).toBe('{"id":1}');
-    expect(text(undefined)).toBe("{}");
-    expect(text(null)).toBe("{}");
+    expect(text(undefined)).toBe("null");
+    expect(text(null)).toBe("null");
   });
 });
 
