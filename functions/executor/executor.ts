@@ -3,6 +3,7 @@
 import {
   GetFunctionConfigurationCommand,
   InvokeCommand,
+  InvokeWithResponseStreamCommand,
   type LambdaClient,
   waitUntilFunctionActive,
 } from "@aws-sdk/client-lambda";
@@ -36,6 +37,15 @@ export const DEFAULT_ACTIVE_WAIT: ActiveWait = {
   minDelaySeconds: 2,
   maxDelaySeconds: 20,
 };
+
+/**
+ * Bytes of a streamed response kept for the post-processor and the HTTP-status check; the rest is read and
+ * dropped (a stream may be up to 200 MB, more than an executor should hold).
+ */
+export const MAX_KEPT_STREAM_BYTES = 1024 * 1024;
+
+/** Eight zero bytes end the HTTP prelude of a stream written through awslambda.HttpResponseStream. */
+const HTTP_PRELUDE_END = "\0".repeat(8);
 
 /** A serial slice stops when less than its longest invocation so far and this much time remain, ms. */
 export const TIME_MARGIN_MS = 10_000;
@@ -83,18 +93,87 @@ function tallyFailures(results: readonly OneResult[]): ErrorTally[] {
   );
 }
 
-/** A response like `{"statusCode": 404, …}` (API Gateway proxy integration): an error answer, not a crash. */
+/**
+ * A response like `{"statusCode": 404, …}` (API Gateway proxy integration), or a stream whose HTTP prelude says
+ * so (HttpResponseStream): an error answer, not a crash.
+ */
 export function isHttpErrorResponse(body: string): boolean {
   if (!body.startsWith("{")) return false;
+  const preludeEnd = body.indexOf(HTTP_PRELUDE_END);
+  const head = preludeEnd >= 0 ? body.slice(0, preludeEnd) : body;
   try {
-    const status = (JSON.parse(body) as { statusCode?: unknown }).statusCode;
+    const status = (JSON.parse(head) as { statusCode?: unknown }).statusCode;
     return typeof status === "number" && status >= 400;
   } catch {
     return false;
   }
 }
 
+/** The target's answer, whichever way it was invoked. */
+interface TargetResponse {
+  /** The payload; for a stream, its first MAX_KEPT_STREAM_BYTES. */
+  body: string;
+  logResult: string | undefined;
+  /** Set when the function failed: Invoke's FunctionError payload, or InvokeComplete's ErrorCode. */
+  error: { errorType: string; message: string } | undefined;
+}
+
+/** A post-processor gets the target's JSON result, or its text when it is not JSON (a stream's, say). */
+function postProcessorPayload(body: string): unknown {
+  if (body === "") return {};
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
 export function createExecutor(deps: ExecutorDeps) {
+  async function invokeBuffered(functionName: string, payload: unknown): Promise<TargetResponse> {
+    const response = await deps.lambda.send(
+      new InvokeCommand({ FunctionName: functionName, LogType: "Tail", Payload: encodePayload(payload) }),
+    );
+    const body = response.Payload ? decoder.decode(response.Payload) : "";
+    return {
+      body,
+      logResult: response.LogResult,
+      error: response.FunctionError ? describeFunctionError(body) : undefined,
+    };
+  }
+
+  /**
+   * InvokeWithResponseStream, read to the end of the stream: the REPORT line (in InvokeComplete's LogResult)
+   * comes only once the function has written its last chunk, and its Duration runs to there.
+   */
+  async function invokeStreaming(functionName: string, payload: unknown): Promise<TargetResponse> {
+    const response = await deps.lambda.send(
+      new InvokeWithResponseStreamCommand({
+        FunctionName: functionName,
+        LogType: "Tail",
+        Payload: encodePayload(payload),
+      }),
+    );
+    const kept: Uint8Array[] = [];
+    let keptBytes = 0;
+    let complete: { ErrorCode?: string; ErrorDetails?: string; LogResult?: string } | undefined;
+    for await (const event of response.EventStream ?? []) {
+      const chunk = event.PayloadChunk?.Payload;
+      if (chunk && keptBytes < MAX_KEPT_STREAM_BYTES) {
+        const part = chunk.subarray(0, MAX_KEPT_STREAM_BYTES - keptBytes);
+        kept.push(part);
+        keptBytes += part.length;
+      }
+      if (event.InvokeComplete) complete = event.InvokeComplete;
+    }
+    return {
+      body: decoder.decode(Buffer.concat(kept)),
+      logResult: complete?.LogResult,
+      error: complete?.ErrorCode
+        ? { errorType: complete.ErrorCode, message: complete.ErrorDetails ?? complete.ErrorCode }
+        : undefined,
+    };
+  }
+
   const activeWait = deps.activeWait ?? DEFAULT_ACTIVE_WAIT;
 
   /**
@@ -152,19 +231,16 @@ export function createExecutor(deps: ExecutorDeps) {
       targetPayload = processed === "" ? payload : processed;
     }
     const functionName = `${task.lambdaARN}:${qualifier}`;
-    const response = await deps.lambda.send(
-      new InvokeCommand({
-        FunctionName: functionName,
-        LogType: "Tail",
-        Payload: encodePayload(targetPayload),
-      }),
-    );
-    const body = response.Payload ? decoder.decode(response.Payload) : "";
-    const report = reportFromLogResult(response.LogResult);
+    const response =
+      task.invokeMode === "RESPONSE_STREAM"
+        ? await invokeStreaming(functionName, targetPayload)
+        : await invokeBuffered(functionName, targetPayload);
+    const { body } = response;
+    const report = reportFromLogResult(response.logResult);
     if (!report) throw new ReportLineNotFoundError(functionName);
     let failure: InvocationError | undefined;
-    if (response.FunctionError) {
-      const { errorType, message } = describeFunctionError(body);
+    if (response.error) {
+      const { errorType, message } = response.error;
       failure = {
         errorType,
         kind: classifyError(errorType, message, report),
@@ -175,17 +251,12 @@ export function createExecutor(deps: ExecutorDeps) {
     }
     // A failure not allowed makes the power infeasible: what a post-processor would make of it is moot.
     if (task.postProcessorARN && (!failure || failure.allowed)) {
-      await invokeProcessor(
-        task.postProcessorARN,
-        body === "" ? {} : JSON.parse(body),
-        task.power,
-        "post-processor",
-      );
+      await invokeProcessor(task.postProcessorARN, postProcessorPayload(body), task.power, "post-processor");
     }
     return {
       report,
       ...(failure ? { failure } : {}),
-      httpError: !response.FunctionError && isHttpErrorResponse(body),
+      httpError: !response.error && isHttpErrorResponse(body),
       wallMs: Date.now() - started,
     };
   }

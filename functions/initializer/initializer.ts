@@ -11,6 +11,7 @@ import {
   describeRunExecution,
   endLease,
   type InvocationClock,
+  invokeModeOfFunctionUrl,
   type LambdaApi,
   leaseEnd,
   publishAndAlias,
@@ -86,6 +87,11 @@ export function createInitializer(deps: InitializerDeps) {
     const functionArn = input.lambdaARN;
     const region = functionArn.split(":")[3] ?? "us-east-1";
     let target = await readTargetNamedByInput(deps.lambda, functionArn);
+    // Read before the lock is taken: a refusal here (no permission) leaves nothing to undo.
+    const invokeMode =
+      input.invokeMode === "auto"
+        ? await invokeModeOfFunctionUrl(deps.lambda, functionArn)
+        : input.invokeMode;
     const runId = executionName ?? deps.newRunId?.() ?? randomUUID();
     const table = deps.config.historyTable;
     // This handler holds the lock's lease while it changes the target: no cleanup undoes the run meanwhile.
@@ -198,6 +204,7 @@ export function createInitializer(deps: InitializerDeps) {
         region,
         architecture: target.architecture,
         originalMemoryMb: target.memoryMb,
+        invokeMode,
       },
       compute: { elapsedMs: Date.now() - started, memoryMb: deps.config.memoryMb },
     };

@@ -25,6 +25,7 @@ export {
   recordCreated,
   releaseLock,
 } from "./history.js";
+export { invokeModeOfFunctionUrl } from "./invoke-mode.js";
 export {
   DEFAULT_RETRY,
   deleteCreated,

@@ -38,7 +38,14 @@ export {
   type MaxErrorRates,
   shortMessage,
 } from "./feasibility.js";
-export { isWeightedPayloadList, type TuningInput, validateTuningInput } from "./input.js";
+export {
+  INVOKE_MODES,
+  type InvokeMode,
+  isWeightedPayloadList,
+  type ResolvedInvokeMode,
+  type TuningInput,
+  validateTuningInput,
+} from "./input.js";
 export { payloadSlice, spreadPayloads } from "./payloads.js";
 export { DEFAULT_POWER_VALUES } from "./power-values.js";
 export {

@@ -19,6 +19,31 @@ const ALIAS_NAME = /^(?!^[0-9]+$)[A-Za-z0-9_-]{1,128}$/;
 
 const bool = (field: string) => z.boolean({ error: `${field} must be true or false` });
 
+/** How the executors invoke the target: InvokeWithResponseStream, Invoke, or as its function URL says. */
+export const INVOKE_MODES = ["auto", "RESPONSE_STREAM", "BUFFERED"] as const;
+export type InvokeMode = (typeof INVOKE_MODES)[number];
+/** The invoke mode a run uses once `auto` is resolved. */
+export type ResolvedInvokeMode = Exclude<InvokeMode, "auto">;
+
+/**
+ * invokeMode, with the reference tool's proposed `streamresponse: true` (its PR #269) as another name for
+ * "RESPONSE_STREAM" (false: "BUFFERED"); the two may both be given only when they agree.
+ */
+function resolveInvokeModeInput(
+  invokeMode: InvokeMode | undefined,
+  streamresponse: boolean | undefined,
+  problems: InputProblem[],
+): InvokeMode {
+  const aliased = streamresponse === undefined ? undefined : streamresponse ? "RESPONSE_STREAM" : "BUFFERED";
+  if (invokeMode !== undefined && aliased !== undefined && invokeMode !== aliased) {
+    problems.push({
+      field: "streamresponse",
+      problem: `streamresponse ${streamresponse} means invokeMode "${aliased}", but invokeMode is "${invokeMode}": give only invokeMode`,
+    });
+  }
+  return invokeMode ?? aliased ?? "auto";
+}
+
 const powerValue = z
   .number({ error: "each power value must be a number of MB" })
   .int({ error: "each power value must be a whole number of MB" })
@@ -294,6 +319,12 @@ const schema = z.strictObject({
     .min(0, { error: "minImprovement must be between 0 and 1" })
     .max(1, { error: "minImprovement must be between 0 and 1" })
     .default(0),
+  invokeMode: z
+    .enum(INVOKE_MODES, {
+      error: 'invokeMode must be "auto" (as the function URL says), "RESPONSE_STREAM" or "BUFFERED"',
+    })
+    .optional(),
+  streamresponse: bool("streamresponse").optional(),
   monthlyInvocations: z
     .number({ error: "monthlyInvocations must be a number of invocations per month" })
     .int({ error: "monthlyInvocations must be a whole number of invocations per month" })
@@ -304,13 +335,16 @@ const schema = z.strictObject({
 type ParsedInput = z.output<typeof schema>;
 
 /** The validated, normalized input every later state works from. */
-export interface TuningInput extends Omit<ParsedInput, "powerValues" | "num" | "maxErrorRate"> {
+export interface TuningInput
+  extends Omit<ParsedInput, "powerValues" | "num" | "maxErrorRate" | "invokeMode" | "streamresponse"> {
   /** Invocations per power value, or "auto": measure in rounds until the choice is separated or the budget spent. */
   num: number | "auto";
   /** Sorted, without duplicates, in MB. */
   powerValues: number[];
   /** Every kind's threshold: above it, a power's allowed errors make it infeasible. */
   maxErrorRate: MaxErrorRates;
+  /** How the executors invoke the target (`streamresponse` folded in); the initializer resolves "auto". */
+  invokeMode: InvokeMode;
 }
 
 /** What a JSON value is, for a message: "an array", "a string", "a number", "null", … */
@@ -367,8 +401,10 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
   }
   // onlyColdStarts measures each version once, cold: nothing is an outlier to trim (the reference tool forces 0).
   const discardTopBottom = result.data.onlyColdStarts ? 0 : result.data.discardTopBottom;
+  const { streamresponse, invokeMode: rawInvokeMode, ...fields } = result.data;
   const input = {
-    ...result.data,
+    ...fields,
+    invokeMode: resolveInvokeModeInput(rawInvokeMode, streamresponse, problems),
     num: num as number | "auto",
     maxErrorRate: maxErrorRate as MaxErrorRates,
     discardTopBottom,

@@ -65,6 +65,7 @@ export function executorTask(
     allowedExceptions: input.allowedExceptions,
     maxErrorRate: input.maxErrorRate,
     disablePayloadLogs: input.disablePayloadLogs,
+    invokeMode: context.target.invokeMode ?? "BUFFERED",
   };
 }
 

@@ -1,7 +1,7 @@
 // Shapes passed between the states of the tuning state machine.
 import type { Analysis } from "./analysis.js";
 import type { ErrorTally, MaxErrorRates } from "./feasibility.js";
-import type { TuningInput } from "./input.js";
+import type { ResolvedInvokeMode, TuningInput } from "./input.js";
 import type { Architecture } from "./pricing.js";
 
 /** Wall time and memory of one tuner function invocation, for lambdaCost. */
@@ -33,6 +33,8 @@ export interface ExecutorTask {
   /** Per error kind, the share of invocations allowed errors may reach before the power is infeasible. */
   maxErrorRate: MaxErrorRates;
   disablePayloadLogs: boolean;
+  /** RESPONSE_STREAM: InvokeWithResponseStream, read to the end of the stream; BUFFERED: Invoke. */
+  invokeMode: ResolvedInvokeMode;
 }
 
 /**
@@ -82,6 +84,8 @@ export interface TargetSnapshot {
   architecture: Architecture;
   /** $LATEST memory before the run, MB. */
   originalMemoryMb: number;
+  /** How the executors invoke it, input's "auto" resolved from its function URL; absent: BUFFERED. */
+  invokeMode?: ResolvedInvokeMode;
 }
 
 /** The initializer's run context, kept at `$.tuning` for the rest of the run. */
