@@ -198,6 +198,7 @@ export class PowerTunerStack extends Stack {
       actions: [...TARGET_ACTIONS],
       resources: targetResources,
     });
+    // lambda:InvokeFunction is also InvokeWithResponseStream's action (there is no action of its own).
     const invokeTarget = new PolicyStatement({
       effect: Effect.ALLOW,
       actions: ["lambda:InvokeFunction"],
@@ -231,6 +232,13 @@ export class PowerTunerStack extends Stack {
       resources: targetResources,
     });
 
+    // invokeMode "auto" reads the target's function URL: RESPONSE_STREAM there means the target streams.
+    const readFunctionUrl = new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["lambda:GetFunctionUrlConfig"],
+      resources: targetResources,
+    });
+
     const network = this.tunerNetwork(options.network);
     const make = (
       name: TunerFunctionProps["name"],
@@ -254,7 +262,7 @@ export class PowerTunerStack extends Stack {
       initializer: make(
         "initializer",
         "powertune: validate input, lock, create a version and alias per power",
-        [tableStatement, changeTarget, describeExecutions],
+        [tableStatement, changeTarget, describeExecutions, readFunctionUrl],
       ),
       executor: make("executor", "powertune: invoke one power value num times and parse REPORT lines", [
         invokeTarget,
