@@ -183,14 +183,18 @@ export class Invoker {
         metrics,
       });
       logs.append(record.name, log);
+      const payload =
+        outcome.streamed && !stream && !outcome.functionError ? Buffer.concat(buffered) : outcome.payload;
+      // Invoke answers at most 6 MB; only a stream may be longer (what response streaming is for).
+      const tooLarge = !stream && !outcome.functionError && Buffer.byteLength(payload) > MAX_RESPONSE_BYTES;
+      const error = tooLarge ? responseTooLarge() : outcome.functionError;
       return {
         statusCode: 200,
-        payload:
-          outcome.streamed && !stream && !outcome.functionError ? Buffer.concat(buffered) : outcome.payload,
+        payload: tooLarge ? JSON.stringify(error) : payload,
         streamed: outcome.streamed,
         ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
-        functionError: outcome.functionError ? "Unhandled" : undefined,
-        ...(outcome.functionError ? { error: outcome.functionError } : {}),
+        functionError: error ? "Unhandled" : undefined,
+        ...(error ? { error } : {}),
         logResult: encodeLogResult(log),
         executedVersion: config.Version,
         emulation: this.settings.emulation,
@@ -292,6 +296,16 @@ function initFailure(init: Extract<InitResult, { ok: false }>): InvocationOutcom
     maxMemoryUsedMb: 0,
     status: "error",
     environmentLost: true,
+  };
+}
+
+/** The most a buffered invocation may answer, bytes: Lambda's own figure in the error below. */
+export const MAX_RESPONSE_BYTES = 6_291_556;
+
+function responseTooLarge(): { errorType: string; errorMessage: string } {
+  return {
+    errorType: "Function.ResponseSizeTooLarge",
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
   };
 }
 

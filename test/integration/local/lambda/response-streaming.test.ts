@@ -150,6 +150,27 @@ describe("InvokeWithResponseStream on the local Lambda service", () => {
     expect(REPORT_PATTERN.test(tail(out.LogResult))).toBe(true);
   });
 
+  it("streams what Invoke may not answer: 7 MB, where Invoke fails with Function.ResponseSizeTooLarge", async () => {
+    const read = await readStream(await stream("streamer", { chunks: ["big:"], megabytes: 7 }));
+    expect(read.complete?.ErrorCode).toBeUndefined();
+    expect(read.chunks.reduce((bytes, chunk) => bytes + Buffer.byteLength(chunk), 0)).toBe(
+      4 + 7 * 1024 * 1024,
+    );
+    const out = await h.client.send(
+      new InvokeCommand({
+        FunctionName: "streamer",
+        LogType: "Tail",
+        Payload: JSON.stringify({ megabytes: 7 }),
+      }),
+    );
+    expect(out.FunctionError).toBe("Unhandled");
+    expect(decode(out.Payload)).toEqual({
+      errorType: "Function.ResponseSizeTooLarge",
+      errorMessage: "Response payload size exceeded maximum allowed payload size (6291556 bytes).",
+    });
+    expect(REPORT_PATTERN.test(tail(out.LogResult))).toBe(true);
+  });
+
   it("answers Invoke of a streaming handler that throws with the Unhandled error, not the partial stream", async () => {
     const out = await h.client.send(
       new InvokeCommand({
