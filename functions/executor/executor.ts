@@ -7,7 +7,13 @@ import {
   type LambdaClient,
   waitUntilFunctionActive,
 } from "@aws-sdk/client-lambda";
-import type { InvocationClock, LambdaApi, TunerConfig } from "../tuner/aws/index.js";
+import {
+  type InvocationClock,
+  type LambdaApi,
+  type TargetLambda,
+  type TunerConfig,
+  targetLambdaOf,
+} from "../tuner/aws/index.js";
 import {
   addTallies,
   classifyError,
@@ -20,6 +26,7 @@ import {
   PowerValueFailedError,
   payloadSlice,
   ReportLineNotFoundError,
+  regionOfArn,
   reportFromLogResult,
   shortMessage,
 } from "../tuner/core/index.js";
@@ -51,7 +58,10 @@ const HTTP_PRELUDE_END = "\0".repeat(8);
 export const TIME_MARGIN_MS = 10_000;
 
 export interface ExecutorDeps {
-  lambda: LambdaApi;
+  /** The Lambda API of every target and processor, when targetLambda is not given. */
+  lambda?: LambdaApi;
+  /** The Lambda API of a task's target (its region, its run's role), and of a processor (its region, the tuner's own credentials). */
+  targetLambda?: TargetLambda;
   config: Pick<TunerConfig, "memoryMb">;
   activeWait?: ActiveWait;
 }
@@ -129,8 +139,12 @@ function postProcessorPayload(body: string): unknown {
 }
 
 export function createExecutor(deps: ExecutorDeps) {
-  async function invokeBuffered(functionName: string, payload: unknown): Promise<TargetResponse> {
-    const response = await deps.lambda.send(
+  async function invokeBuffered(
+    lambda: LambdaApi,
+    functionName: string,
+    payload: unknown,
+  ): Promise<TargetResponse> {
+    const response = await lambda.send(
       new InvokeCommand({ FunctionName: functionName, LogType: "Tail", Payload: encodePayload(payload) }),
     );
     const body = response.Payload ? decoder.decode(response.Payload) : "";
@@ -145,8 +159,12 @@ export function createExecutor(deps: ExecutorDeps) {
    * InvokeWithResponseStream, read to the end of the stream: the REPORT line (in InvokeComplete's LogResult)
    * comes only once the function has written its last chunk, and its Duration runs to there.
    */
-  async function invokeStreaming(functionName: string, payload: unknown): Promise<TargetResponse> {
-    const response = await deps.lambda.send(
+  async function invokeStreaming(
+    lambda: LambdaApi,
+    functionName: string,
+    payload: unknown,
+  ): Promise<TargetResponse> {
+    const response = await lambda.send(
       new InvokeWithResponseStreamCommand({
         FunctionName: functionName,
         LogType: "Tail",
@@ -175,19 +193,26 @@ export function createExecutor(deps: ExecutorDeps) {
   }
 
   const activeWait = deps.activeWait ?? DEFAULT_ACTIVE_WAIT;
+  const targetLambda = targetLambdaOf(deps);
+  /** The target's Lambda API: the task says its region and the role its run assumes. */
+  const lambdaOf = (task: ExecutorTask) => targetLambda(task.access);
+  /** A processor is the tuner's own (the stack's processorFunctionArns): its region, no role assumed. */
+  const processorLambda = (task: ExecutorTask, arn: string) =>
+    targetLambda({ region: regionOfArn(arn) ?? task.access.region, sessionName: task.access.sessionName });
 
   /**
    * A published version may be Pending for minutes (SnapStart takes its snapshot then), and an invocation of it
    * would fail: wait until it is Active, as the reference tool does (GetFunctionConfiguration, then the waiter).
    */
   async function waitUntilActive(task: ExecutorTask, qualifier: string): Promise<void> {
-    const config = await deps.lambda.send(
+    const lambda = lambdaOf(task);
+    const config = await lambda.send(
       new GetFunctionConfigurationCommand({ FunctionName: task.lambdaARN, Qualifier: qualifier }),
     );
     if (config.State !== "Pending") return;
     await waitUntilFunctionActive(
       {
-        client: deps.lambda as LambdaClient,
+        client: lambda as LambdaClient,
         maxWaitTime: activeWait.maxWaitSeconds,
         minDelay: activeWait.minDelaySeconds,
         maxDelay: activeWait.maxDelaySeconds,
@@ -197,12 +222,13 @@ export function createExecutor(deps: ExecutorDeps) {
   }
 
   async function invokeProcessor(
+    task: ExecutorTask,
     arn: string,
     payload: unknown,
-    power: number,
     role: string,
   ): Promise<string> {
-    const response = await deps.lambda
+    const power = task.power;
+    const response = await processorLambda(task, arn)
       .send(new InvokeCommand({ FunctionName: arn, Payload: encodePayload(payload) }))
       .catch((error: Error) => {
         // Throttling keeps its name for the state's Retry; anything else (a missing function, no permission)
@@ -226,15 +252,16 @@ export function createExecutor(deps: ExecutorDeps) {
     const started = Date.now();
     let targetPayload: unknown = payload;
     if (task.preProcessorARN) {
-      const processed = await invokeProcessor(task.preProcessorARN, payload, task.power, "pre-processor");
+      const processed = await invokeProcessor(task, task.preProcessorARN, payload, "pre-processor");
       // The pre-processor's result is the payload; a JSON result is sent as that JSON.
       targetPayload = processed === "" ? payload : processed;
     }
     const functionName = `${task.lambdaARN}:${qualifier}`;
+    const lambda = lambdaOf(task);
     const response =
       task.invokeMode === "RESPONSE_STREAM"
-        ? await invokeStreaming(functionName, targetPayload)
-        : await invokeBuffered(functionName, targetPayload);
+        ? await invokeStreaming(lambda, functionName, targetPayload)
+        : await invokeBuffered(lambda, functionName, targetPayload);
     const { body } = response;
     const report = reportFromLogResult(response.logResult);
     if (!report) throw new ReportLineNotFoundError(functionName);
@@ -251,7 +278,7 @@ export function createExecutor(deps: ExecutorDeps) {
     }
     // A failure not allowed makes the power infeasible: what a post-processor would make of it is moot.
     if (task.postProcessorARN && (!failure || failure.allowed)) {
-      await invokeProcessor(task.postProcessorARN, postProcessorPayload(body), task.power, "post-processor");
+      await invokeProcessor(task, task.postProcessorARN, postProcessorPayload(body), "post-processor");
     }
     return {
       report,

@@ -20,7 +20,9 @@ import {
   recordCreated,
   type StepFunctionsApi,
   startTargetUpdate,
+  type TargetLambda,
   type TunerConfig,
+  targetLambdaOf,
   undoChanges,
   updateTarget,
   versionMarker,
@@ -30,14 +32,19 @@ import {
   ExecutionNotRunningError,
   type InitializerResult,
   invocationsPerPower,
+  parseTargetArn,
   startSampling,
   type TuningContext,
+  targetAccess,
   validateTuningInput,
 } from "../tuner/core/index.js";
 import { readTargetNamedByInput } from "./target.js";
 
 export interface InitializerDeps {
-  lambda: LambdaApi;
+  /** The Lambda API of every target (one region, one set of credentials), when targetLambda is not given. */
+  lambda?: LambdaApi;
+  /** The Lambda API of a run's target: its ARN's region, its targetRoleArn's credentials. */
+  targetLambda?: TargetLambda;
   ddb: DocumentClient;
   config: TunerConfig;
   /** Asks whether a lock's holder still runs, and whether this run's own execution does. */
@@ -77,32 +84,41 @@ export function unwrapInitializerEvent(event: unknown): {
 
 export function createInitializer(deps: InitializerDeps) {
   const retry = deps.retry ?? DEFAULT_RETRY;
+  const targetLambda = targetLambdaOf(deps);
   const stepFunctions = deps.stepFunctions;
   return async function initializer(event: unknown, context?: InvocationClock): Promise<InitializerResult> {
     const started = Date.now();
     const { input: rawInput, runId: executionName, executionArn } = unwrapInitializerEvent(event);
-    const input = validateTuningInput(rawInput, deps.config.defaultPowerValues);
+    const input = validateTuningInput(rawInput, deps.config.defaultPowerValues, {
+      targetRoleArns: deps.config.targetRoleArns,
+    });
     // onlyColdStarts (fixed num only) publishes one version per invocation of the whole run up front.
     const invocations = invocationsPerPower(input);
-    const functionArn = input.lambdaARN;
-    const region = functionArn.split(":")[3] ?? "us-east-1";
-    let target = await readTargetNamedByInput(deps.lambda, functionArn);
+    // The schema accepts only ARNs that parse. A version or alias is tuned through $LATEST: every change, the
+    // lock and the history name the function itself.
+    const targetArn = parseTargetArn(input.lambdaARN);
+    if (!targetArn) throw new Error(`lambdaARN ${input.lambdaARN} passed the schema but does not parse`);
+    const { functionArn, region } = targetArn;
+    const runId = executionName ?? deps.newRunId?.() ?? randomUUID();
+    const lambda = targetLambda(targetAccess(functionArn, runId, input.targetRoleArn));
+    const run = { ...deps, lambda };
+    const named = await readTargetNamedByInput(lambda, input, targetArn);
+    let target = named.latest;
     // Read before the lock is taken: a refusal here (no permission) leaves nothing to undo.
     const invokeMode =
       input.invokeMode === "auto"
-        ? await invokeModeOfFunctionUrl(deps.lambda, functionArn)
+        ? await invokeModeOfFunctionUrl(lambda, functionArn, targetArn.qualifier)
         : input.invokeMode;
-    const runId = executionName ?? deps.newRunId?.() ?? randomUUID();
-    const table = deps.config.historyTable;
+    const table = run.config.historyTable;
     // This handler holds the lock's lease while it changes the target: no cleanup undoes the run meanwhile.
     const lease = leaseEnd(context);
     const { stale } = await acquireLock(
-      deps.ddb,
+      run.ddb,
       table,
       {
         functionArn,
         owner: runId,
-        expiresAt: Math.floor(Date.now() / 1000) + deps.config.lockTtlSeconds,
+        expiresAt: Math.floor(Date.now() / 1000) + run.config.lockTtlSeconds,
         originalMemoryMb: target.memoryMb,
         originalEnvironment: target.environment,
         busyUntilMs: lease,
@@ -110,7 +126,7 @@ export function createInitializer(deps: InitializerDeps) {
       },
       {
         ...(stepFunctions ? { holderState: (arn: string) => describeRunExecution(stepFunctions, arn) } : {}),
-        maxWaitMs: deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+        maxWaitMs: run.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
       },
     );
     // Stopping an execution does not stop this invocation: it stops making versions for a run that has ended.
@@ -125,13 +141,13 @@ export function createInitializer(deps: InitializerDeps) {
       if (stale) {
         // A run that ended without undoing (killed, stopped, timed out) left its changes: undo them, then read
         // the configuration as the user had it.
-        await undoChanges(deps, functionArn, stale, { restore: true });
-        await clearCreated(deps.ddb, table, functionArn, runId);
-        target = await readTargetConfig(deps.lambda, functionArn);
+        await undoChanges(run, functionArn, stale, { restore: true });
+        await clearCreated(run.ddb, table, functionArn, runId);
+        target = await readTargetConfig(run.lambda, functionArn);
         latestMemoryMb = target.memoryMb;
       } else {
         // A killed run whose lock item DynamoDB's TTL already removed left no record: sweep by name and marker.
-        await deleteLeftovers(deps.lambda, functionArn, retry);
+        await deleteLeftovers(run.lambda, functionArn, retry);
       }
       for (const power of input.powerValues) {
         await assertStillRunning();
@@ -141,7 +157,7 @@ export function createInitializer(deps: InitializerDeps) {
           // $LATEST already at this power (with no per-alias variable to set): publish it as it is.
           if (input.onlyColdStarts || latestMemoryMb !== power) {
             await updateTarget(
-              deps.lambda,
+              run.lambda,
               functionArn,
               input.onlyColdStarts
                 ? {
@@ -154,13 +170,13 @@ export function createInitializer(deps: InitializerDeps) {
             latestMemoryMb = power;
           }
           const published = await publishAndAlias(
-            deps.lambda,
+            run.lambda,
             functionArn,
             alias,
             versionMarker(runId),
             retry,
           );
-          await recordCreated(deps.ddb, table, functionArn, runId, {
+          await recordCreated(run.ddb, table, functionArn, runId, {
             alias,
             version: published.createdByUs ? published.version : "",
           });
@@ -170,27 +186,27 @@ export function createInitializer(deps: InitializerDeps) {
       // update finishes while the executors measure; the optimizer and the cleanup path wait for it.
       if (input.onlyColdStarts || latestMemoryMb !== target.memoryMb) {
         await startTargetUpdate(
-          deps.lambda,
+          run.lambda,
           functionArn,
           { memoryMb: target.memoryMb, ...(input.onlyColdStarts ? { environment: target.environment } : {}) },
           retry,
         );
       }
     } catch (error) {
-      await cleanupRun(deps, functionArn, runId, {
+      await cleanupRun(run, functionArn, runId, {
         restore: true,
         lease: { untilMs: lease, heldUntilMs: lease },
       });
       throw error;
     }
-    await endLease(deps.ddb, table, functionArn, runId, lease);
+    await endLease(run.ddb, table, functionArn, runId, lease);
     // A stop between the last check and endLease found the lease taken, so its cleanup left the run to this
     // handler: look once more. From here on, the cleanup a stop triggers undoes the run.
     try {
       await assertStillRunning();
     } catch (error) {
       if (error instanceof ExecutionNotRunningError) {
-        await cleanupRun(deps, functionArn, runId, { restore: true, lease: { untilMs: leaseEnd(context) } });
+        await cleanupRun(run, functionArn, runId, { restore: true, lease: { untilMs: leaseEnd(context) } });
       }
       throw error;
     }
@@ -203,10 +219,15 @@ export function createInitializer(deps: InitializerDeps) {
         functionName: target.functionName,
         region,
         architecture: target.architecture,
-        originalMemoryMb: target.memoryMb,
+        // What the target served: the decision compares the powers with it.
+        originalMemoryMb: targetArn.qualifier === undefined ? target.memoryMb : named.servedMemoryMb,
+        ...(targetArn.qualifier !== undefined ? { qualifier: targetArn.qualifier } : {}),
+        ...(named.version !== undefined ? { version: named.version } : {}),
+        ...(named.codeSha256 !== undefined ? { codeSha256: named.codeSha256 } : {}),
+        ...(input.targetRoleArn !== undefined ? { roleArn: input.targetRoleArn } : {}),
         invokeMode,
       },
-      compute: { elapsedMs: Date.now() - started, memoryMb: deps.config.memoryMb },
+      compute: { elapsedMs: Date.now() - started, memoryMb: run.config.memoryMb },
     };
     return { tuning, sampling: startSampling(tuning) };
   };

@@ -44,6 +44,7 @@ export {
   isWeightedPayloadList,
   type ResolvedInvokeMode,
   type TuningInput,
+  type ValidationOptions,
   validateTuningInput,
 } from "./input.js";
 export { payloadSlice, spreadPayloads } from "./payloads.js";
@@ -59,6 +60,17 @@ export { findReport, type InvocationReport, reportFromLogResult } from "./report
 export { invocationsPerPower, ROUND_INVOCATIONS } from "./rounds.js";
 export { tunerComputeCost } from "./run-cost.js";
 export { advanceSampling, startSampling } from "./sampling.js";
+export { type RunSettings, runSettingDifferences } from "./served-code.js";
+export {
+  parseTargetArn,
+  ROLE_ARN,
+  regionOfArn,
+  roleSessionName,
+  type TargetAccess,
+  type TargetArn,
+  targetAccess,
+  unqualifiedArn,
+} from "./target-arn.js";
 export type {
   ExecutorTask,
   InitializerResult,

@@ -15,6 +15,7 @@ import { isWeightedPayloadList } from "./input.js";
 import { pricesForRegion } from "./pricing.js";
 import { invocationsPerPower, roundInvocations } from "./rounds.js";
 import { tunerComputeCost } from "./run-cost.js";
+import { targetAccess } from "./target-arn.js";
 import type {
   ExecutorTask,
   Measurements,
@@ -50,6 +51,7 @@ export function executorTask(
   const payload = taskPayload(context);
   return {
     lambdaARN: context.target.functionArn,
+    access: targetAccess(context.target.functionArn, context.runId, context.target.roleArn),
     power,
     qualifiers: input.onlyColdStarts
       ? Array.from({ length: count }, (_, i) => aliasName(power, offset + i))

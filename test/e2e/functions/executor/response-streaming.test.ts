@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TuningOutput } from "../../../../functions/tuner/core/index.js";
-import { zipFixture } from "../../../integration/local-lambda/support.js";
-import { bootTunerCloud, ended, leftovers, startTuning, type TunerCloud } from "../../tuner/support.js";
+import { zipFixture } from "../../../integration/local/lambda/support.js";
+import { bootTunerCloud, ended, leftovers, startTuning, type TunerCloud } from "../tuner/support.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-streaming-"));
 const MEMORY_MB = 512;

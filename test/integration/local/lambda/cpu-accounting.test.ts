@@ -9,7 +9,7 @@ import {
 } from "../../../../local/lambda/cgroup.js";
 import { emulatedDurationMs } from "../../../../local/lambda/emulated-duration.js";
 import type { InvocationMeasurement } from "../../../../local/lambda/index.js";
-import { type Harness, REPORT_PATTERN, startHarness, tail } from "../../local-lambda/support.js";
+import { type Harness, REPORT_PATTERN, startHarness, tail } from "./support.js";
 
 /** Runs a CPU-bound child in the cgroup until it has used `cpuMs` of CPU; resolves with its own rusage. */
 function burnInCgroup(cgroup: EnvironmentCgroup, cpuMs: number): Promise<number> {

@@ -1,6 +1,6 @@
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { afterEach, describe, expect, it } from "vitest";
-import { decode, type Harness, REPORT_PATTERN, startHarness, tail } from "../../local-lambda/support.js";
+import { decode, type Harness, REPORT_PATTERN, startHarness, tail } from "./support.js";
 
 describe("local Lambda environment pool", () => {
   let h: Harness | undefined;

@@ -12,7 +12,7 @@ import {
   TooManyRequestsException,
 } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decode, type Harness, REPORT_PATTERN, startHarness, tail } from "../../local-lambda/support.js";
+import { decode, type Harness, REPORT_PATTERN, startHarness, tail } from "./support.js";
 
 interface ReadStream {
   chunks: string[];
