@@ -12,6 +12,7 @@ export {
   cloudWatchClient,
   documentClient,
   lambdaClient,
+  s3Client,
   stepFunctionsClient,
   type TargetLambda,
   TargetRoleNotAssumedError,
@@ -61,3 +62,4 @@ export {
   LEASE_WAIT_MS,
   leaseEnd,
 } from "./lease.js";
+export { readPayloadObject, type S3Api } from "./payload-object.js";
