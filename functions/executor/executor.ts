@@ -3,7 +3,6 @@
 import {
   GetFunctionConfigurationCommand,
   InvokeCommand,
-  InvokeWithResponseStreamCommand,
   type LambdaClient,
   waitUntilFunctionActive,
 } from "@aws-sdk/client-lambda";
@@ -36,6 +35,15 @@ import {
   reportFromLogResult,
   shortMessage,
 } from "../tuner/core/index.js";
+import {
+  describeFunctionError,
+  invokeBuffered,
+  invokeStreaming,
+  isHttpErrorResponse,
+  postProcessorPayload,
+} from "./target-response.js";
+
+export { isHttpErrorResponse, MAX_KEPT_STREAM_BYTES } from "./target-response.js";
 
 /** How long to wait for a version that is not Active yet (a SnapStart version takes minutes), seconds. */
 export interface ActiveWait {
@@ -50,15 +58,6 @@ export const DEFAULT_ACTIVE_WAIT: ActiveWait = {
   minDelaySeconds: 2,
   maxDelaySeconds: 20,
 };
-
-/**
- * Bytes of a streamed response kept for the post-processor and the HTTP-status check; the rest is read and
- * dropped (a stream may be up to 200 MB, more than an executor should hold).
- */
-export const MAX_KEPT_STREAM_BYTES = 1024 * 1024;
-
-/** Eight zero bytes end the HTTP prelude of a stream written through awslambda.HttpResponseStream. */
-const HTTP_PRELUDE_END = "\0".repeat(8);
 
 /** A serial slice stops when less than its longest invocation so far and this much time remain, ms. */
 export const TIME_MARGIN_MS = 10_000;
@@ -77,18 +76,6 @@ export interface ExecutorDeps {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const decoder = new TextDecoder();
 
-function describeFunctionError(body: string): { errorType: string; message: string } {
-  try {
-    const parsed = JSON.parse(body) as { errorType?: unknown; errorMessage?: unknown };
-    return {
-      errorType: typeof parsed.errorType === "string" ? parsed.errorType : "Unhandled",
-      message: typeof parsed.errorMessage === "string" ? parsed.errorMessage : body,
-    };
-  } catch {
-    return { errorType: "Unhandled", message: body };
-  }
-}
-
 interface OneResult {
   report: InvocationReport;
   failure?: InvocationError;
@@ -103,41 +90,6 @@ function tallyFailures(results: readonly OneResult[]): ErrorTally[] {
     (tallies, r) => (r.failure ? addTallies(tallies, [{ ...r.failure, count: 1 }]) : tallies),
     [],
   );
-}
-
-/**
- * A response like `{"statusCode": 404, …}` (API Gateway proxy integration), or a stream whose HTTP prelude says
- * so (HttpResponseStream): an error answer, not a crash.
- */
-export function isHttpErrorResponse(body: string): boolean {
-  if (!body.startsWith("{")) return false;
-  const preludeEnd = body.indexOf(HTTP_PRELUDE_END);
-  const head = preludeEnd >= 0 ? body.slice(0, preludeEnd) : body;
-  try {
-    const status = (JSON.parse(head) as { statusCode?: unknown }).statusCode;
-    return typeof status === "number" && status >= 400;
-  } catch {
-    return false;
-  }
-}
-
-/** The target's answer, whichever way it was invoked. */
-interface TargetResponse {
-  /** The payload; for a stream, its first MAX_KEPT_STREAM_BYTES. */
-  body: string;
-  logResult: string | undefined;
-  /** Set when the function failed: Invoke's FunctionError payload, or InvokeComplete's ErrorCode. */
-  error: { errorType: string; message: string } | undefined;
-}
-
-/** A post-processor gets the target's JSON result, or its text when it is not JSON (a stream's, say). */
-function postProcessorPayload(body: string): unknown {
-  if (body === "") return {};
-  try {
-    return JSON.parse(body);
-  } catch {
-    return body;
-  }
 }
 
 /**
@@ -163,55 +115,6 @@ function payloadEncoder(task: ExecutorTask): (payload: unknown) => Uint8Array {
 }
 
 export function createExecutor(deps: ExecutorDeps) {
-  async function invokeBuffered(
-    lambda: LambdaApi,
-    functionName: string,
-    payload: Uint8Array,
-  ): Promise<TargetResponse> {
-    const response = await lambda.send(
-      new InvokeCommand({ FunctionName: functionName, LogType: "Tail", Payload: payload }),
-    );
-    const body = response.Payload ? decoder.decode(response.Payload) : "";
-    return {
-      body,
-      logResult: response.LogResult,
-      error: response.FunctionError ? describeFunctionError(body) : undefined,
-    };
-  }
-
-  /**
-   * InvokeWithResponseStream, read to the end of the stream: the REPORT line (in InvokeComplete's LogResult)
-   * comes only once the function has written its last chunk, and its Duration runs to there.
-   */
-  async function invokeStreaming(
-    lambda: LambdaApi,
-    functionName: string,
-    payload: Uint8Array,
-  ): Promise<TargetResponse> {
-    const response = await lambda.send(
-      new InvokeWithResponseStreamCommand({ FunctionName: functionName, LogType: "Tail", Payload: payload }),
-    );
-    const kept: Uint8Array[] = [];
-    let keptBytes = 0;
-    let complete: { ErrorCode?: string; ErrorDetails?: string; LogResult?: string } | undefined;
-    for await (const event of response.EventStream ?? []) {
-      const chunk = event.PayloadChunk?.Payload;
-      if (chunk && keptBytes < MAX_KEPT_STREAM_BYTES) {
-        const part = chunk.subarray(0, MAX_KEPT_STREAM_BYTES - keptBytes);
-        kept.push(part);
-        keptBytes += part.length;
-      }
-      if (event.InvokeComplete) complete = event.InvokeComplete;
-    }
-    return {
-      body: decoder.decode(Buffer.concat(kept)),
-      logResult: complete?.LogResult,
-      error: complete?.ErrorCode
-        ? { errorType: complete.ErrorCode, message: complete.ErrorDetails ?? complete.ErrorCode }
-        : undefined,
-    };
-  }
-
   const activeWait = deps.activeWait ?? DEFAULT_ACTIVE_WAIT;
   const targetLambda = targetLambdaOf(deps);
   /** The target's Lambda API: the task says its region and the role its run assumes. */
