@@ -248,6 +248,7 @@ export class PowerTunerStack extends Stack {
       actions: [...TARGET_ACTIONS],
       resources: targetResources,
     });
+    // lambda:InvokeFunction is also InvokeWithResponseStream's action (there is no action of its own).
     const invokeTarget = new PolicyStatement({
       effect: Effect.ALLOW,
       actions: ["lambda:InvokeFunction"],
@@ -281,6 +282,12 @@ export class PowerTunerStack extends Stack {
       resources: targetResources,
     });
 
+    // invokeMode "auto" reads the target's function URL: RESPONSE_STREAM there means the target streams.
+    const readFunctionUrl = new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["lambda:GetFunctionUrlConfig"],
+      resources: targetResources,
+    });
     const readPayloads = options.payloadS3 ? payloadS3Statements(this, options.payloadS3) : [];
     // A function in another account is reached as a role there: the handlers that call the target assume it.
     const assumeTargetRoles =
@@ -317,7 +324,7 @@ export class PowerTunerStack extends Stack {
       initializer: make(
         "initializer",
         "powertune: validate input, lock, create a version and alias per power",
-        [tableStatement, changeTarget, describeExecutions, ...assumeTargetRoles],
+        [tableStatement, changeTarget, describeExecutions, readFunctionUrl, ...assumeTargetRoles],
       ),
       executor: make("executor", "powertune: invoke one power value num times and parse REPORT lines", [
         invokeTarget,

@@ -35,6 +35,14 @@ import {
   reportFromLogResult,
   shortMessage,
 } from "../tuner/core/index.js";
+import {
+  describeFunctionError,
+  invokeBuffered,
+  invokeStreaming,
+  isHttpErrorResponse,
+} from "./target-response.js";
+
+export { isHttpErrorResponse, MAX_KEPT_STREAM_BYTES } from "./target-response.js";
 
 /** How long to wait for a version that is not Active yet (a SnapStart version takes minutes), seconds. */
 export interface ActiveWait {
@@ -67,18 +75,6 @@ export interface ExecutorDeps {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const decoder = new TextDecoder();
 
-function describeFunctionError(body: string): { errorType: string; message: string } {
-  try {
-    const parsed = JSON.parse(body) as { errorType?: unknown; errorMessage?: unknown };
-    return {
-      errorType: typeof parsed.errorType === "string" ? parsed.errorType : "Unhandled",
-      message: typeof parsed.errorMessage === "string" ? parsed.errorMessage : body,
-    };
-  } catch {
-    return { errorType: "Unhandled", message: body };
-  }
-}
-
 interface OneResult {
   report: InvocationReport;
   failure?: InvocationError;
@@ -93,17 +89,6 @@ function tallyFailures(results: readonly OneResult[]): ErrorTally[] {
     (tallies, r) => (r.failure ? addTallies(tallies, [{ ...r.failure, count: 1 }]) : tallies),
     [],
   );
-}
-
-/** A response like `{"statusCode": 404, …}` (API Gateway proxy integration): an error answer, not a crash. */
-export function isHttpErrorResponse(body: string): boolean {
-  if (!body.startsWith("{")) return false;
-  try {
-    const status = (JSON.parse(body) as { statusCode?: unknown }).statusCode;
-    return typeof status === "number" && status >= 400;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -195,19 +180,17 @@ export function createExecutor(deps: ExecutorDeps) {
       if (processed !== "") targetPayload = encodePayload(processed);
     }
     const functionName = `${task.lambdaARN}:${qualifier}`;
-    const response = await lambdaOf(task).send(
-      new InvokeCommand({
-        FunctionName: functionName,
-        LogType: "Tail",
-        Payload: targetPayload,
-      }),
-    );
-    const body = response.Payload ? decoder.decode(response.Payload) : "";
-    const report = reportFromLogResult(response.LogResult);
+    const lambda = lambdaOf(task);
+    const response =
+      task.invokeMode === "RESPONSE_STREAM"
+        ? await invokeStreaming(lambda, functionName, targetPayload)
+        : await invokeBuffered(lambda, functionName, targetPayload);
+    const { body } = response;
+    const report = reportFromLogResult(response.logResult);
     if (!report) throw new ReportLineNotFoundError(functionName);
     let failure: InvocationError | undefined;
-    if (response.FunctionError) {
-      const { errorType, message } = describeFunctionError(body);
+    if (response.error) {
+      const { errorType, message } = response.error;
       failure = {
         errorType,
         kind: classifyError(errorType, message, report),
@@ -230,7 +213,7 @@ export function createExecutor(deps: ExecutorDeps) {
     return {
       report,
       ...(failure ? { failure } : {}),
-      httpError: !response.FunctionError && isHttpErrorResponse(body),
+      httpError: !response.error && isHttpErrorResponse(body),
       wallMs: Date.now() - started,
     };
   }

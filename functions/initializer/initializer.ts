@@ -11,6 +11,7 @@ import {
   describeRunExecution,
   endLease,
   type InvocationClock,
+  invokeModeOfFunctionUrl,
   type LambdaApi,
   leaseEnd,
   publishAndAlias,
@@ -103,6 +104,11 @@ export function createInitializer(deps: InitializerDeps) {
     const run = { ...deps, lambda };
     const named = await readTargetNamedByInput(lambda, input, targetArn);
     let target = named.latest;
+    // Read before the lock is taken: a refusal here (no permission) leaves nothing to undo.
+    const invokeMode =
+      input.invokeMode === "auto"
+        ? await invokeModeOfFunctionUrl(lambda, functionArn, targetArn.qualifier)
+        : input.invokeMode;
     const table = run.config.historyTable;
     // This handler holds the lock's lease while it changes the target: no cleanup undoes the run meanwhile.
     const lease = leaseEnd(context);
@@ -219,6 +225,7 @@ export function createInitializer(deps: InitializerDeps) {
         ...(named.version !== undefined ? { version: named.version } : {}),
         ...(named.codeSha256 !== undefined ? { codeSha256: named.codeSha256 } : {}),
         ...(input.targetRoleArn !== undefined ? { roleArn: input.targetRoleArn } : {}),
+        invokeMode,
       },
       compute: { elapsedMs: Date.now() - started, memoryMb: run.config.memoryMb },
     };

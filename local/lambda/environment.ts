@@ -37,8 +37,12 @@ export interface FunctionErrorPayload {
 }
 
 export interface InvocationOutcome {
-  /** JSON text returned by the handler, or the error payload's JSON on failure. */
+  /** JSON text returned by the handler, or the error payload's JSON on failure; "" after a streaming handler. */
   payload: string;
+  /** The handler streamed its response (awslambda.streamifyResponse): what it wrote went to `onChunk`. */
+  streamed: boolean;
+  /** The content type a streaming handler set (application/octet-stream unless it set one). */
+  contentType?: string;
   functionError: FunctionErrorPayload | undefined;
   durationMs: number;
   maxMemoryUsedMb: number;
@@ -59,6 +63,12 @@ export interface InvokeContext {
   clientContext: unknown;
 }
 
+/** What a streaming handler wrote with one `write`, and the content type its stream had then. */
+export interface ResponseChunk {
+  data: Buffer;
+  contentType: string;
+}
+
 /** CPU measured from the process's start to the end of init; the service adds the wall time it saw. */
 type InitCpu = Omit<CpuSample, "wallMs">;
 
@@ -66,10 +76,13 @@ type ChildMessage =
   | { type: "ready"; initDurationMs: number; initCpu: InitCpu; maxMemoryUsedMb: number }
   | { type: "init-error"; error: FunctionErrorPayload; initDurationMs: number; initCpu: InitCpu }
   | { type: "log"; stream: string; text: string }
+  | { type: "chunk"; requestId: string; data: string; contentType: string }
   | {
       type: "result";
       requestId: string;
       ok: boolean;
+      streamed: boolean;
+      contentType?: string;
       payload?: string;
       error?: FunctionErrorPayload;
       sample: CpuSample;
@@ -91,6 +104,7 @@ export class ExecutionEnvironment {
   private exited: Promise<void> = Promise.resolve();
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private onMessage: ((m: ChildMessage) => void) | undefined;
+  private onChunk: ((chunk: ResponseChunk) => void) | undefined;
   private onExit: (() => void) | undefined;
   private stderrTail = "";
 
@@ -171,6 +185,8 @@ export class ExecutionEnvironment {
     });
     child.on("message", (m: ChildMessage) => {
       if (m.type === "log") spec.onOutput(m.text);
+      else if (m.type === "chunk")
+        this.onChunk?.({ data: Buffer.from(m.data, "base64"), contentType: m.contentType });
       else this.onMessage?.(m);
     });
     this.exited = new Promise((resolve) => {
@@ -259,8 +275,16 @@ export class ExecutionEnvironment {
     return /oom_kill [1-9]/.test(read("memory.events"));
   }
 
-  /** Runs one invocation; the caller has marked the environment busy. */
-  async invoke(requestId: string, event: unknown, context: InvokeContext): Promise<InvocationOutcome> {
+  /**
+   * Runs one invocation; the caller has marked the environment busy. A streaming handler's writes reach
+   * `onChunk` as they happen, in order, before the outcome.
+   */
+  async invoke(
+    requestId: string,
+    event: unknown,
+    context: InvokeContext,
+    onChunk?: (chunk: ResponseChunk) => void,
+  ): Promise<InvocationOutcome> {
     const child = this.child;
     const timeoutMs = this.spec.timeoutS * 1000;
     if (!child || this.state === "dead") throw new Error("environment is not running");
@@ -268,6 +292,7 @@ export class ExecutionEnvironment {
     // the gap between two requests, rather than with what the previous back-to-back invocation left over.
     this.setShare(this.shareCores, this.spec.cpuLaw.burstFraction);
     const started = performance.now();
+    this.onChunk = onChunk;
     const outcome = await new Promise<InvocationOutcome>((resolve) => {
       const timer = setTimeout(() => {
         const error = {
@@ -282,13 +307,16 @@ export class ExecutionEnvironment {
           maxMemoryUsedMb: peakRssMb(child.pid),
           status: "timeout",
           environmentLost: true,
+          streamed: false,
         });
       }, timeoutMs);
       this.onMessage = (m) => {
         if (m.type !== "result" || m.requestId !== requestId) return;
         clearTimeout(timer);
         resolve({
-          payload: m.ok ? (m.payload ?? "null") : JSON.stringify(m.error),
+          payload: m.streamed && m.ok ? "" : m.ok ? (m.payload ?? "null") : JSON.stringify(m.error),
+          streamed: m.streamed,
+          ...(m.contentType ? { contentType: m.contentType } : {}),
           functionError: m.ok ? undefined : m.error,
           durationMs: this.durationOf(m.sample, this.shareCores),
           maxMemoryUsedMb: m.maxMemoryUsedMb,
@@ -311,6 +339,7 @@ export class ExecutionEnvironment {
           maxMemoryUsedMb: oom ? this.spec.memoryMb : 0,
           status: "error",
           environmentLost: true,
+          streamed: false,
         });
       };
       child.send({
@@ -322,6 +351,7 @@ export class ExecutionEnvironment {
     });
     this.onMessage = undefined;
     this.onExit = undefined;
+    this.onChunk = undefined;
     if (outcome.environmentLost) {
       await this.kill();
     } else if (this.spec.cpuLaw.paceReplies) {

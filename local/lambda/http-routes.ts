@@ -2,7 +2,14 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, sendJson, sendText } from "../shared/http.js";
-import { LambdaApiError, RequestTooLargeError, UnsupportedOperationError } from "./errors.js";
+import {
+  LambdaApiError,
+  RequestTooLargeError,
+  ResourceNotFoundError,
+  UnsupportedOperationError,
+} from "./errors.js";
+import { type InvokeCompleteEvent, invokeCompleteFrame, payloadChunkFrame } from "./event-stream.js";
+import type { StreamedChunk } from "./invoker.js";
 import type { LambdaService } from "./service.js";
 import type { InvokeInput } from "./types.js";
 
@@ -35,6 +42,8 @@ const ROUTES = new Map<string, Handler>([
   ["GET 2015-03-31/functions/{fn}", json(200, getFunction)],
   ["DELETE 2015-03-31/functions/{fn}", json(204, (c) => c.service.deleteFunction(c.fn, c.qualifier))],
   ["POST 2015-03-31/functions/{fn}/invocations", invoke],
+  ["POST 2021-11-15/functions/{fn}/response-streaming-invocations", invokeWithResponseStream],
+  ["GET 2021-10-31/functions/{fn}/url", getFunctionUrlConfig],
   ["GET 2015-03-31/functions/{fn}/configuration", json(200, getFunctionConfiguration)],
   [
     "PUT 2015-03-31/functions/{fn}/configuration",
@@ -192,7 +201,94 @@ async function invoke({ service, req, res, fn, qualifier }: ApiCall): Promise<vo
   if (result.functionError) headers["x-amz-function-error"] = result.functionError;
   if (result.logResult) headers["x-amz-log-result"] = result.logResult;
   if (result.emulation) headers["x-powertune-emulation"] = result.emulation;
-  sendText(res, result.statusCode, result.payload, headers);
+  // Invoke of a streaming handler returns what it wrote, with the content type it set.
+  const contentType = result.streamed && !result.functionError ? result.contentType : undefined;
+  sendText(res, result.statusCode, result.payload, headers, contentType);
+}
+
+/**
+ * InvokeWithResponseStream: a 200 whose body is event-stream frames, one PayloadChunk per write of a streaming
+ * handler as it happens (a buffered handler's result is one chunk), then InvokeComplete. The headers go out
+ * with the first chunk, so an error before the function runs (throttling, a missing function) is still an
+ * ordinary error answer; a failure once the stream began ends it with InvokeComplete's ErrorCode.
+ */
+async function invokeWithResponseStream({ service, req, res, fn, qualifier }: ApiCall): Promise<void> {
+  const invocationType = header(req, "x-amz-invocation-type") ?? "RequestResponse";
+  if (invocationType !== "RequestResponse" && invocationType !== "DryRun") {
+    throw new LambdaApiError(
+      "InvalidParameterValueException",
+      `InvocationType ${invocationType} is invalid for InvokeWithResponseStream: use RequestResponse or DryRun.`,
+      { statusCode: 400 },
+    );
+  }
+  const payload = await readLimitedBody(req);
+  if (payload.length > MAX_SYNC_PAYLOAD) {
+    throw new RequestTooLargeError(
+      `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeWithResponseStream operation`,
+    );
+  }
+  const begin = (executedVersion: string, contentType: string, emulation: string | undefined) => {
+    if (res.headersSent) return;
+    res.writeHead(200, {
+      // The SDK reads the function's content type (ResponseStreamContentType) from Content-Type; the body
+      // is event-stream frames whatever it says.
+      "content-type": contentType,
+      "x-amz-executed-version": executedVersion,
+      "x-amzn-requestid": crypto.randomUUID(),
+      ...(emulation ? { "x-powertune-emulation": emulation } : {}),
+    });
+  };
+  const emulation = service.emulation;
+  const onChunk = (chunk: StreamedChunk) => {
+    begin(chunk.executedVersion, chunk.contentType, emulation);
+    res.write(payloadChunkFrame(chunk.data));
+  };
+  let result: Awaited<ReturnType<LambdaService["invokeWithResponseStream"]>>;
+  try {
+    result = await service.invokeWithResponseStream(
+      {
+        functionName: fn,
+        qualifier,
+        invocationType,
+        logType: header(req, "x-amz-log-type") === "Tail" ? "Tail" : "None",
+        payload,
+        clientContext: readClientContext(req),
+      },
+      onChunk,
+    );
+  } catch (error) {
+    if (!res.headersSent) throw error;
+    const message = (error as Error)?.message ?? String(error);
+    res.end(
+      invokeCompleteFrame({
+        ErrorCode: (error as LambdaApiError).code ?? "ServiceException",
+        ErrorDetails: message,
+      }),
+    );
+    return;
+  }
+  if (result.statusCode === 204) {
+    sendText(res, 204, "", { "x-amz-executed-version": result.executedVersion });
+    return;
+  }
+  begin(result.executedVersion, result.contentType ?? "application/octet-stream", result.emulation);
+  // A handler that does not stream answers with its whole result as one chunk, as Lambda does.
+  if (!result.streamed && !result.error && result.payload.length > 0) {
+    res.write(payloadChunkFrame(Buffer.from(result.payload)));
+  }
+  const complete: InvokeCompleteEvent = {};
+  if (result.error) {
+    complete.ErrorCode = result.error.errorType;
+    complete.ErrorDetails = result.error.errorMessage;
+  }
+  if (result.logResult) complete.LogResult = result.logResult;
+  res.end(invokeCompleteFrame(complete));
+}
+
+/** Function URLs are not served locally, so no function has one: GetFunctionUrlConfig answers as Lambda does then. */
+async function getFunctionUrlConfig({ service, fn, qualifier }: ApiCall): Promise<void> {
+  service.resolve(fn, qualifier);
+  throw new ResourceNotFoundError("The resource you requested does not exist.");
 }
 
 function readInvocationType(req: IncomingMessage): InvokeInput["invocationType"] {

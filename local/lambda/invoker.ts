@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { CPU_ADMISSION_TAG, type CpuAdmission } from "./admission.js";
 import { cpuShareCores } from "./cpu-law.js";
 import type { CpuSample } from "./emulated-duration.js";
-import type { InitResult, InvocationOutcome, InvokeContext } from "./environment.js";
+import type { InitResult, InvocationOutcome, InvokeContext, ResponseChunk } from "./environment.js";
 import {
   type EnvironmentPool,
   type Lease,
@@ -46,6 +46,11 @@ export interface InvokerSettings {
   emulation: string | undefined;
 }
 
+/** A chunk of a streamed response, with the version that wrote it (the response's X-Amz-Executed-Version). */
+export interface StreamedChunk extends ResponseChunk {
+  executedVersion: string;
+}
+
 export type InvocationListener = (measurement: InvocationMeasurement) => void;
 
 export interface InvokerParts {
@@ -67,7 +72,12 @@ export class Invoker {
     private readonly parts: InvokerParts,
   ) {}
 
-  async invoke(input: InvokeInput): Promise<InvokeResult> {
+  /**
+   * Invokes a function. With `stream` (InvokeWithResponseStream), a streaming handler's writes go there as they
+   * happen, and a buffered handler's result is one chunk at the end; without it, a streaming handler's writes
+   * are buffered into the payload, as Lambda's Invoke does.
+   */
+  async invoke(input: InvokeInput, stream?: (chunk: StreamedChunk) => void): Promise<InvokeResult> {
     if (this.closed) throw shuttingDown();
     const { registry } = this.parts;
     const { record, snapshot } = registry.resolve(input.functionName, input.qualifier);
@@ -77,7 +87,7 @@ export class Invoker {
     registry.assertConcurrencyAvailable(record);
     record.inFlight += 1;
     const invokedAs = registry.parseFunctionName(input.functionName, input.qualifier).qualifier ?? "$LATEST";
-    const run = this.run(record, snapshot, event, input).finally(() => {
+    const run = this.run(record, snapshot, event, input, stream).finally(() => {
       const key = `${record.name}:${invokedAs}`;
       this.completed.set(key, (this.completed.get(key) ?? 0) + 1);
       record.inFlight -= 1;
@@ -126,9 +136,14 @@ export class Invoker {
     snapshot: FunctionSnapshot,
     event: unknown,
     input: InvokeInput,
+    stream: ((chunk: StreamedChunk) => void) | undefined,
   ): Promise<InvokeResult> {
     const { pool, logs } = this.parts;
     const config = snapshot.config;
+    const buffered: Buffer[] = [];
+    const onChunk = stream
+      ? (chunk: ResponseChunk) => stream({ ...chunk, executedVersion: config.Version })
+      : (chunk: ResponseChunk) => void buffered.push(chunk.data);
     const exempt = record.tags[CPU_ADMISSION_TAG] === "exempt";
     const share = exempt ? 0 : cpuShareCores(config.MemorySize, this.settings.cores);
     // The environment first, then the CPU budget: waiting for an environment to warm holds no budget, and
@@ -143,7 +158,7 @@ export class Invoker {
       const initOutput = pooled.output.splice(0);
       const outcome = failedInit
         ? initFailure(failedInit)
-        : await pooled.env.invoke(requestId, event, this.context(record, config, pooled, input));
+        : await pooled.env.invoke(requestId, event, this.context(record, config, pooled, input), onChunk);
       const functionOutput = pooled.output.splice(0);
       returned = true;
       await pool.release(pooled, outcome.environmentLost);
@@ -168,10 +183,18 @@ export class Invoker {
         metrics,
       });
       logs.append(record.name, log);
+      const payload =
+        outcome.streamed && !stream && !outcome.functionError ? Buffer.concat(buffered) : outcome.payload;
+      // Invoke answers at most 6 MB; only a stream may be longer (what response streaming is for).
+      const tooLarge = !stream && !outcome.functionError && Buffer.byteLength(payload) > MAX_RESPONSE_BYTES;
+      const error = tooLarge ? responseTooLarge() : outcome.functionError;
       return {
         statusCode: 200,
-        payload: outcome.payload,
-        functionError: outcome.functionError ? "Unhandled" : undefined,
+        payload: tooLarge ? JSON.stringify(error) : payload,
+        streamed: outcome.streamed,
+        ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
+        functionError: error ? "Unhandled" : undefined,
+        ...(error ? { error } : {}),
         logResult: encodeLogResult(log),
         executedVersion: config.Version,
         emulation: this.settings.emulation,
@@ -241,6 +264,7 @@ export class Invoker {
     return {
       statusCode,
       payload: "",
+      streamed: false,
       functionError: undefined,
       logResult: undefined,
       executedVersion,
@@ -267,10 +291,21 @@ function initFailure(init: Extract<InitResult, { ok: false }>): InvocationOutcom
   return {
     payload: JSON.stringify(init.error),
     functionError: { ...init.error },
+    streamed: false,
     durationMs: 0,
     maxMemoryUsedMb: 0,
     status: "error",
     environmentLost: true,
+  };
+}
+
+/** The most a buffered invocation may answer, bytes: Lambda's own figure in the error below. */
+export const MAX_RESPONSE_BYTES = 6_291_556;
+
+function responseTooLarge(): { errorType: string; errorMessage: string } {
+  return {
+    errorType: "Function.ResponseSizeTooLarge",
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
   };
 }
 

@@ -9,7 +9,7 @@ import { type CpuLawSettings, FALLBACK_EMULATION } from "./cpu-law.js";
 import { EnvironmentPool, type PoolStats } from "./environment-pool.js";
 import { InitSlots } from "./init-slots.js";
 import { InvocationLogFiles } from "./invocation-log.js";
-import { type InvocationMeasurement, Invoker } from "./invoker.js";
+import { type InvocationMeasurement, Invoker, type StreamedChunk } from "./invoker.js";
 import type { FunctionName } from "./names.js";
 import { FunctionRegistry, type ResolvedFunction, type Warn } from "./registry.js";
 import type { CgroupCpuSource } from "./runtime/cpu-accounting.mjs";
@@ -200,6 +200,17 @@ export class LambdaService {
 
   invoke(input: InvokeInput): Promise<InvokeResult> {
     return this.invoker.invoke(input);
+  }
+
+  /**
+   * InvokeWithResponseStream: a streaming handler's writes reach `onChunk` as it writes them (with the version
+   * that runs); the result, once the stream has ended, says how it ended.
+   */
+  invokeWithResponseStream(
+    input: InvokeInput,
+    onChunk: (chunk: StreamedChunk) => void,
+  ): Promise<InvokeResult> {
+    return this.invoker.invoke(input, onChunk);
   }
 
   /** Calls `listener` after every invocation that ran, with what it measured; returns how to stop. */

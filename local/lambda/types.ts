@@ -132,8 +132,15 @@ export interface InvokeInput {
 
 export interface InvokeResult {
   statusCode: number;
-  payload: string;
+  /** The handler's JSON result or error; a streaming handler's bytes when invoked without streaming. */
+  payload: string | Buffer;
+  /** The handler streamed its response (awslambda.streamifyResponse). */
+  streamed: boolean;
+  /** A streaming handler's content type. */
+  contentType?: string;
   functionError: "Unhandled" | undefined;
+  /** The function's error, for InvokeWithResponseStream's InvokeComplete event. */
+  error?: { errorType: string; errorMessage: string };
   logResult: string | undefined;
   executedVersion: string;
   emulation: string | undefined;

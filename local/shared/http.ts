@@ -36,11 +36,11 @@ export function sendJson(
   sendText(res, statusCode, body === undefined ? "" : JSON.stringify(body), headers, contentType);
 }
 
-/** Answers with a body that is already text (a function's JSON result, say), sent as it is. */
+/** Answers with a body that is already text (a function's JSON result, say) or bytes, sent as it is. */
 export function sendText(
   res: ServerResponse,
   statusCode: number,
-  text: string,
+  text: string | Buffer,
   headers: Record<string, string> = {},
   contentType = "application/json",
 ): void {

@@ -35,6 +35,7 @@ export {
   recordCreated,
   releaseLock,
 } from "./history.js";
+export { invokeModeOfFunctionUrl } from "./invoke-mode.js";
 export {
   DEFAULT_RETRY,
   deleteCreated,

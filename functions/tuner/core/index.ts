@@ -40,7 +40,10 @@ export {
   shortMessage,
 } from "./feasibility.js";
 export {
+  INVOKE_MODES,
+  type InvokeMode,
   isWeightedPayloadList,
+  type ResolvedInvokeMode,
   type TuningInput,
   type ValidationOptions,
   validateTuningInput,

@@ -47,6 +47,31 @@ const bool = (field: string) =>
     }),
   );
 
+/** How the executors invoke the target: InvokeWithResponseStream, Invoke, or as its function URL says. */
+export const INVOKE_MODES = ["auto", "RESPONSE_STREAM", "BUFFERED"] as const;
+export type InvokeMode = (typeof INVOKE_MODES)[number];
+/** The invoke mode a run uses once `auto` is resolved. */
+export type ResolvedInvokeMode = Exclude<InvokeMode, "auto">;
+
+/**
+ * invokeMode, with the reference tool's proposed `streamresponse: true` (its PR #269) as another name for
+ * "RESPONSE_STREAM" (false: "BUFFERED"); the two may both be given only when they agree.
+ */
+function resolveInvokeModeInput(
+  invokeMode: InvokeMode | undefined,
+  streamresponse: boolean | undefined,
+  problems: InputProblem[],
+): InvokeMode {
+  const aliased = streamresponse === undefined ? undefined : streamresponse ? "RESPONSE_STREAM" : "BUFFERED";
+  if (invokeMode !== undefined && aliased !== undefined && invokeMode !== aliased) {
+    problems.push({
+      field: "streamresponse",
+      problem: `streamresponse ${streamresponse} means invokeMode "${aliased}", but invokeMode is "${invokeMode}": give only invokeMode`,
+    });
+  }
+  return invokeMode ?? aliased ?? "auto";
+}
+
 const NUMERIC_STRING = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 /**
@@ -378,6 +403,12 @@ const schema = z.strictObject({
     .min(0, { error: "minImprovement must be between 0 and 1" })
     .max(1, { error: "minImprovement must be between 0 and 1" })
     .default(0),
+  invokeMode: z
+    .enum(INVOKE_MODES, {
+      error: 'invokeMode must be "auto" (as the function URL says), "RESPONSE_STREAM" or "BUFFERED"',
+    })
+    .optional(),
+  streamresponse: bool("streamresponse").optional(),
   monthlyInvocations: z
     .number({ error: "monthlyInvocations must be a number of invocations per month" })
     .int({ error: "monthlyInvocations must be a whole number of invocations per month" })
@@ -388,7 +419,8 @@ const schema = z.strictObject({
 type ParsedInput = z.output<typeof schema>;
 
 /** The validated, normalized input every later state works from. */
-export interface TuningInput extends Omit<ParsedInput, "powerValues" | "num" | "maxErrorRate"> {
+export interface TuningInput
+  extends Omit<ParsedInput, "powerValues" | "num" | "maxErrorRate" | "invokeMode" | "streamresponse"> {
   /** Invocations per power value, or "auto": measure in rounds until the choice is separated or the budget spent. */
   num: number | "auto";
   /** Sorted, without duplicates, in MB. */
@@ -397,6 +429,8 @@ export interface TuningInput extends Omit<ParsedInput, "powerValues" | "num" | "
   maxErrorRate: MaxErrorRates;
   /** What the check ignored or changed in the input (unknown fields, clamped values, …), for the output's warnings. */
   warnings: string[];
+  /** How the executors invoke the target (`streamresponse` folded in); the initializer resolves "auto". */
+  invokeMode: InvokeMode;
 }
 
 /** What a JSON value is, for a message: "an array", "a string", "a number", "null", … */
@@ -560,10 +594,11 @@ export function validateTuningInput(
     ? 0
     : clamped("discardTopBottom", result.data.discardTopBottom, 0, 0.4, warnings);
   // payloadS3 wins over payload, as in the reference tool: the inline payload is not sent, checked or carried.
-  const { payload: inlinePayload, ...rest } = result.data;
+  const { payload: inlinePayload, streamresponse, invokeMode: rawInvokeMode, ...rest } = result.data;
   const input = {
     ...rest,
     ...(rest.payloadS3 === undefined && inlinePayload !== undefined ? { payload: inlinePayload } : {}),
+    invokeMode: resolveInvokeModeInput(rawInvokeMode, streamresponse, problems),
     num: num as number | "auto",
     maxErrorRate: maxErrorRate as MaxErrorRates,
     balancedWeight,

@@ -71,6 +71,7 @@ export function executorTask(
     allowedExceptions: input.allowedExceptions,
     maxErrorRate: input.maxErrorRate,
     disablePayloadLogs: input.disablePayloadLogs,
+    invokeMode: context.target.invokeMode ?? "BUFFERED",
   };
 }
 

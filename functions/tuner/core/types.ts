@@ -1,7 +1,7 @@
 // Shapes passed between the states of the tuning state machine.
 import type { Analysis } from "./analysis.js";
 import type { ErrorTally, MaxErrorRates } from "./feasibility.js";
-import type { TuningInput } from "./input.js";
+import type { ResolvedInvokeMode, TuningInput } from "./input.js";
 import type { Architecture } from "./pricing.js";
 import type { TargetAccess } from "./target-arn.js";
 
@@ -39,6 +39,8 @@ export interface ExecutorTask {
   /** Per error kind, the share of invocations allowed errors may reach before the power is infeasible. */
   maxErrorRate: MaxErrorRates;
   disablePayloadLogs: boolean;
+  /** RESPONSE_STREAM: InvokeWithResponseStream, read to the end of the stream; BUFFERED: Invoke. */
+  invokeMode: ResolvedInvokeMode;
 }
 
 /** The object an executor task's payload is read from, and what spreading it needs to know of the input. */
@@ -107,6 +109,8 @@ export interface TargetSnapshot {
   codeSha256?: string;
   /** The role assumed in the function's account (the input's targetRoleArn). */
   roleArn?: string;
+  /** How the executors invoke it, input's "auto" resolved from its function URL; absent: BUFFERED. */
+  invokeMode?: ResolvedInvokeMode;
 }
 
 /** The initializer's run context, kept at `$.tuning` for the rest of the run. */

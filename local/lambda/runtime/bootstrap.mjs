@@ -1,5 +1,6 @@
 // The Node.js runtime of one execution environment. The parent sends `invoke` messages over IPC and gets
-// back `ready` (after init), `log` (stdout/stderr/console of the function) and `result` messages.
+// back `ready` (after init), `log` (stdout/stderr/console of the function), `chunk` (what a streaming handler
+// writes to its response stream, as it writes it) and `result` messages.
 // Plain JavaScript so it starts without a TypeScript loader: the child's startup is part of Init Duration.
 
 import { existsSync } from "node:fs";
@@ -7,6 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 import { InvocationMeter } from "./cpu-accounting.mjs";
+import { installStreamingGlobals, isStreamingHandler, runStreamingHandler } from "./response-stream.mjs";
 
 // Where the environment's cgroup counts its CPU time, read and removed before any function code can see it.
 const meter = new InvocationMeter({
@@ -15,6 +17,10 @@ const meter = new InvocationMeter({
 delete process.env.PT_CPU_ACCOUNTING;
 
 const send = (message) => process.send?.(message);
+
+// Lambda's Node.js runtime provides `awslambda.streamifyResponse` and `awslambda.HttpResponseStream` as globals,
+// before the handler's module loads.
+installStreamingGlobals(globalThis);
 
 // Function output goes over the IPC channel, so it reaches the parent before the invocation's result.
 let currentRequestId;
@@ -150,17 +156,26 @@ process.on("message", async (message) => {
     succeed: () => {},
   };
   // The service turns the sample into Duration (emulated-duration.ts): wall, CPU and waiting, around the handler only.
+  // A streaming handler's Duration runs to the end of its stream, not to the return of its promise.
   const started = meter.start();
+  const streaming = isStreamingHandler(handler);
   let outcome;
   try {
-    const result = await callHandler(handler, event, context);
-    outcome = { ok: true, payload: result === undefined ? null : result };
+    if (streaming) {
+      const { contentType } = await runStreamingHandler(handler, event, context, (data, type) =>
+        send({ type: "chunk", requestId, data: data.toString("base64"), contentType: type }),
+      );
+      outcome = { ok: true, contentType };
+    } else {
+      const result = await callHandler(handler, event, context);
+      outcome = { ok: true, payload: result === undefined ? null : result };
+    }
   } catch (error) {
     outcome = { ok: false, error: errorPayload(error) };
   }
   const sample = meter.stop(started);
   let payload;
-  if (outcome.ok) {
+  if (outcome.ok && !streaming) {
     try {
       payload = JSON.stringify(outcome.payload);
     } catch (error) {
@@ -171,6 +186,8 @@ process.on("message", async (message) => {
     type: "result",
     requestId,
     ok: outcome.ok,
+    streamed: streaming,
+    contentType: outcome.contentType,
     payload,
     error: outcome.ok ? undefined : outcome.error,
     sample,

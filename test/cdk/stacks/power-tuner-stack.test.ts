@@ -248,9 +248,11 @@ describe("PowerTunerStack resources", () => {
     const lambdaStatements = policies.filter((s) =>
       [s.Action].flat().some((a) => a.startsWith("lambda:") && a !== "lambda:InvokeFunction"),
     );
-    // The initializer and the optimizer change the target; the executor reads its versions' State.
+    // The initializer and the optimizer change the target, the initializer reads its function URL's invoke
+    // mode; the executor reads its versions' State.
     expect(lambdaStatements.map((s) => [s.Action].flat().sort())).toEqual([
       [...TARGET_ACTIONS].sort(),
+      ["lambda:GetFunctionUrlConfig"],
       ["lambda:GetFunctionConfiguration"],
       [...TARGET_ACTIONS].sort(),
     ]);
@@ -345,6 +347,26 @@ describe("PowerTunerStack resources", () => {
         Principal: "events.amazonaws.com",
         SourceArn: { "Fn::GetAtt": [ruleId, "Arn"] },
       },
+    ]);
+  });
+
+  it("lets the initializer alone read the target's function URL, and the executor invoke it (InvokeWithResponseStream's action too)", () => {
+    const roles = template.findResources("AWS::IAM::Role");
+    const actionsOf = (prefix: string) =>
+      Object.entries(roles)
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(([, r]) =>
+          (
+            (r as { Properties: { Policies?: { PolicyDocument: { Statement: { Action: unknown }[] } }[] } })
+              .Properties.Policies ?? []
+          ).flatMap((p) => p.PolicyDocument.Statement.flatMap((st) => [st.Action].flat() as string[])),
+        );
+    expect(actionsOf("InitializerRole")).toContain("lambda:GetFunctionUrlConfig");
+    for (const role of ["ExecutorRole", "AnalyzerRole", "OptimizerRole"]) {
+      expect(actionsOf(role)).not.toContain("lambda:GetFunctionUrlConfig");
+    }
+    expect(actionsOf("ExecutorRole").filter((a) => a.startsWith("lambda:Invoke"))).toEqual([
+      "lambda:InvokeFunction",
     ]);
   });
 

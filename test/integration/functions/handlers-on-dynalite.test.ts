@@ -1,7 +1,11 @@
 // Handler tests against real DynamoDB (dynalite) and a mocked Lambda client that models one function's
 // $LATEST, versions and aliases, so faults (throttling, update in progress, a throwing function) can be injected.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { ResourceConflictException, TooManyRequestsException } from "@aws-sdk/client-lambda";
+import {
+  ResourceConflictException,
+  ResourceNotFoundException,
+  TooManyRequestsException,
+} from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -42,6 +46,8 @@ class FakeLambda {
   pendingReadsLeft = 0;
   /** The REPORT line adds a SnapStart restore. */
   restore: { restoreMs: number; billedRestoreMs: number } | undefined;
+  /** The function URL's InvokeMode; none: the function has no URL (ResourceNotFoundException). */
+  functionUrlInvokeMode: "BUFFERED" | "RESPONSE_STREAM" | undefined;
   /** What happened, in order: `state <qualifier> <State>` and `invoke <qualifier>`. */
   events: string[] = [];
 
@@ -52,6 +58,14 @@ class FakeLambda {
     const input = command.input;
     const meta = { $metadata: {} };
     switch (command.constructor.name) {
+      case "GetFunctionUrlConfigCommand":
+        if (!this.functionUrlInvokeMode) {
+          throw new ResourceNotFoundException({
+            message: "The resource you requested does not exist.",
+            $metadata: {},
+          });
+        }
+        return { InvokeMode: this.functionUrlInvokeMode, ...meta };
       case "GetFunctionConfigurationCommand":
         if (input.Qualifier !== undefined) {
           const state = this.pendingReadsLeft > 0 ? "Pending" : "Active";
@@ -182,6 +196,13 @@ beforeEach(async () => {
   fake = new FakeLambda();
 });
 
+/** Another run's lock table: the fake keeps the function, the new run takes a lock no run holds. */
+async function freshHistoryTable() {
+  const historyTable = `history${tableCount++}`;
+  await createTable(dynamo.endpoint, historyTable, { hash: "pk", range: "sk" });
+  config = { ...config, historyTable };
+}
+
 const lambda = () => fake as unknown as LambdaApi;
 const initializer = () => createInitializer({ lambda: lambda(), ddb, config, retry });
 // No payloadS3 here: the S3 client is never called (test/integration/functions/executor reads through one).
@@ -226,6 +247,25 @@ describe("initializer", () => {
     expect(tuning.target.originalMemoryMb).toBe(128);
     expect(sampling.tasks.map((t) => t.qualifiers)).toEqual([["RAM128"], ["RAM512"], ["RAM1024"]]);
     expect((await lock())?.owner).toBe(tuning.runId);
+  });
+
+  it("invokes BUFFERED when the function has no URL, and as its URL's InvokeMode says (mocked client: the local Lambda service has no function URLs)", async () => {
+    const buffered = await initializer()({ lambdaARN: ARN, num: 5, powerValues: [128] });
+    expect(buffered.tuning.target.invokeMode).toBe("BUFFERED");
+    expect(firstTask(buffered).invokeMode).toBe("BUFFERED");
+    await freshHistoryTable();
+    fake.functionUrlInvokeMode = "RESPONSE_STREAM";
+    const streaming = await initializer()({ lambdaARN: ARN, num: 5, powerValues: [128] });
+    expect(firstTask(streaming).invokeMode).toBe("RESPONSE_STREAM");
+    await freshHistoryTable();
+    // An explicit mode wins over the URL's; the reference PR's streamresponse says the same as RESPONSE_STREAM.
+    const explicit = await initializer()({
+      lambdaARN: ARN,
+      num: 5,
+      powerValues: [128],
+      invokeMode: "BUFFERED",
+    });
+    expect(firstTask(explicit).invokeMode).toBe("BUFFERED");
   });
 
   it("refuses a second tuning of the same function while one runs, naming the function", async () => {
@@ -539,5 +579,11 @@ describe("isHttpErrorResponse", () => {
     expect(isHttpErrorResponse('"pong"')).toBe(false);
     expect(isHttpErrorResponse("{not json")).toBe(false);
     expect(isHttpErrorResponse("")).toBe(false);
+  });
+
+  it("reads the status of a stream from its HttpResponseStream prelude, not from the body after it", () => {
+    const zeros = "\0".repeat(8);
+    expect(isHttpErrorResponse(`{"statusCode":500,"headers":{}}${zeros}partial body`)).toBe(true);
+    expect(isHttpErrorResponse(`{"statusCode":200}${zeros}{"statusCode":500}`)).toBe(false);
   });
 });

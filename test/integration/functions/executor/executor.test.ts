@@ -73,6 +73,7 @@ function task(url: string, num: number, parallelInvocation = false): ExecutorTas
     allowedExceptions: [],
     maxErrorRate: { ...DEFAULT_MAX_ERROR_RATES },
     disablePayloadLogs: false,
+    invokeMode: "BUFFERED",
   };
 }
 

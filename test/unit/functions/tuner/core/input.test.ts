@@ -75,6 +75,21 @@ describe("validateTuningInput: accepted input", () => {
     expect(input.discardTopBottom).toBe(0);
   });
 
+  it('takes invokeMode, "auto" by default, and the reference PR\'s streamresponse as its other name', () => {
+    expect(validateTuningInput(valid, DEFAULTS).invokeMode).toBe("auto");
+    for (const mode of ["auto", "RESPONSE_STREAM", "BUFFERED"]) {
+      expect(validateTuningInput({ ...valid, invokeMode: mode }, DEFAULTS).invokeMode).toBe(mode);
+    }
+    const aliased = validateTuningInput({ ...valid, streamresponse: true }, DEFAULTS);
+    expect(aliased.invokeMode).toBe("RESPONSE_STREAM");
+    expect(aliased).not.toHaveProperty("streamresponse");
+    expect(validateTuningInput({ ...valid, streamresponse: false }, DEFAULTS).invokeMode).toBe("BUFFERED");
+    expect(
+      validateTuningInput({ ...valid, streamresponse: true, invokeMode: "RESPONSE_STREAM" }, DEFAULTS)
+        .invokeMode,
+    ).toBe("RESPONSE_STREAM");
+  });
+
   it('expands "ALL" to 128–3008 MB in 64 MB steps', () => {
     const input = validateTuningInput({ ...valid, powerValues: "ALL" }, DEFAULTS);
     expect(input.powerValues).toEqual(ALL_POWER_VALUES);
@@ -418,6 +433,13 @@ const INVALID: [string, unknown, string][] = [
     "weighted payload with more items than num",
     { ...valid, num: 5, payload: Array.from({ length: 6 }, (_, i) => ({ payload: i, weight: 1 })) },
     "payload",
+  ],
+  ["unknown invokeMode", { ...valid, invokeMode: "STREAM" }, "invokeMode"],
+  ["streamresponse not boolean", { ...valid, streamresponse: "yes" }, "streamresponse"],
+  [
+    "streamresponse contradicting invokeMode",
+    { ...valid, streamresponse: true, invokeMode: "BUFFERED" },
+    "streamresponse",
   ],
   ["input not an object", "lambdaARN", "(input)"],
   ["input is a list", [valid], "(input)"],

@@ -45,6 +45,13 @@ describe("startSampling", () => {
     expect(sampling.tasks.every((t) => t.num === 30 && t.parallelInvocation)).toBe(true);
   });
 
+  it("gives every task the target's resolved invoke mode, BUFFERED when the target has none recorded", () => {
+    const context = contextFor({ num: 10 });
+    expect(startSampling(context).tasks.every((t) => t.invokeMode === "BUFFERED")).toBe(true);
+    const streaming = { ...context, target: { ...context.target, invokeMode: "RESPONSE_STREAM" as const } };
+    expect(startSampling(streaming).tasks.every((t) => t.invokeMode === "RESPONSE_STREAM")).toBe(true);
+  });
+
   it("sends a dry run's one invocation the first payload of a weighted list", () => {
     const payload = [
       { payload: { first: true }, weight: 49 },

@@ -1,0 +1,101 @@
+// End to end on the synthesized app: a response-streaming target (awslambda.streamifyResponse) tuned over
+// [128, 1024] with invokeMode RESPONSE_STREAM. Its durations run to the end of its stream; a stream larger
+// than Invoke may answer tunes only that way (buffered, every power fails Function.ResponseSizeTooLarge); an
+// error mid-stream counts as a failed invocation of its type; cleanup holds after each run.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TuningOutput } from "../../../../functions/tuner/core/index.js";
+import { zipFixture } from "../../../integration/local/lambda/support.js";
+import { bootTunerCloud, ended, leftovers, startTuning, type TunerCloud } from "../tuner/support.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "powertune-streaming-"));
+const MEMORY_MB = 512;
+const POWERS = [128, 1024];
+/** Between its three writes the target waits this long: its Duration cannot be shorter than twice this. */
+const PAUSE_MS = 60;
+const nothingLeft = { aliases: [], versions: [], memoryMb: MEMORY_MB, locked: false };
+let t: TunerCloud;
+
+beforeAll(async () => {
+  t = await bootTunerCloud(scratch);
+}, 180_000);
+
+afterAll(async () => {
+  await t?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** test/fixtures/functions/streaming, at MEMORY_MB. */
+async function createStreamingTarget(name: string): Promise<string> {
+  const created = await t.lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: "nodejs22.x",
+      Role: `arn:aws:iam::000000000000:role/${name}`,
+      Handler: "index.handler",
+      MemorySize: MEMORY_MB,
+      Timeout: 30,
+      Code: { ZipFile: zipFixture("streaming") },
+    }),
+  );
+  return created.FunctionArn ?? "";
+}
+
+async function tune(lambdaARN: string, input: Record<string, unknown>) {
+  return ended(
+    t,
+    await startTuning(t, { lambdaARN, num: 5, powerValues: POWERS, includeOutputResults: true, ...input }),
+  );
+}
+
+describe("tuning a response-streaming function", () => {
+  it("measures each invocation to the end of its stream, and leaves nothing behind", async () => {
+    const lambdaARN = await createStreamingTarget("streams-in-three-parts");
+    const execution = await tune(lambdaARN, {
+      invokeMode: "RESPONSE_STREAM",
+      payload: { chunks: ["one;", "two;", "three"], sleepMs: PAUSE_MS },
+    });
+    expect(execution.status, execution.cause).toBe("SUCCEEDED");
+    const output = JSON.parse(execution.output ?? "{}") as TuningOutput;
+    expect(output.stats?.map((s) => [s.power, s.feasible, s.errors])).toEqual([
+      [128, true, []],
+      [1024, true, []],
+    ]);
+    // The handler returns after its last write; the stream's pauses are in every power's Duration.
+    for (const s of output.stats ?? []) expect(s.averageMs).toBeGreaterThanOrEqual(2 * PAUSE_MS);
+    expect(await leftovers(t, lambdaARN)).toEqual(nothingLeft);
+  }, 240_000);
+
+  it("tunes a 7 MB stream with streamresponse: true, which buffered invocations cannot carry", async () => {
+    const lambdaARN = await createStreamingTarget("streams-seven-megabytes");
+    const payload = { chunks: ["big:"], megabytes: 7 };
+    const streamed = await tune(lambdaARN, { streamresponse: true, payload });
+    expect(streamed.status, streamed.cause).toBe("SUCCEEDED");
+    const output = JSON.parse(streamed.output ?? "{}") as TuningOutput;
+    expect(output.stats?.every((s) => s.feasible)).toBe(true);
+    expect(await leftovers(t, lambdaARN)).toEqual(nothingLeft);
+    // The local service has no function URLs, so "auto" invokes it buffered, as Lambda's Invoke would refuse.
+    const buffered = await tune(lambdaARN, { invokeMode: "auto", payload });
+    expect(buffered.status).toBe("FAILED");
+    expect(buffered.error).toBe("NoFeasiblePowerError");
+    expect(buffered.cause).toContain("Function.ResponseSizeTooLarge");
+    expect(await leftovers(t, lambdaARN)).toEqual(nothingLeft);
+  }, 240_000);
+
+  it("counts an error mid-stream as a failed invocation of its type: the run fails naming it, and cleanup holds", async () => {
+    const lambdaARN = await createStreamingTarget("breaks-mid-stream");
+    const execution = await tune(lambdaARN, {
+      invokeMode: "RESPONSE_STREAM",
+      payload: { chunks: ["written;", "never"], failAfter: 1 },
+    });
+    expect(execution.status).toBe("FAILED");
+    expect(execution.error).toBe("NoFeasiblePowerError");
+    expect(execution.cause).toContain(
+      "128 MB: 1 of 1 invocations failed (StreamBrokeError; not in allowedExceptions)",
+    );
+    expect(await leftovers(t, lambdaARN)).toEqual(nothingLeft);
+  }, 240_000);
+});
