@@ -33,6 +33,8 @@ export interface ExecutorTask {
   /** Per error kind, the share of invocations allowed errors may reach before the power is infeasible. */
   maxErrorRate: MaxErrorRates;
   disablePayloadLogs: boolean;
+  /** The slice measures the run's second target (compareWith, or the copy on the other architecture). */
+  compared?: true;
 }
 
 /**
@@ -55,6 +57,8 @@ export interface Measurements {
   stoppedEarly?: string;
   /** Responses shaped like an API Gateway proxy result with statusCode ≥ 400: measured, but error answers. */
   httpErrorResponses?: number;
+  /** Echoes its task's `compared`: these are the second target's measurements. */
+  compared?: true;
   compute: TunerCompute;
 }
 
@@ -84,12 +88,35 @@ export interface TargetSnapshot {
   originalMemoryMb: number;
 }
 
+/** What a comparison's two targets are: two functions, or one function's code on both architectures. */
+export type ComparisonKind = "functions" | "architectures";
+
+/** The second target of a comparison, measured beside `target` in the same rounds. */
+export interface ComparedTarget extends TargetSnapshot {
+  /** How the output names it: the function's name, or its architecture. */
+  label: string;
+  /**
+   * The function the tuner created for the run (a copy of lambdaARN on the other architecture), deleted whole
+   * when the run ends; absent for compareWith, which is the user's own function.
+   */
+  copyOf?: string;
+}
+
+export interface ComparisonContext {
+  kind: ComparisonKind;
+  /** How the output names the first target (lambdaARN). */
+  firstLabel: string;
+  second: ComparedTarget;
+}
+
 /** The initializer's run context, kept at `$.tuning` for the rest of the run. */
 export interface TuningContext {
   runId: string;
   startedAt: string;
   input: TuningInput;
   target: TargetSnapshot;
+  /** With compareWith or architectures: the second target. */
+  comparison?: ComparisonContext;
   compute: TunerCompute;
 }
 
@@ -109,6 +136,8 @@ export interface SamplingState {
   tasks: ExecutorTask[];
   /** Everything measured so far, one entry per power value, ascending. */
   samples: PowerSamples[];
+  /** The same for a comparison's second target. */
+  secondSamples?: PowerSamples[];
   /** The choice after each round (num "auto" only). */
   choices: RoundChoice[];
   /** USD the executors and analyzers used so far (the initializer's own compute is in the context). */
