@@ -5,13 +5,16 @@ import {
   acquireLock,
   cleanupRun,
   clearCreated,
+  createArchitectureCopy,
   DEFAULT_RETRY,
   type DocumentClient,
+  deleteArchitectureCopies,
   deleteLeftovers,
   describeRunExecution,
   endLease,
   type InvocationClock,
   type LambdaApi,
+  type LockItem,
   leaseEnd,
   publishAndAlias,
   type RetryPolicy,
@@ -25,7 +28,9 @@ import {
   versionMarker,
 } from "../tuner/aws/index.js";
 import {
+  type Architecture,
   aliasName,
+  type ComparisonContext,
   ExecutionNotRunningError,
   type InitializerResult,
   invocationsPerPower,
@@ -33,7 +38,7 @@ import {
   type TuningContext,
   validateTuningInput,
 } from "../tuner/core/index.js";
-import { readTargetNamedByInput } from "./target.js";
+import { readTargetNamedByInput, type TargetConfig } from "./target.js";
 
 export interface InitializerDeps {
   lambda: LambdaApi;
@@ -72,6 +77,18 @@ export function unwrapInitializerEvent(event: unknown): {
     }
   }
   return { input: event, runId: undefined };
+}
+
+/** How the output names two compared functions: by name, or by ARN when the names match (two accounts or regions). */
+export function functionLabels(
+  firstArn: string,
+  firstName: string,
+  secondArn: string,
+  secondName: string,
+): { firstLabel: string; secondLabel: string } {
+  return firstName === secondName
+    ? { firstLabel: firstArn, secondLabel: secondArn }
+    : { firstLabel: firstName, secondLabel: secondName };
 }
 
 export function createInitializer(deps: InitializerDeps) {
@@ -114,19 +131,13 @@ export function createInitializer(deps: InitializerDeps) {
       if (!execution.running) throw new ExecutionNotRunningError(executionArn, execution.status);
     };
 
-    let latestMemoryMb = target.memoryMb;
-    try {
-      if (stale) {
-        // A run that ended without undoing (killed, stopped, timed out) left its changes: undo them, then read
-        // the configuration as the user had it.
-        await undoChanges(deps, functionArn, stale, { restore: true });
-        await clearCreated(deps.ddb, table, functionArn, runId);
-        target = await readTargetConfig(deps.lambda, functionArn);
-        latestMemoryMb = target.memoryMb;
-      } else {
-        // A killed run whose lock item DynamoDB's TTL already removed left no record: sweep by name and marker.
-        await deleteLeftovers(deps.lambda, functionArn, retry);
-      }
+    /** Versions and aliases of every power on one function; `record` notes each in its lock first. */
+    const publishPowers = async (
+      arn: string,
+      config: TargetConfig,
+      record: ((resource: { alias: string; version: string }) => Promise<void>) | null,
+    ) => {
+      let latestMemoryMb = config.memoryMb;
       for (const power of input.powerValues) {
         await assertStillRunning();
         const count = input.onlyColdStarts ? invocations : 1;
@@ -136,56 +147,138 @@ export function createInitializer(deps: InitializerDeps) {
           if (input.onlyColdStarts || latestMemoryMb !== power) {
             await updateTarget(
               deps.lambda,
-              functionArn,
+              arn,
               input.onlyColdStarts
                 ? {
                     memoryMb: power,
-                    environment: { ...(target.environment ?? {}), [COLD_START_VARIABLE]: alias },
+                    environment: { ...(config.environment ?? {}), [COLD_START_VARIABLE]: alias },
                   }
                 : { memoryMb: power },
               retry,
             );
             latestMemoryMb = power;
           }
-          const published = await publishAndAlias(
-            deps.lambda,
-            functionArn,
-            alias,
-            versionMarker(runId),
-            retry,
-          );
-          await recordCreated(deps.ddb, table, functionArn, runId, {
-            alias,
-            version: published.createdByUs ? published.version : "",
-          });
+          const published = await publishAndAlias(deps.lambda, arn, alias, versionMarker(runId), retry);
+          await record?.({ alias, version: published.createdByUs ? published.version : "" });
         }
       }
       // $LATEST goes back to the user's configuration at once; the aliases carry the power values. The
       // update finishes while the executors measure; the optimizer and the cleanup path wait for it.
-      if (input.onlyColdStarts || latestMemoryMb !== target.memoryMb) {
+      if (record && (input.onlyColdStarts || latestMemoryMb !== config.memoryMb)) {
         await startTargetUpdate(
           deps.lambda,
-          functionArn,
-          { memoryMb: target.memoryMb, ...(input.onlyColdStarts ? { environment: target.environment } : {}) },
+          arn,
+          { memoryMb: config.memoryMb, ...(input.onlyColdStarts ? { environment: config.environment } : {}) },
           retry,
         );
       }
+    };
+    /** Takes a function's lock and undoes what an ended run left on it; returns its configuration as the user had it. */
+    const lockAndSweep = async (arn: string, config: TargetConfig, held: { stale?: LockItem }) => {
+      if (held.stale) {
+        // A run that ended without undoing (killed, stopped, timed out) left its changes: undo them, then read
+        // the configuration as the user had it.
+        await undoChanges(deps, arn, held.stale, { restore: true });
+        await clearCreated(deps.ddb, table, arn, runId);
+        return readTargetConfig(deps.lambda, arn);
+      }
+      // A killed run whose lock item DynamoDB's TTL already removed left no record: sweep by name and marker.
+      await deleteLeftovers(deps.lambda, arn, retry);
+      await deleteArchitectureCopies(deps.lambda, arn, retry);
+      return config;
+    };
+    const secondArn = input.compareWith;
+    let secondLocked = false;
+    let comparison: ComparisonContext | undefined;
+    const undoAll = async (untilMs: number, heldUntilMs?: number) => {
+      const lease = { untilMs, ...(heldUntilMs !== undefined ? { heldUntilMs } : {}) };
+      await cleanupRun(deps, functionArn, runId, { restore: true, lease });
+      if (secondArn && secondLocked) await cleanupRun(deps, secondArn, runId, { restore: true, lease });
+    };
+    try {
+      target = await lockAndSweep(functionArn, target, { ...(stale ? { stale } : {}) });
+      let second: TargetConfig | undefined;
+      if (secondArn) {
+        second = await readTargetNamedByInput(deps.lambda, secondArn, "compareWith");
+        // The second function is changed as the first is, so it is locked the same way (after the first: two
+        // runs that compare the same pair wait on the first lock, not on each other's second).
+        const secondHeld = await acquireLock(
+          deps.ddb,
+          table,
+          {
+            functionArn: secondArn,
+            owner: runId,
+            expiresAt: Math.floor(Date.now() / 1000) + deps.config.lockTtlSeconds,
+            originalMemoryMb: second.memoryMb,
+            originalEnvironment: second.environment,
+            busyUntilMs: lease,
+            ...(executionArn ? { executionArn } : {}),
+          },
+          {
+            ...(stepFunctions
+              ? { holderState: (arn: string) => describeRunExecution(stepFunctions, arn) }
+              : {}),
+            maxWaitMs: deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+          },
+        );
+        secondLocked = true;
+        second = await lockAndSweep(secondArn, second, secondHeld);
+      }
+      await publishPowers(functionArn, target, (resource) =>
+        recordCreated(deps.ddb, table, functionArn, runId, resource),
+      );
+      if (secondArn && second) {
+        await publishPowers(secondArn, second, (resource) =>
+          recordCreated(deps.ddb, table, secondArn, runId, resource),
+        );
+        const labels = functionLabels(functionArn, target.functionName, secondArn, second.functionName);
+        comparison = {
+          kind: "functions",
+          firstLabel: labels.firstLabel,
+          second: {
+            functionArn: secondArn,
+            functionName: second.functionName,
+            region: secondArn.split(":")[3] ?? region,
+            architecture: second.architecture,
+            originalMemoryMb: second.memoryMb,
+            label: labels.secondLabel,
+          },
+        };
+      }
+      if (input.architectures) {
+        const other: Architecture = target.architecture === "arm64" ? "x86_64" : "arm64";
+        await assertStillRunning();
+        // The copy is the run's own: the first function's lock covers it, and every cleanup of that function
+        // deletes it (found by its name and marker), so nothing needs recording.
+        const copyArn = await createArchitectureCopy(deps.lambda, functionArn, other, runId, retry);
+        const copy = await readTargetConfig(deps.lambda, copyArn);
+        await publishPowers(copyArn, copy, null);
+        comparison = {
+          kind: "architectures",
+          firstLabel: target.architecture,
+          second: {
+            functionArn: copyArn,
+            functionName: copy.functionName,
+            region,
+            architecture: other,
+            originalMemoryMb: copy.memoryMb,
+            label: other,
+            copyOf: functionArn,
+          },
+        };
+      }
     } catch (error) {
-      await cleanupRun(deps, functionArn, runId, {
-        restore: true,
-        lease: { untilMs: lease, heldUntilMs: lease },
-      });
+      await undoAll(lease, lease);
       throw error;
     }
     await endLease(deps.ddb, table, functionArn, runId, lease);
+    if (secondArn) await endLease(deps.ddb, table, secondArn, runId, lease);
     // A stop between the last check and endLease found the lease taken, so its cleanup left the run to this
     // handler: look once more. From here on, the cleanup a stop triggers undoes the run.
     try {
       await assertStillRunning();
     } catch (error) {
-      if (error instanceof ExecutionNotRunningError) {
-        await cleanupRun(deps, functionArn, runId, { restore: true, lease: { untilMs: leaseEnd(context) } });
-      }
+      if (error instanceof ExecutionNotRunningError) await undoAll(leaseEnd(context));
       throw error;
     }
     const tuning: TuningContext = {
@@ -199,6 +292,7 @@ export function createInitializer(deps: InitializerDeps) {
         architecture: target.architecture,
         originalMemoryMb: target.memoryMb,
       },
+      ...(comparison ? { comparison } : {}),
       compute: { elapsedMs: Date.now() - started, memoryMb: deps.config.memoryMb },
     };
     return { tuning, sampling: startSampling(tuning) };

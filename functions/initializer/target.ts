@@ -5,7 +5,11 @@ import { InvalidTuningInputError } from "../tuner/core/index.js";
 
 export type TargetConfig = Awaited<ReturnType<typeof readTargetConfig>>;
 
-export async function readTargetNamedByInput(lambda: LambdaApi, functionArn: string): Promise<TargetConfig> {
+export async function readTargetNamedByInput(
+  lambda: LambdaApi,
+  functionArn: string,
+  field: "lambdaARN" | "compareWith" = "lambdaARN",
+): Promise<TargetConfig> {
   try {
     return await readTargetConfig(lambda, functionArn);
   } catch (error) {
@@ -14,7 +18,7 @@ export async function readTargetNamedByInput(lambda: LambdaApi, functionArn: str
     throw new InvalidTuningInputError(
       [
         {
-          field: "lambdaARN",
+          field,
           problem: `no function ${functionArn} in ${region} (check the name, region and account)`,
         },
       ],

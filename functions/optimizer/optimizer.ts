@@ -8,6 +8,7 @@ import {
   cleanupRun,
   DEFAULT_RETRY,
   type DocumentClient,
+  deleteArchitectureCopies,
   deleteCreated,
   deleteLeftovers,
   endLease,
@@ -25,7 +26,7 @@ import {
   updateTarget,
 } from "../tuner/aws/index.js";
 import { type Analysis, finalOutput, type TuningContext, type TuningOutput } from "../tuner/core/index.js";
-import { BUSY_NOTE, cleanupStoppedRun, lambdaArnOf } from "./stopped-run.js";
+import { BUSY_NOTE, cleanupStoppedRun, compareWithOf, lambdaArnOf } from "./stopped-run.js";
 
 export interface OptimizerDeps {
   lambda: LambdaApi;
@@ -136,6 +137,8 @@ export function createOptimizer(deps: OptimizerDeps) {
         // Temporary aliases and versions go first, so publishing the winner below cannot return one of them.
         await deleteCreated(deps.lambda, functionArn, lock.created ?? [], retry);
         await deleteLeftovers(deps.lambda, functionArn, retry);
+        // An architectures run's copy goes whole, its versions and aliases with it.
+        await deleteArchitectureCopies(deps.lambda, functionArn, retry);
         // The initializer's restore of $LATEST may still be under way (restoreTarget below waits for it itself).
         if (recommendation.decision === "apply") await settleTargetUpdate(deps.lambda, functionArn, retry);
         const winner = recommendation.winnerPower;
@@ -180,6 +183,11 @@ export function createOptimizer(deps: OptimizerDeps) {
         throw error;
       }
     }
+    // compareWith's function: measured only, so undone whatever the decision, and its own lock released.
+    const compareWith = tuning.input.compareWith;
+    if (compareWith !== undefined) {
+      await cleanupRun(deps, compareWith, tuning.runId, { restore: true, lease: { untilMs: lease } });
+    }
     const warnings = [...analysis.warnings];
     if (!claim.claimed && claim.busy) {
       warnings.push("another handler of this run was changing the function; this one applied nothing");
@@ -220,10 +228,13 @@ export function createOptimizer(deps: OptimizerDeps) {
     // After an initializer failure this finds the lock only if that run took it and died without undoing
     // (a timeout, a crash): a lock of another run is left alone. The state that failed held the lease, if
     // anyone did, and Step Functions has seen its invocation end: its lease no longer protects anything.
-    const summary = await cleanupRun(deps, functionArn, runId, {
-      restore: true,
-      lease: { untilMs: leaseEnd(context), holderEnded: true },
-    });
+    const lease = { untilMs: leaseEnd(context), holderEnded: true };
+    const summary = await cleanupRun(deps, functionArn, runId, { restore: true, lease });
+    // A comparison locked its second function as well (compareWith): it is undone the same way.
+    const second = state.tuning?.input.compareWith ?? compareWithOf(state.input) ?? compareWithOf(state);
+    if (second !== undefined && second !== functionArn) {
+      await cleanupRun(deps, second, runId, { restore: true, lease });
+    }
     if (summary.busy) return { runId, ...summary, note: BUSY_NOTE };
     if (!state.tuning && !summary.lockHeld) {
       return { runId, ...summary, note: "the run failed in the initializer, which undid its own changes" };

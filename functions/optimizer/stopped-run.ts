@@ -22,6 +22,15 @@ export function lambdaArnOf(input: unknown): string | undefined {
   return typeof arn === "string" ? arn : undefined;
 }
 
+/** The second function a comparison input names (compareWith), which the run locked too. */
+export function compareWithOf(input: unknown): string | undefined {
+  const arn =
+    typeof input === "object" && input !== null
+      ? (input as { compareWith?: unknown }).compareWith
+      : undefined;
+  return typeof arn === "string" ? arn : undefined;
+}
+
 function parseInput(text: string | undefined): unknown {
   try {
     return text === undefined ? undefined : JSON.parse(text);
@@ -58,10 +67,13 @@ export async function cleanupStoppedRun(
   if (functionArn === undefined) {
     return nothingDone(runId, "the execution's input names no function, so its run took no lock");
   }
-  const summary = await cleanupRun(deps, functionArn, runId, {
-    restore: true,
-    lease: { untilMs: leaseEnd(context), maxWaitMs: deps.leaseWaitMs ?? LEASE_WAIT_MS },
-  });
+  const lease = { untilMs: leaseEnd(context), maxWaitMs: deps.leaseWaitMs ?? LEASE_WAIT_MS };
+  const summary = await cleanupRun(deps, functionArn, runId, { restore: true, lease });
+  // A comparison locked its second function as well: it is undone the same way (its own lock says if it was).
+  const second = compareWithOf(input);
+  if (second !== undefined && second !== functionArn) {
+    await cleanupRun(deps, second, runId, { restore: true, lease });
+  }
   if (summary.busy) return { runId, ...summary, note: BUSY_NOTE };
   if (!summary.lockHeld) {
     return { runId, ...summary, note: "the run holds no lock: it was undone already, or never took one" };
