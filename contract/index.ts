@@ -1,6 +1,11 @@
 // The app's contract: the names and data that the stacks, the CLI, the benchmarks and the tests must agree on.
 // The functions never import it: they learn what they need (table names, power values) from their environment.
-export { DEFAULT_POWER_VALUES, DEFAULT_VISUALIZATION_URL } from "../functions/tuner/core/index.js";
+export {
+  ARCHITECTURES,
+  copyFunctionArn,
+  DEFAULT_POWER_VALUES,
+  DEFAULT_VISUALIZATION_URL,
+} from "../functions/tuner/core/index.js";
 export {
   type ApiGatewayProxyEvent,
   crudPingPayload,

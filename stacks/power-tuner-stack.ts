@@ -11,6 +11,8 @@ import { type IFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import type { StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import {
+  ARCHITECTURES,
+  copyFunctionArn,
   crudTuningInput,
   DEFAULT_POWER_VALUES,
   DEFAULT_VISUALIZATION_URL,
@@ -117,6 +119,14 @@ export interface PowerTunerStackProps extends StackProps, PowerTunerOptions {
   defaultTargetTable: ITable;
   /** Functions the tuner may change and invoke. @default [defaultTarget] */
   targetFunctionArns?: string[];
+  /**
+   * Execution roles of the target functions. A run with `architectures` creates a temporary copy of its target
+   * on the other architecture with the target's role, so the initializer may pass these roles to Lambda
+   * (iam:PassRole); with none, such a run fails at CreateFunction (AccessDenied) and every other run is
+   * unaffected.
+   * @default the defaultTarget's role when targetFunctionArns is not set, else []
+   */
+  targetRoleArns?: string[];
   /** Pre/post-processor functions the executor may invoke. @default [] */
   processorFunctionArns?: string[];
   /**
@@ -165,8 +175,18 @@ export class PowerTunerStack extends Stack {
     const powerValues = props.defaultPowerValues ?? DEFAULT_POWER_VALUES;
     const visualizationUrl = checkVisualizationUrl(props.visualizationURL ?? DEFAULT_VISUALIZATION_URL);
     const targets = props.targetFunctionArns ?? [props.defaultTarget.functionArn];
+    // A run with `architectures` measures a temporary copy of its target, named `<name>-pt-<architecture>`:
+    // the same grants reach it by that exact name (and every cleanup looks for it there).
+    const copies = targets.flatMap((arn) =>
+      ARCHITECTURES.map((architecture) => copyFunctionArn(arn, architecture)),
+    );
     // Versions and aliases are qualified ARNs (NAME:QUALIFIER): the grants cover both forms.
-    const targetResources = targets.flatMap((arn) => [arn, `${arn}:*`]);
+    const targetResources = [...targets, ...copies].flatMap((arn) => [arn, `${arn}:*`]);
+    const copyRoles =
+      props.targetRoleArns ??
+      (props.targetFunctionArns === undefined && props.defaultTarget.role
+        ? [props.defaultTarget.role.roleArn]
+        : []);
     const timeout = options.totalExecutionTimeout;
     const functionTimeouts = tunerFunctionTimeouts(timeout);
     // Named, so its executions' ARN is known to the functions' roles, which the state machine depends on.
@@ -231,6 +251,25 @@ export class PowerTunerStack extends Stack {
       resources: targetResources,
     });
 
+    // The copy is created with its target's code and execution role: CreateFunction on the copies' exact names,
+    // and PassRole on the listed roles, to Lambda only.
+    const createCopies =
+      copyRoles.length > 0
+        ? [
+            new PolicyStatement({
+              effect: Effect.ALLOW,
+              actions: ["lambda:CreateFunction"],
+              resources: copies,
+            }),
+            new PolicyStatement({
+              effect: Effect.ALLOW,
+              actions: ["iam:PassRole"],
+              resources: copyRoles,
+              conditions: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+            }),
+          ]
+        : [];
+
     const network = this.tunerNetwork(options.network);
     const make = (
       name: TunerFunctionProps["name"],
@@ -254,7 +293,7 @@ export class PowerTunerStack extends Stack {
       initializer: make(
         "initializer",
         "powertune: validate input, lock, create a version and alias per power",
-        [tableStatement, changeTarget, describeExecutions],
+        [tableStatement, changeTarget, describeExecutions, ...createCopies],
       ),
       executor: make("executor", "powertune: invoke one power value num times and parse REPORT lines", [
         invokeTarget,
