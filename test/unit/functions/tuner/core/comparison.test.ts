@@ -7,7 +7,7 @@ import {
   secondTargetContext,
 } from "../../../../../functions/tuner/core/comparison.js";
 import { InvalidTuningInputError } from "../../../../../functions/tuner/core/errors.js";
-import { validateTuningInput } from "../../../../../functions/tuner/core/input.js";
+import { estimatedStateBytes, validateTuningInput } from "../../../../../functions/tuner/core/input.js";
 import { advanceSampling, startSampling } from "../../../../../functions/tuner/core/sampling.js";
 import type {
   ComparisonContext,
@@ -20,6 +20,7 @@ import {
   DEFAULT_VISUALIZATION_URL,
   decodeCompareVisualization,
 } from "../../../../../functions/tuner/core/visualization.js";
+import { contextFor, measurementsOf, runRounds } from "../../../../support/sampling-loop.js";
 
 const FIRST = "arn:aws:lambda:us-east-1:000000000000:function:first";
 const SECOND = "arn:aws:lambda:us-east-1:000000000000:function:second";
@@ -326,8 +327,30 @@ describe("comparison input", () => {
   });
 
   it("counts both targets in the state-size limit", () => {
-    // 42 invocations of ALL fit one target (docs/tuner.md); a comparison halves what fits.
-    expect(problems({ num: 40, powerValues: "ALL" })).toEqual([]);
-    expect(problems({ num: 40, powerValues: "ALL", compareWith: SECOND })).toEqual(["num"]);
+    // num 910 fits six powers of one target (docs/tuner.md); a comparison fits 411.
+    const six = [128, 256, 512, 1024, 1536, 3008];
+    expect(problems({ num: 910, powerValues: six })).toEqual([]);
+    expect(problems({ num: 411, powerValues: six, compareWith: SECOND })).toEqual([]);
+    expect(problems({ num: 412, powerValues: six, compareWith: SECOND })).toEqual(["num"]);
+  });
+});
+
+describe("the state size of a comparison", () => {
+  it("is covered by the estimate for twice the powers, with long durations, cold starts and a payload", () => {
+    const POWERS = [10235, 10236, 10237, 10238, 10239, 10240];
+    const payload = { some: "payload", list: "x".repeat(2_000) };
+    const base = contextFor(
+      { num: 100, powerValues: POWERS, payload, onlyColdStarts: true, compareWith: SECOND },
+      10240,
+    );
+    const tuning: TuningContext = { ...base, comparison: context().comparison as ComparisonContext };
+    const { sampling, largestStateBytes } = runRounds(tuning, (task) => ({
+      ...measurementsOf(task, Array(task.num).fill(12345.67)),
+      initMs: Array(task.num).fill(1234.56),
+      maxMemoryUsedMb: Array(task.num).fill(10240),
+      ...(task.compared ? { compared: true as const } : {}),
+    }));
+    expect(sampling.analysis?.comparison?.powers).toHaveLength(6);
+    expect(estimatedStateBytes(12, 100, payload, true)).toBeGreaterThanOrEqual(largestStateBytes);
   });
 });
