@@ -252,7 +252,7 @@ describe("the compare URL", () => {
 });
 
 describe("sampling a comparison", () => {
-  const measurementsOf = (tasks: { power: number; num: number; compared?: true }[], base: number) =>
+  const roundOf = (tasks: { power: number; num: number; compared?: true }[], base: number) =>
     tasks.map(
       (task): Measurements => ({
         power: task.power,
@@ -276,14 +276,34 @@ describe("sampling a comparison", () => {
       [1024, FIRST],
       [1024, SECOND],
     ]);
-    const second = advanceSampling(tuning, first, measurementsOf(first.tasks, 30));
+    const second = advanceSampling(tuning, first, roundOf(first.tasks, 30));
     expect(second.done).toBe(false);
     expect(second.tasks).toHaveLength(4);
     expect(second.tasks.map((t) => t.offset)).toEqual([10, 10, 10, 10]);
-    const last = advanceSampling(tuning, second, measurementsOf(second.tasks, 30));
+    const last = advanceSampling(tuning, second, roundOf(second.tasks, 30));
     expect(last.done).toBe(true);
     expect(last.secondSamples?.map((s) => s.durationMs.length)).toEqual([20, 20]);
     expect(last.analysis?.comparison?.powers.every((p) => p.faster.winner === "first")).toBe(true);
+  });
+
+  it("with num auto, measures the second target at the powers the first one is measured at", () => {
+    const tuning = context({ num: "auto", maxInvocations: 40, powerValues: [256, 512, 1024] });
+    // 256 MB clearly slowest and dearest per ms of work: it drops out; the others stay in contention.
+    const { rounds, sampling } = runRounds(tuning, (task) => {
+      const base = task.power === 256 ? 400 : 100;
+      const durations = Array.from({ length: task.num }, (_, i) => base + (i % 3));
+      return {
+        ...measurementsOf(task, task.compared ? durations.map((d) => d * 2) : durations),
+        ...(task.compared ? { compared: true as const } : {}),
+      };
+    });
+    expect(sampling.done).toBe(true);
+    for (const tasks of rounds) {
+      const powersOf = (second: boolean) =>
+        tasks.filter((t) => (t.compared === true) === second).map((t) => t.power);
+      expect(powersOf(true)).toEqual(powersOf(false));
+    }
+    expect(rounds.length).toBeGreaterThan(1);
   });
 
   it("analyses the second target on its own function, architecture and memory", () => {
