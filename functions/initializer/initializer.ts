@@ -107,23 +107,26 @@ export function createInitializer(deps: InitializerDeps) {
     const table = deps.config.historyTable;
     // This handler holds the lock's lease while it changes the target: no cleanup undoes the run meanwhile.
     const lease = leaseEnd(context);
-    const { stale } = await acquireLock(
-      deps.ddb,
-      table,
-      {
-        functionArn,
-        owner: runId,
-        expiresAt: Math.floor(Date.now() / 1000) + deps.config.lockTtlSeconds,
-        originalMemoryMb: target.memoryMb,
-        originalEnvironment: target.environment,
-        busyUntilMs: lease,
-        ...(executionArn ? { executionArn } : {}),
-      },
-      {
-        ...(stepFunctions ? { holderState: (arn: string) => describeRunExecution(stepFunctions, arn) } : {}),
-        maxWaitMs: deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
-      },
-    );
+    /** Takes a function's lock for this run, with its configuration as the snapshot to put back. */
+    const takeLock = (arn: string, config: TargetConfig) =>
+      acquireLock(
+        deps.ddb,
+        table,
+        {
+          functionArn: arn,
+          owner: runId,
+          expiresAt: Math.floor(Date.now() / 1000) + deps.config.lockTtlSeconds,
+          originalMemoryMb: config.memoryMb,
+          originalEnvironment: config.environment,
+          busyUntilMs: lease,
+          ...(executionArn ? { executionArn } : {}),
+        },
+        {
+          ...(stepFunctions ? { holderState: (a: string) => describeRunExecution(stepFunctions, a) } : {}),
+          maxWaitMs: deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+        },
+      );
+    const { stale } = await takeLock(functionArn, target);
     // Stopping an execution does not stop this invocation: it stops making versions for a run that has ended.
     const assertStillRunning = async () => {
       if (!stepFunctions || !executionArn) return;
@@ -202,25 +205,7 @@ export function createInitializer(deps: InitializerDeps) {
         second = await readTargetNamedByInput(deps.lambda, secondArn, "compareWith");
         // The second function is changed as the first is, so it is locked the same way (after the first: two
         // runs that compare the same pair wait on the first lock, not on each other's second).
-        const secondHeld = await acquireLock(
-          deps.ddb,
-          table,
-          {
-            functionArn: secondArn,
-            owner: runId,
-            expiresAt: Math.floor(Date.now() / 1000) + deps.config.lockTtlSeconds,
-            originalMemoryMb: second.memoryMb,
-            originalEnvironment: second.environment,
-            busyUntilMs: lease,
-            ...(executionArn ? { executionArn } : {}),
-          },
-          {
-            ...(stepFunctions
-              ? { holderState: (arn: string) => describeRunExecution(stepFunctions, arn) }
-              : {}),
-            maxWaitMs: deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
-          },
-        );
+        const secondHeld = await takeLock(secondArn, second);
         secondLocked = true;
         second = await lockAndSweep(secondArn, second, secondHeld);
       }
