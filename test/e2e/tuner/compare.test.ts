@@ -91,7 +91,8 @@ describe("comparing two functions in one run", () => {
       await startTuning(t, {
         lambdaARN: single,
         compareWith: double,
-        num: 10,
+        // 20 a power: a busy machine's occasional slow invocation cannot hide a twofold difference.
+        num: 20,
         powerValues: [512, 1024],
         payload: { rounds: 1000 },
         includeOutputResults: true,
@@ -113,8 +114,8 @@ describe("comparing two functions in one run", () => {
     });
     expect(comparison?.powers.map((p) => p.power)).toEqual([512, 1024]);
     for (const p of comparison?.powers ?? []) {
-      expect(p.first.invocations).toBe(10);
-      expect(p.second.invocations).toBe(10);
+      expect(p.first.invocations).toBe(20);
+      expect(p.second.invocations).toBe(20);
       expect(p.faster).toMatchObject({ winner: "compare-single", significant: true });
       expect(p.cheaper).toMatchObject({ winner: "compare-single", significant: true });
       // The ratio of the trimmed means, second ÷ first, is the verdict's own figure.
@@ -138,6 +139,25 @@ describe("comparing two functions in one run", () => {
     );
     expect(await leftovers(t, single)).toEqual(nothingLeft);
     expect(await leftovers(t, double)).toEqual(nothingLeft);
+  }, 240_000);
+
+  it("stopped while measuring: both functions are as they were and neither stays locked", async () => {
+    const first = await createWorker("compare-stopped-a", 1);
+    const second = await createWorker("compare-stopped-b", 2);
+    const executionArn = await startTuning(t, {
+      lambdaARN: first,
+      compareWith: second,
+      num: 30,
+      powerValues: [128, 256, 512],
+      payload: { rounds: 4000 },
+    });
+    await enteredState(t, executionArn, "Round");
+    expect((await leftovers(t, second)).locked).toBe(true);
+    await t.sfn.send(new StopExecutionCommand({ executionArn }));
+    await eventually("the stopped comparison of two functions to be undone", async () => {
+      const left = [await leftovers(t, first), await leftovers(t, second)];
+      return left.every((l) => JSON.stringify(l) === JSON.stringify(nothingLeft)) ? true : undefined;
+    });
   }, 240_000);
 
   it("refuses autoOptimize with a comparison, naming the field", async () => {
