@@ -22,6 +22,7 @@ import { removalPolicyFor, type Stage } from "./config.js";
 import { StoppedRunCleanup } from "./constructs/stopped-run-cleanup.js";
 import { TunerFunction, type TunerNetwork } from "./constructs/tuner-function.js";
 import { TunerStateMachine } from "./constructs/tuner-state-machine.js";
+import { ValidationError } from "./errors.js";
 import {
   lockTtlSeconds,
   type PowerTunerOptions,
@@ -126,9 +127,16 @@ export interface PowerTunerStackProps extends StackProps, PowerTunerOptions {
    * unaffected.
    * @default the defaultTarget's role when targetFunctionArns is not set, else []
    */
-  targetRoleArns?: string[];
+  targetExecutionRoleArns?: string[];
   /** Pre/post-processor functions the executor may invoke. @default [] */
   processorFunctionArns?: string[];
+  /**
+   * IAM roles, usually in other accounts, that an input's `targetRoleArn` may name: the initializer, executor and
+   * optimizer get sts:AssumeRole on exactly these (no statement when the list is empty), and the initializer
+   * refuses any other role. Each role's trust policy must trust those three roles, and its own policy allow what
+   * the tuner does to the functions it tunes (TARGET_ACTIONS and lambda:InvokeFunction). @default []
+   */
+  targetRoleArns?: string[];
   /**
    * MB values the weekly rule measures, and the functions use when an input names none.
    * @default DEFAULT_POWER_VALUES (the tuner's defaults)
@@ -159,6 +167,37 @@ export function checkVisualizationUrl(url: string): string {
   return url;
 }
 
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+/** The targetRoleArns prop, checked: each an IAM role ARN, each once. */
+export function checkTargetRoleArns(scope: Construct, arns: readonly string[]): string[] {
+  arns.forEach((arn, i) => {
+    if (Token.isUnresolved(arn)) return;
+    if (!ROLE_ARN.test(arn)) {
+      throw new ValidationError(
+        "targetRoleArns",
+        `[${i}] is ${JSON.stringify(arn)}: give IAM role ARNs (arn:aws:iam::ACCOUNT:role/NAME)`,
+        scope,
+      );
+    }
+    if (arns.indexOf(arn) !== i) {
+      throw new ValidationError("targetRoleArns", `[${i}] lists ${arn} twice: list each role once`, scope);
+    }
+  });
+  return [...arns];
+}
+
+/**
+ * The IAM resources of a target: the function and its qualified ARNs (versions, the RAM<power> aliases, the
+ * version or alias a run tunes). A qualified ARN in the prop names its function.
+ */
+export function targetResourcesOf(arn: string): string[] {
+  const unqualified = Token.isUnresolved(arn)
+    ? arn
+    : arn.replace(/^(arn:[^:]+:lambda:[^:]+:\d{12}:function:[^:]+):[^:]+$/, "$1");
+  return [unqualified, `${unqualified}:*`];
+}
+
 export class PowerTunerStack extends Stack {
   readonly historyTable: Table;
   readonly stateMachine: StateMachine;
@@ -178,12 +217,13 @@ export class PowerTunerStack extends Stack {
     // A run with `architectures` measures a temporary copy of its target, named `<name>-pt-<architecture>`:
     // the same grants reach it by that exact name (and every cleanup looks for it there).
     const copies = targets.flatMap((arn) =>
-      ARCHITECTURES.map((architecture) => copyFunctionArn(arn, architecture)),
+      ARCHITECTURES.map((architecture) => copyFunctionArn(targetResourcesOf(arn)[0] ?? arn, architecture)),
     );
     // Versions and aliases are qualified ARNs (NAME:QUALIFIER): the grants cover both forms.
-    const targetResources = [...targets, ...copies].flatMap((arn) => [arn, `${arn}:*`]);
+    const targetResources = [...new Set([...targets, ...copies].flatMap(targetResourcesOf))];
+    const targetRoleArns = checkTargetRoleArns(this, props.targetRoleArns ?? []);
     const copyRoles =
-      props.targetRoleArns ??
+      props.targetExecutionRoleArns ??
       (props.targetFunctionArns === undefined && props.defaultTarget.role
         ? [props.defaultTarget.role.roleArn]
         : []);
@@ -207,6 +247,8 @@ export class PowerTunerStack extends Stack {
       // The lock outlives the longest possible run, so only a killed run's lock ever expires.
       LOCK_TTL_SECONDS: String(lockTtlSeconds(timeout)),
       METRICS_NAMESPACE,
+      // The initializer refuses a targetRoleArn not listed here, before anything is assumed.
+      TARGET_ROLE_ARNS: JSON.stringify(targetRoleArns),
     };
     const tableStatement = new PolicyStatement({
       effect: Effect.ALLOW,
@@ -269,6 +311,17 @@ export class PowerTunerStack extends Stack {
             }),
           ]
         : [];
+    // A function in another account is reached as a role there: the handlers that call the target assume it.
+    const assumeTargetRoles =
+      targetRoleArns.length > 0
+        ? [
+            new PolicyStatement({
+              effect: Effect.ALLOW,
+              actions: ["sts:AssumeRole"],
+              resources: targetRoleArns,
+            }),
+          ]
+        : [];
 
     const network = this.tunerNetwork(options.network);
     const make = (
@@ -293,11 +346,12 @@ export class PowerTunerStack extends Stack {
       initializer: make(
         "initializer",
         "powertune: validate input, lock, create a version and alias per power",
-        [tableStatement, changeTarget, describeExecutions, ...createCopies],
+        [tableStatement, changeTarget, describeExecutions, ...assumeTargetRoles, ...createCopies],
       ),
       executor: make("executor", "powertune: invoke one power value num times and parse REPORT lines", [
         invokeTarget,
         readTargetState,
+        ...assumeTargetRoles,
       ]),
       analyzer: make("analyzer", "powertune: statistics, costs, strategy and recommendation", [], {
         VISUALIZATION_URL: visualizationUrl,
@@ -305,7 +359,7 @@ export class PowerTunerStack extends Stack {
       optimizer: make(
         "optimizer",
         "powertune: apply or record the winner, restore, clean up, record history",
-        [tableStatement, changeTarget, describeExecutions, putMetrics],
+        [tableStatement, changeTarget, describeExecutions, putMetrics, ...assumeTargetRoles],
       ),
     };
 

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from "@aws-sdk/client-sfn";
 import { localSfnClient } from "../../cli/cloud-target.js";
@@ -15,12 +16,13 @@ import {
   DEFAULT_POWER_VALUES,
   OUTPUTS,
   outputLabel,
-  STACKS,
   stackOutput,
 } from "../../contract/index.js";
 import { findReport, type PowerStats, type TuningOutput } from "../../functions/tuner/core/index.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { bootLocalCloudWithApp, type LocalCloud } from "../../local/cloud.js";
+import { blockedMs } from "../../local/lambda/emulated-duration.js";
+import type { InvocationMeasurement } from "../../local/lambda/index.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { BENCHMARKS_DOC, machineLine, rewriteSection } from "../support/benchmarks-doc.js";
 
@@ -55,10 +57,21 @@ interface Interval {
   endMs: number;
 }
 
-interface TuneMeasures {
-  output: TuningOutput;
+/** Where the time of a tune went, besides its outputs. */
+interface TuneDiagnostics {
   /** CPU the local cloud's own process (DynamoDB, the runner, the edge) used during the tune, in cores. */
   cloudCores: number;
+  /** The warm invocations of the target, as the Lambda service measured them. */
+  invocations: InvocationMeasurement[];
+  /** Event-loop delay of the cloud's process (where DynamoDB answers), mean and p99, in ms. */
+  eventLoopMeanMs: number;
+  eventLoopP99Ms: number;
+  /** Invocations waiting for CPU budget, averaged over the tune. */
+  admissionQueue: number;
+}
+
+interface TuneMeasures extends TuneDiagnostics {
+  output: TuningOutput;
   stats: PowerStats[];
   wallMs: number;
   states: Interval[];
@@ -113,7 +126,7 @@ function stateIntervals(events: HistoryEvent[], state: string, enteredType: stri
   return intervals;
 }
 
-function measure(events: HistoryEvent[], output: TuningOutput, cloudCores: number): TuneMeasures {
+function measure(events: HistoryEvent[], output: TuningOutput, diagnostics: TuneDiagnostics): TuneMeasures {
   const started = events.find((e) => e.type === "ExecutionStarted");
   const finished = events.find((e) => e.type === "ExecutionSucceeded");
   if (!started || !finished)
@@ -156,8 +169,8 @@ function measure(events: HistoryEvent[], output: TuningOutput, cloudCores: numbe
   const stats = output.stats;
   if (!stats) throw new Error("the tuning output has no stats: the input must set includeOutputResults");
   return {
+    ...diagnostics,
     output,
-    cloudCores,
     stats,
     wallMs,
     states: states.map((s) => ({ ...s, startMs: s.startMs - at(started), endMs: s.endMs - at(started) })),
@@ -175,6 +188,59 @@ const met = (ok: boolean) => (ok ? "met" : "NOT met");
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const PING_INVOCATIONS = 20;
+
+const medianOf = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/** The CPU-bound function tuned beside crud, and its payload (about 10 ms of CPU at 1769 MB). */
+const CPU_TARGET = "bench-tune-cpu-bound";
+const CPU_PAYLOAD = { kind: "loop", rounds: 11_000 };
+
+/** Per power: the mean over the parallel tunes of its trimmed mean, and the mean over its serial tunes. */
+function parallelVsSerial(parallel: TuneMeasures[], serialRuns: TuneMeasures[]) {
+  const meanOf = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
+  const averages = (tunes: TuneMeasures[], power: number) =>
+    tunes.flatMap((m) => m.stats.filter((x) => x.power === power).map((x) => x.averageMs));
+  return POWERS.map((power) => ({
+    power,
+    parallelMs: meanOf(averages(parallel, power)),
+    serialMs: meanOf(averages(serialRuns, power)),
+  }));
+}
+
+/**
+ * REPEATS rounds of one parallel tune (every power at once) and one serial sweep (each power tuned alone),
+ * interleaved, so that drift of the machine's speed over the run touches both modes alike.
+ */
+async function parallelAndSerial(
+  label: string,
+  tune: (label: string, powers: number[]) => Promise<TuneMeasures>,
+): Promise<{ parallel: TuneMeasures[]; serial: TuneMeasures[] }> {
+  const parallel: TuneMeasures[] = [];
+  const serial: TuneMeasures[] = [];
+  for (let i = 1; i <= REPEATS; i++) {
+    parallel.push(await tune(`${label}parallel tune ${i}`, POWERS));
+    for (const power of POWERS)
+      serial.push(await tune(`${label}serial tune ${i} of ${power} MB alone`, [power]));
+  }
+  return { parallel, serial };
+}
+
+/** Medians of what the service measured for one power's warm invocations across tunes. */
+function breakdown(tunes: TuneMeasures[], power: number) {
+  const of = tunes.flatMap((t) => t.invocations).filter((m) => m.memoryMb === power && m.sample);
+  const samples = of.flatMap((m) => (m.sample ? [m.sample] : []));
+  return {
+    durationMs: medianOf(of.map((m) => m.durationMs)),
+    cpuMs: medianOf(samples.map((x) => x.cpuMs)),
+    blockedMs: medianOf(samples.map(blockedMs)),
+    runQueueMs: medianOf(samples.map((x) => Math.max(0, (x.mainRunDelayMs ?? 0) - x.throttledMs))),
+  };
+}
+
+function loadRow(label: string, m: TuneMeasures): string {
+  return `| ${label} | ${m.cloudCores.toFixed(2)} cores | ${m.eventLoopMeanMs.toFixed(2)} ms | ${m.eventLoopP99Ms.toFixed(2)} ms | ${m.admissionQueue.toFixed(2)} |`;
+}
 
 /** Durations (ms, from the REPORT lines) of `count` warm invocations of `functionArn` with `payload`. */
 async function timeInvocations(
@@ -201,9 +267,6 @@ async function timeInvocations(
     lambda.destroy();
   }
 }
-
-const medianOf = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 function writeSection(section: string): void {
   rewriteSection(SECTION, section);
@@ -242,34 +305,65 @@ try {
   const localSfn = localSfnClient(cloud.endpoint);
   sfn = localSfn;
   const endpoint = cloud.endpoint;
-  const tune = async (label: string, powerValues: number[]): Promise<TuneMeasures> => {
+  const service = cloud.lambda.service;
+  const tune = async (
+    label: string,
+    powerValues: number[],
+    target: { functionArn: string; input: Record<string, unknown> } = {
+      functionArn: lambdaARN,
+      input: weekly,
+    },
+  ): Promise<TuneMeasures> => {
     step = `running ${label} (${powerValues.join(", ")} MB × ${NUM})`;
     log(step.replace(/^running /, ""));
     const input = {
-      ...weekly,
+      ...target.input,
+      lambdaARN: target.functionArn,
       powerValues,
       num: NUM,
       includeOutputResults: true,
     };
+    const functionName = service.parseFunctionName(target.functionArn).name;
+    const invocations: InvocationMeasurement[] = [];
+    const stopObserving = service.observeInvocations((m) => {
+      if (m.functionName === functionName && m.sample && m.initSample === undefined) invocations.push(m);
+    });
+    const eventLoop = monitorEventLoopDelay({ resolution: 5 });
+    eventLoop.enable();
+    let queued = 0;
+    let queueSamples = 0;
+    const queueSampler = setInterval(() => {
+      queued += service.admission.waiting;
+      queueSamples += 1;
+    }, 20);
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
-    const result = await runExecution({
-      sfn: localSfn,
-      stateMachineArn,
-      input,
-      powers: powerValues,
-      num: NUM,
-      countInvocations: () => fetchInvocationCounts(endpoint, lambdaARN),
-      progressStream: process.stderr,
-      pollIntervalMs: 1000,
-    });
+    let result: Awaited<ReturnType<typeof runExecution>>;
+    try {
+      result = await runExecution({
+        sfn: localSfn,
+        stateMachineArn,
+        input,
+        powers: powerValues,
+        num: NUM,
+        countInvocations: () => fetchInvocationCounts(endpoint, target.functionArn),
+        progressStream: process.stderr,
+        pollIntervalMs: 1000,
+      });
+    } finally {
+      stopObserving();
+      eventLoop.disable();
+      clearInterval(queueSampler);
+    }
     const cpu = process.cpuUsage(cpuBefore);
     const cloudCores = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
-    return measure(
-      await fullHistory(localSfn, result.executionArn),
-      result.output as TuningOutput,
+    return measure(await fullHistory(localSfn, result.executionArn), result.output as TuningOutput, {
       cloudCores,
-    );
+      invocations,
+      eventLoopMeanMs: eventLoop.mean / 1e6,
+      eventLoopP99Ms: eventLoop.percentile(99) / 1e6,
+      admissionQueue: queueSamples ? queued / queueSamples : 0,
+    });
   };
 
   // Parallel: one execution, its Map measuring every power at once (the state machine's normal run).
@@ -277,10 +371,9 @@ try {
   // A first tune warms the cloud's own processes (JIT of DynamoDB, the runner): measured, then set aside for
   // the comparisons, which it would otherwise bias toward whichever mode runs later.
   const coldFirst = await tune("first tune (cold cloud)", POWERS);
-  const parallel: TuneMeasures[] = [];
-  for (let i = 1; i <= REPEATS; i++) parallel.push(await tune(`parallel tune ${i}`, POWERS));
-  const serialRuns: TuneMeasures[] = [];
-  for (const power of POWERS) serialRuns.push(await tune(`serial tune of ${power} MB alone`, [power]));
+  const { parallel, serial: serialRuns } = await parallelAndSerial("", (label, powers) =>
+    tune(label, powers),
+  );
   // The crud handler's own work, without DynamoDB: a dispatcher ping on $LATEST (back at its original memory).
   step = "timing the crud handler without DynamoDB (ping)";
   const pingDurations = await timeInvocations(
@@ -289,22 +382,34 @@ try {
     crudPingPayload(tableName),
     PING_INVOCATIONS,
   );
+  // A CPU-bound function too: the tight loop of test/fixtures/functions/workloads, about 10 ms at 1769 MB.
+  step = "deploying the CPU-bound function";
+  service.createFunctionFromDirectory({
+    FunctionName: CPU_TARGET,
+    Handler: "index.handler",
+    Runtime: "nodejs20.x",
+    MemorySize: 128,
+    Timeout: 30,
+    codeDir: join(import.meta.dirname, "../../test/fixtures/functions/workloads"),
+  });
+  const cpuTarget = { functionArn: service.functionArn(CPU_TARGET), input: { payload: CPU_PAYLOAD } };
+  const { parallel: cpuParallel, serial: cpuSerialRuns } = await parallelAndSerial(
+    "CPU-bound ",
+    (label, powers) => tune(label, powers, cpuTarget),
+  );
   const serial = {
-    wallMs: serialRuns.reduce((sum, m) => sum + m.wallMs, 0),
+    wallMs: serialRuns.slice(0, POWERS.length).reduce((sum, m) => sum + m.wallMs, 0),
     stats: serialRuns.flatMap((m) => m.stats),
   };
   const first = parallel[0] as TuneMeasures;
 
   const wallOk = first.wallMs <= TARGET_WALL_S * 1000;
   const overheadOk = first.overheadShare <= TARGET_OVERHEAD;
-  // Parallel side: the mean over the parallel tunes of each power's trimmed mean.
-  const ratios = POWERS.map((power) => {
-    const runs = parallel.map((m) => m.stats.find((x) => x.power === power)?.averageMs ?? Number.NaN);
-    const parallelMs = runs.reduce((sum, ms) => sum + ms, 0) / runs.length;
-    const serialMs = serial.stats.find((x) => x.power === power)?.averageMs ?? Number.NaN;
-    return { power, parallelMs, serialMs };
-  });
-  const ratioOk = ratios.every((r) => Math.abs(r.parallelMs / r.serialMs - 1) <= TARGET_RATIO);
+  const ratios = parallelVsSerial(parallel, serialRuns);
+  const cpuRatios = parallelVsSerial(cpuParallel, cpuSerialRuns);
+  const ratioOk = [...ratios, ...cpuRatios].every(
+    (r) => Math.abs(r.parallelMs / r.serialMs - 1) <= TARGET_RATIO,
+  );
   const chosen = parallel.map((m) => m.output.power);
   const sameOk = chosen.every((p) => p === chosen[0]);
 
@@ -312,7 +417,7 @@ try {
 | --- | --- | --- | --- |
 | total wall time (first tune, cold cloud) | ${seconds(coldFirst.wallMs)} | ≤ ${TARGET_WALL_S} s | ${met(coldFirst.wallMs <= TARGET_WALL_S * 1000)} |
 | total wall time (parallel tune 1) | ${seconds(first.wallMs)} | ≤ ${TARGET_WALL_S} s | ${met(wallOk)} |
-| total wall time (serial: ${POWERS.length} tunes of one power each) | ${seconds(serial.wallMs)} | — | — |
+| total wall time (serial sweep 1: ${POWERS.length} tunes of one power each) | ${seconds(serial.wallMs)} | — | — |
 | total wall time (parallel tunes 2–${REPEATS}) | ${parallel
     .slice(1)
     .map((m) => seconds(m.wallMs))
@@ -331,27 +436,49 @@ ${parallel
   )
   .join("\n")}`;
 
-  const ratioTable = `| Power | Parallel average | Serial average | Ratio | Within ±${percent(TARGET_RATIO)} |
+  const ratioTable = (
+    rows: typeof ratios,
+  ) => `| Power | Parallel average | Serial average | Ratio | Within ±${percent(TARGET_RATIO)} |
 | --- | --- | --- | --- | --- |
-${ratios
+${rows
   .map(
     (r) =>
       `| ${r.power} MB | ${millis(r.parallelMs)} | ${millis(r.serialMs)} | ${(r.parallelMs / r.serialMs).toFixed(3)} | ${Math.abs(r.parallelMs / r.serialMs - 1) <= TARGET_RATIO ? "yes" : "no"} |`,
   )
   .join("\n")}`;
 
+  const breakdownTable = (label: string, par: TuneMeasures[], ser: TuneMeasures[]) =>
+    POWERS.map((power) => {
+      const p = breakdown(par, power);
+      const q = breakdown(ser, power);
+      return `| ${label} | ${power} MB | ${millis(p.durationMs)} / ${millis(q.durationMs)} | ${millis(p.cpuMs)} / ${millis(q.cpuMs)} | ${millis(p.blockedMs)} / ${millis(q.blockedMs)} | ${millis(p.runQueueMs)} / ${millis(q.runQueueMs)} |`;
+    }).join("\n");
+  const loadRows = [
+    ...parallel.map((m, i) => loadRow(`crud, parallel ${i + 1}`, m)),
+    ...serialRuns.map((m, i) =>
+      loadRow(`crud, serial ${Math.floor(i / POWERS.length) + 1}, ${POWERS[i % POWERS.length]} MB`, m),
+    ),
+    ...cpuParallel.map((m, i) => loadRow(`CPU-bound, parallel ${i + 1}`, m)),
+    ...cpuSerialRuns.map((m, i) =>
+      loadRow(`CPU-bound, serial ${Math.floor(i / POWERS.length) + 1}, ${POWERS[i % POWERS.length]} MB`, m),
+    ),
+  ].join("\n");
+
   const repeatTable = `| Tune | Chosen power | Its average duration | Its cost per invocation |
 | --- | --- | --- | --- |
 ${parallel.map((m, i) => `| parallel ${i + 1} | ${m.output.power} MB | ${millis(m.output.duration)} | ${m.output.cost.toExponential(3)} USD |`).join("\n")}`;
 
-  const failedTasks = [coldFirst, ...parallel, ...serialRuns].reduce((sum, m) => sum + m.failedTasks, 0);
+  const failedTasks = [coldFirst, ...parallel, ...serialRuns, ...cpuParallel, ...cpuSerialRuns].reduce(
+    (sum, m) => sum + m.failedTasks,
+    0,
+  );
   const section = `${SECTION}
 
 ${machineLine()} ·
 CPU law enforced by: ${cloud.lambda.cpuLawEnforcement}. The synthesized app on the local cloud; ${SEED_ITEMS} sample items
 seeded through the API; the crud function tuned at ${POWERS.join(", ")} MB × ${NUM} invocations, strategy
 ${String(weekly.strategy ?? "default")}, payload: the weekly rule's input payload. A first tune on the cold cloud (its wall time is shown);
-then parallel tunes 1–${REPEATS}; then each power tuned alone (serial), all on the same cloud. Every tuning creates fresh
+then ${REPEATS} rounds of a parallel tune followed by each power tuned alone (serial), all on the same cloud. Every tuning creates fresh
 versions, so each power starts with a cold start in every tune. Times come from GetExecutionHistory timestamps.
 Task states failed (retried or caught) across all tunes: ${failedTasks}.
 
@@ -371,19 +498,38 @@ transitions between them.
 ${overheadTable}
 
 Parallel vs serial (trimmed mean Duration per power from the tuning outputs; parallel = all powers measured
-at once by the Map, mean of parallel tunes 1–${REPEATS}; serial = each power tuned alone; ratio = parallel / serial):
+at once by the Map, mean of parallel tunes 1–${REPEATS}; serial = each power tuned alone, mean of its ${REPEATS} serial tunes,
+which alternate with the parallel ones so that the machine's drift touches both; ratio = parallel / serial).
+The crud function:
 
-${ratioTable}
+${ratioTable(ratios)}
 
-Where the difference comes from: the crud handler's own work, timed without DynamoDB (a dispatcher \`ping\`
-on \`$LATEST\` at its deployed memory, median of ${pingDurations.length} warm invocations), takes ${millis(medianOf(pingDurations))}, against serial
-averages of ${millis(Math.min(...ratios.map((r) => r.serialMs)))}–${millis(Math.max(...ratios.map((r) => r.serialMs)))} above. The rest of each invocation is its DynamoDB call: the SDK's work inside the function
-(throttled like all of it at small sizes) and the round trip to the local DynamoDB, which takes longer when
-${POWERS.length} measurement streams share the machine's cores than when one power runs alone. The local
-cloud's own process (DynamoDB, the state machine runner, the edge) used ${parallel.map((m) => m.cloudCores.toFixed(2)).join(", ")} cores on average during the
-parallel tunes and ${serialRuns.map((m) => m.cloudCores.toFixed(2)).join(", ")} during the serial ones, so it was not saturated. On AWS,
-DynamoDB's latency does not depend on the tune; locally, serial tunes (${STACKS.tuner}'s \`maxConcurrency: 1\`) give
-the closer estimate for a function dominated by such calls.
+A CPU-bound function (\`${CPU_TARGET}\`: ${CPU_PAYLOAD.rounds} rounds of the tight integer loop of
+test/fixtures/functions/workloads, about 10 ms at 1769 MB), tuned the same way, ${REPEATS} parallel tunes then each power alone:
+
+${ratioTable(cpuRatios)}
+
+Where the time goes: medians over the warm invocations of the tunes, as the Lambda service measured them
+(parallel / serial): the REPORT Duration; the environment's CPU time (every thread, from its cgroup); the
+time the handler was blocked (waiting on DynamoDB for crud); the main thread's run-queue wait behind other
+processes (runnable, not throttled), which Duration leaves out.
+
+| Function | Power | Duration | CPU time | Blocked | Run-queue wait |
+| --- | --- | --- | --- | --- | --- |
+${breakdownTable("crud", parallel, serialRuns)}
+${breakdownTable("CPU-bound", cpuParallel, cpuSerialRuns)}
+
+Load on the local cloud's own process during each tune (it runs DynamoDB, the state machine runner and the
+edge): its CPU, its event loop's delay (mean and p99: how long a DynamoDB request can wait to be read), and
+the invocations queued for CPU budget (mean):
+
+| Tune | Cloud process CPU | Event-loop delay, mean | Event-loop delay, p99 | Queued for CPU budget |
+| --- | --- | --- | --- | --- |
+${loadRows}
+
+The crud handler's own work without DynamoDB (a dispatcher \`ping\` on \`$LATEST\` at its deployed memory, median
+of ${pingDurations.length} warm invocations) takes ${millis(medianOf(pingDurations))}; the rest of a crud invocation is the SDK's work and the wait for
+DynamoDB.
 
 Repeatability (the chosen power of the ${REPEATS} parallel tunes must be the same): ${sameOk ? `same each time, ${chosen[0]} MB` : `NOT the same: ${chosen.map((p) => `${p} MB`).join(", ")}`}.
 

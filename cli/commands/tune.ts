@@ -1,6 +1,6 @@
 import { appendFile, writeFile } from "node:fs/promises";
 import { OUTPUTS, STACKS } from "../../contract/index.js";
-import { invocationsPerPower, type TuningOutput } from "../../functions/tuner/core/index.js";
+import { invocationsPerPower, type TuningOutput, unqualifiedArn } from "../../functions/tuner/core/index.js";
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { parseCommandArgs, parsePort } from "../args.js";
 import { openCloudTarget } from "../cloud-target.js";
@@ -120,7 +120,11 @@ export async function runTune(argv: string[]): Promise<number> {
       powers: checked.powerValues,
       num: invocationsPerPower(checked),
       ...(target.endpoint
-        ? { countInvocations: () => fetchInvocationCounts(target.endpoint ?? "", checked.lambdaARN) }
+        ? {
+            // The run invokes its RAM<power> aliases of the function, whatever version or alias it tunes.
+            countInvocations: () =>
+              fetchInvocationCounts(target.endpoint ?? "", unqualifiedArn(checked.lambdaARN)),
+          }
         : {}),
       progressStream,
     }).catch(async (error: unknown) => {

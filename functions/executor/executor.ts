@@ -6,7 +6,13 @@ import {
   type LambdaClient,
   waitUntilFunctionActive,
 } from "@aws-sdk/client-lambda";
-import type { InvocationClock, LambdaApi, TunerConfig } from "../tuner/aws/index.js";
+import {
+  type InvocationClock,
+  type LambdaApi,
+  type TargetLambda,
+  type TunerConfig,
+  targetLambdaOf,
+} from "../tuner/aws/index.js";
 import {
   addTallies,
   classifyError,
@@ -19,6 +25,7 @@ import {
   PowerValueFailedError,
   payloadSlice,
   ReportLineNotFoundError,
+  regionOfArn,
   reportFromLogResult,
   shortMessage,
 } from "../tuner/core/index.js";
@@ -41,7 +48,10 @@ export const DEFAULT_ACTIVE_WAIT: ActiveWait = {
 export const TIME_MARGIN_MS = 10_000;
 
 export interface ExecutorDeps {
-  lambda: LambdaApi;
+  /** The Lambda API of every target and processor, when targetLambda is not given. */
+  lambda?: LambdaApi;
+  /** The Lambda API of a task's target (its region, its run's role), and of a processor (its region, the tuner's own credentials). */
+  targetLambda?: TargetLambda;
   config: Pick<TunerConfig, "memoryMb">;
   activeWait?: ActiveWait;
 }
@@ -96,19 +106,26 @@ export function isHttpErrorResponse(body: string): boolean {
 
 export function createExecutor(deps: ExecutorDeps) {
   const activeWait = deps.activeWait ?? DEFAULT_ACTIVE_WAIT;
+  const targetLambda = targetLambdaOf(deps);
+  /** The target's Lambda API: the task says its region and the role its run assumes. */
+  const lambdaOf = (task: ExecutorTask) => targetLambda(task.access);
+  /** A processor is the tuner's own (the stack's processorFunctionArns): its region, no role assumed. */
+  const processorLambda = (task: ExecutorTask, arn: string) =>
+    targetLambda({ region: regionOfArn(arn) ?? task.access.region, sessionName: task.access.sessionName });
 
   /**
    * A published version may be Pending for minutes (SnapStart takes its snapshot then), and an invocation of it
    * would fail: wait until it is Active, as the reference tool does (GetFunctionConfiguration, then the waiter).
    */
   async function waitUntilActive(task: ExecutorTask, qualifier: string): Promise<void> {
-    const config = await deps.lambda.send(
+    const lambda = lambdaOf(task);
+    const config = await lambda.send(
       new GetFunctionConfigurationCommand({ FunctionName: task.lambdaARN, Qualifier: qualifier }),
     );
     if (config.State !== "Pending") return;
     await waitUntilFunctionActive(
       {
-        client: deps.lambda as LambdaClient,
+        client: lambda as LambdaClient,
         maxWaitTime: activeWait.maxWaitSeconds,
         minDelay: activeWait.minDelaySeconds,
         maxDelay: activeWait.maxDelaySeconds,
@@ -118,12 +135,13 @@ export function createExecutor(deps: ExecutorDeps) {
   }
 
   async function invokeProcessor(
+    task: ExecutorTask,
     arn: string,
     payload: unknown,
-    power: number,
     role: string,
   ): Promise<string> {
-    const response = await deps.lambda
+    const power = task.power;
+    const response = await processorLambda(task, arn)
       .send(new InvokeCommand({ FunctionName: arn, Payload: encodePayload(payload) }))
       .catch((error: Error) => {
         // Throttling keeps its name for the state's Retry; anything else (a missing function, no permission)
@@ -147,12 +165,12 @@ export function createExecutor(deps: ExecutorDeps) {
     const started = Date.now();
     let targetPayload: unknown = payload;
     if (task.preProcessorARN) {
-      const processed = await invokeProcessor(task.preProcessorARN, payload, task.power, "pre-processor");
+      const processed = await invokeProcessor(task, task.preProcessorARN, payload, "pre-processor");
       // The pre-processor's result is the payload; a JSON result is sent as that JSON.
       targetPayload = processed === "" ? payload : processed;
     }
     const functionName = `${task.lambdaARN}:${qualifier}`;
-    const response = await deps.lambda.send(
+    const response = await lambdaOf(task).send(
       new InvokeCommand({
         FunctionName: functionName,
         LogType: "Tail",
@@ -176,9 +194,9 @@ export function createExecutor(deps: ExecutorDeps) {
     // A failure not allowed makes the power infeasible: what a post-processor would make of it is moot.
     if (task.postProcessorARN && (!failure || failure.allowed)) {
       await invokeProcessor(
+        task,
         task.postProcessorARN,
         body === "" ? {} : JSON.parse(body),
-        task.power,
         "post-processor",
       );
     }

@@ -1,4 +1,4 @@
-import { lambdaClient, readTunerConfig } from "../tuner/aws/index.js";
+import { readTunerConfig, targetLambdaClients } from "../tuner/aws/index.js";
 import { createExecutor } from "./executor.js";
 
-export const handler = createExecutor({ lambda: lambdaClient(), config: readTunerConfig() });
+export const handler = createExecutor({ targetLambda: targetLambdaClients(), config: readTunerConfig() });

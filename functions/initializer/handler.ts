@@ -1,8 +1,13 @@
-import { documentClient, lambdaClient, readTunerConfig, stepFunctionsClient } from "../tuner/aws/index.js";
+import {
+  documentClient,
+  readTunerConfig,
+  stepFunctionsClient,
+  targetLambdaClients,
+} from "../tuner/aws/index.js";
 import { createInitializer } from "./initializer.js";
 
 export const handler = createInitializer({
-  lambda: lambdaClient(),
+  targetLambda: targetLambdaClients(),
   ddb: documentClient(),
   stepFunctions: stepFunctionsClient(),
   config: readTunerConfig(),

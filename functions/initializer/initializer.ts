@@ -22,7 +22,10 @@ import {
   recordCreated,
   type StepFunctionsApi,
   startTargetUpdate,
+  type TargetConfig,
+  type TargetLambda,
   type TunerConfig,
+  targetLambdaOf,
   undoChanges,
   updateTarget,
   versionMarker,
@@ -34,14 +37,20 @@ import {
   ExecutionNotRunningError,
   type InitializerResult,
   invocationsPerPower,
+  parseTargetArn,
+  regionOfArn,
   startSampling,
   type TuningContext,
+  targetAccess,
   validateTuningInput,
 } from "../tuner/core/index.js";
-import { readTargetNamedByInput, type TargetConfig } from "./target.js";
+import { readTargetNamedByInput } from "./target.js";
 
 export interface InitializerDeps {
-  lambda: LambdaApi;
+  /** The Lambda API of every target (one region, one set of credentials), when targetLambda is not given. */
+  lambda?: LambdaApi;
+  /** The Lambda API of a run's target: its ARN's region, its targetRoleArn's credentials. */
+  targetLambda?: TargetLambda;
   ddb: DocumentClient;
   config: TunerConfig;
   /** Asks whether a lock's holder still runs, and whether this run's own execution does. */
@@ -93,29 +102,38 @@ export function functionLabels(
 
 export function createInitializer(deps: InitializerDeps) {
   const retry = deps.retry ?? DEFAULT_RETRY;
+  const targetLambda = targetLambdaOf(deps);
   const stepFunctions = deps.stepFunctions;
   return async function initializer(event: unknown, context?: InvocationClock): Promise<InitializerResult> {
     const started = Date.now();
     const { input: rawInput, runId: executionName, executionArn } = unwrapInitializerEvent(event);
-    const input = validateTuningInput(rawInput, deps.config.defaultPowerValues);
+    const input = validateTuningInput(rawInput, deps.config.defaultPowerValues, {
+      targetRoleArns: deps.config.targetRoleArns,
+    });
     // onlyColdStarts (fixed num only) publishes one version per invocation of the whole run up front.
     const invocations = invocationsPerPower(input);
-    const functionArn = input.lambdaARN;
-    const region = functionArn.split(":")[3] ?? "us-east-1";
-    let target = await readTargetNamedByInput(deps.lambda, functionArn);
+    // The schema accepts only ARNs that parse. A version or alias is tuned through $LATEST: every change, the
+    // lock and the history name the function itself.
+    const targetArn = parseTargetArn(input.lambdaARN);
+    if (!targetArn) throw new Error(`lambdaARN ${input.lambdaARN} passed the schema but does not parse`);
+    const { functionArn, region } = targetArn;
     const runId = executionName ?? deps.newRunId?.() ?? randomUUID();
-    const table = deps.config.historyTable;
+    const lambda = targetLambda(targetAccess(functionArn, runId, input.targetRoleArn));
+    const run = { ...deps, lambda };
+    const named = await readTargetNamedByInput(lambda, input, targetArn);
+    let target = named.latest;
+    const table = run.config.historyTable;
     // This handler holds the lock's lease while it changes the target: no cleanup undoes the run meanwhile.
     const lease = leaseEnd(context);
     /** Takes a function's lock for this run, with its configuration as the snapshot to put back. */
     const takeLock = (arn: string, config: TargetConfig) =>
       acquireLock(
-        deps.ddb,
+        run.ddb,
         table,
         {
           functionArn: arn,
           owner: runId,
-          expiresAt: Math.floor(Date.now() / 1000) + deps.config.lockTtlSeconds,
+          expiresAt: Math.floor(Date.now() / 1000) + run.config.lockTtlSeconds,
           originalMemoryMb: config.memoryMb,
           originalEnvironment: config.environment,
           busyUntilMs: lease,
@@ -123,7 +141,7 @@ export function createInitializer(deps: InitializerDeps) {
         },
         {
           ...(stepFunctions ? { holderState: (a: string) => describeRunExecution(stepFunctions, a) } : {}),
-          maxWaitMs: deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+          maxWaitMs: run.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
         },
       );
     const { stale } = await takeLock(functionArn, target);
@@ -136,6 +154,7 @@ export function createInitializer(deps: InitializerDeps) {
 
     /** Versions and aliases of every power on one function; `record` notes each in its lock first. */
     const publishPowers = async (
+      api: LambdaApi,
       arn: string,
       config: TargetConfig,
       record: ((resource: { alias: string; version: string }) => Promise<void>) | null,
@@ -149,7 +168,7 @@ export function createInitializer(deps: InitializerDeps) {
           // $LATEST already at this power (with no per-alias variable to set): publish it as it is.
           if (input.onlyColdStarts || latestMemoryMb !== power) {
             await updateTarget(
-              deps.lambda,
+              api,
               arn,
               input.onlyColdStarts
                 ? {
@@ -161,23 +180,29 @@ export function createInitializer(deps: InitializerDeps) {
             );
             latestMemoryMb = power;
           }
-          const published = await publishAndAlias(deps.lambda, arn, alias, versionMarker(runId), retry);
+          const published = await publishAndAlias(api, arn, alias, versionMarker(runId), retry);
           await record?.({ alias, version: published.createdByUs ? published.version : "" });
         }
       }
       // $LATEST goes back to the user's configuration at once; the aliases carry the power values. The
-      // update finishes while the executors measure; the optimizer and the cleanup path wait for it.
+      // update finishes while the executors measure; the optimizer and the cleanup path wait for it. A
+      // temporary copy (no record) is deleted whole instead.
       if (record && (input.onlyColdStarts || latestMemoryMb !== config.memoryMb)) {
         await startTargetUpdate(
-          deps.lambda,
+          api,
           arn,
           { memoryMb: config.memoryMb, ...(input.onlyColdStarts ? { environment: config.environment } : {}) },
           retry,
         );
       }
     };
-    /** Takes a function's lock and undoes what an ended run left on it; returns its configuration as the user had it. */
-    const lockAndSweep = async (arn: string, config: TargetConfig, held: { stale?: LockItem }) => {
+    /** Undoes what an ended run left on a function just locked; returns its configuration as the user had it. */
+    const sweep = async (
+      deps: typeof run,
+      arn: string,
+      config: TargetConfig,
+      held: { stale?: LockItem },
+    ): Promise<TargetConfig> => {
       if (held.stale) {
         // A run that ended without undoing (killed, stopped, timed out) left its changes: undo them, then read
         // the configuration as the user had it.
@@ -190,31 +215,48 @@ export function createInitializer(deps: InitializerDeps) {
       await deleteArchitectureCopies(deps.lambda, arn, retry);
       return config;
     };
+
+    // compareWith: reached in its own region, through the same targetRoleArn (so in that role's account).
     const secondArn = input.compareWith;
+    const secondRun = secondArn
+      ? { ...deps, lambda: targetLambda(targetAccess(secondArn, runId, input.targetRoleArn)) }
+      : undefined;
     let secondLocked = false;
     let comparison: ComparisonContext | undefined;
     const undoAll = async (untilMs: number, heldUntilMs?: number) => {
-      const lease = { untilMs, ...(heldUntilMs !== undefined ? { heldUntilMs } : {}) };
-      await cleanupRun(deps, functionArn, runId, { restore: true, lease });
-      if (secondArn && secondLocked) await cleanupRun(deps, secondArn, runId, { restore: true, lease });
+      const options = {
+        restore: true,
+        lease: { untilMs, ...(heldUntilMs !== undefined ? { heldUntilMs } : {}) },
+      };
+      await cleanupRun(run, functionArn, runId, options);
+      if (secondArn && secondRun && secondLocked) await cleanupRun(secondRun, secondArn, runId, options);
     };
     try {
-      target = await lockAndSweep(functionArn, target, { ...(stale ? { stale } : {}) });
+      target = await sweep(run, functionArn, target, stale ? { stale } : {});
       let second: TargetConfig | undefined;
-      if (secondArn) {
-        second = await readTargetNamedByInput(deps.lambda, secondArn, "compareWith");
+      if (secondArn && secondRun) {
+        const secondTarget = parseTargetArn(secondArn);
+        if (!secondTarget) throw new Error(`compareWith ${secondArn} passed the schema but does not parse`);
+        second = (
+          await readTargetNamedByInput(
+            secondRun.lambda,
+            { ...input, lambdaARN: secondArn },
+            secondTarget,
+            "compareWith",
+          )
+        ).latest;
         // The second function is changed as the first is, so it is locked the same way (after the first: two
         // runs that compare the same pair wait on the first lock, not on each other's second).
         const secondHeld = await takeLock(secondArn, second);
         secondLocked = true;
-        second = await lockAndSweep(secondArn, second, secondHeld);
+        second = await sweep(secondRun, secondArn, second, secondHeld);
       }
-      await publishPowers(functionArn, target, (resource) =>
-        recordCreated(deps.ddb, table, functionArn, runId, resource),
+      await publishPowers(run.lambda, functionArn, target, (resource) =>
+        recordCreated(run.ddb, table, functionArn, runId, resource),
       );
-      if (secondArn && second) {
-        await publishPowers(secondArn, second, (resource) =>
-          recordCreated(deps.ddb, table, secondArn, runId, resource),
+      if (secondArn && secondRun && second) {
+        await publishPowers(secondRun.lambda, secondArn, second, (resource) =>
+          recordCreated(run.ddb, table, secondArn, runId, resource),
         );
         const labels = functionLabels(functionArn, target.functionName, secondArn, second.functionName);
         comparison = {
@@ -223,9 +265,10 @@ export function createInitializer(deps: InitializerDeps) {
           second: {
             functionArn: secondArn,
             functionName: second.functionName,
-            region: secondArn.split(":")[3] ?? region,
+            region: regionOfArn(secondArn) ?? region,
             architecture: second.architecture,
             originalMemoryMb: second.memoryMb,
+            ...(input.targetRoleArn !== undefined ? { roleArn: input.targetRoleArn } : {}),
             label: labels.secondLabel,
           },
         };
@@ -234,10 +277,11 @@ export function createInitializer(deps: InitializerDeps) {
         const other: Architecture = target.architecture === "arm64" ? "x86_64" : "arm64";
         await assertStillRunning();
         // The copy is the run's own: the first function's lock covers it, and every cleanup of that function
-        // deletes it (found by its name and marker), so nothing needs recording.
-        const copyArn = await createArchitectureCopy(deps.lambda, functionArn, other, runId, retry);
-        const copy = await readTargetConfig(deps.lambda, copyArn);
-        await publishPowers(copyArn, copy, null);
+        // deletes it (found by its name and marker), so nothing needs recording. It is made from $LATEST,
+        // which runs a version or alias target's code too (see target.ts).
+        const copyArn = await createArchitectureCopy(run.lambda, functionArn, other, runId, retry);
+        const copy = await readTargetConfig(run.lambda, copyArn);
+        await publishPowers(run.lambda, copyArn, copy, null);
         comparison = {
           kind: "architectures",
           firstLabel: target.architecture,
@@ -247,6 +291,7 @@ export function createInitializer(deps: InitializerDeps) {
             region,
             architecture: other,
             originalMemoryMb: copy.memoryMb,
+            ...(input.targetRoleArn !== undefined ? { roleArn: input.targetRoleArn } : {}),
             label: other,
             copyOf: functionArn,
           },
@@ -256,8 +301,8 @@ export function createInitializer(deps: InitializerDeps) {
       await undoAll(lease, lease);
       throw error;
     }
-    await endLease(deps.ddb, table, functionArn, runId, lease);
-    if (secondArn) await endLease(deps.ddb, table, secondArn, runId, lease);
+    await endLease(run.ddb, table, functionArn, runId, lease);
+    if (secondArn) await endLease(run.ddb, table, secondArn, runId, lease);
     // A stop between the last check and endLease found the lease taken, so its cleanup left the run to this
     // handler: look once more. From here on, the cleanup a stop triggers undoes the run.
     try {
@@ -275,10 +320,15 @@ export function createInitializer(deps: InitializerDeps) {
         functionName: target.functionName,
         region,
         architecture: target.architecture,
-        originalMemoryMb: target.memoryMb,
+        // What the target served: the decision compares the powers with it.
+        originalMemoryMb: targetArn.qualifier === undefined ? target.memoryMb : named.servedMemoryMb,
+        ...(targetArn.qualifier !== undefined ? { qualifier: targetArn.qualifier } : {}),
+        ...(named.version !== undefined ? { version: named.version } : {}),
+        ...(named.codeSha256 !== undefined ? { codeSha256: named.codeSha256 } : {}),
+        ...(input.targetRoleArn !== undefined ? { roleArn: input.targetRoleArn } : {}),
       },
       ...(comparison ? { comparison } : {}),
-      compute: { elapsedMs: Date.now() - started, memoryMb: deps.config.memoryMb },
+      compute: { elapsedMs: Date.now() - started, memoryMb: run.config.memoryMb },
     };
     return { tuning, sampling: startSampling(tuning) };
   };

@@ -1,14 +1,14 @@
 import {
   cloudWatchClient,
   documentClient,
-  lambdaClient,
   readTunerConfig,
   stepFunctionsClient,
+  targetLambdaClients,
 } from "../tuner/aws/index.js";
 import { createOptimizer } from "./optimizer.js";
 
 export const handler = createOptimizer({
-  lambda: lambdaClient(),
+  targetLambda: targetLambdaClients(),
   ddb: documentClient(),
   cloudwatch: cloudWatchClient(),
   stepFunctions: stepFunctionsClient(),

@@ -3,7 +3,6 @@
 import { type CloudWatchClient, PutMetricDataCommand, StandardUnit } from "@aws-sdk/client-cloudwatch";
 import {
   appendHistory,
-  type CleanupSummary,
   claimLease,
   cleanupRun,
   DEFAULT_RETRY,
@@ -22,14 +21,30 @@ import {
   restoreTarget,
   type StepFunctionsApi,
   settleTargetUpdate,
+  type TargetLambda,
   type TunerConfig,
+  targetLambdaOf,
   updateTarget,
 } from "../tuner/aws/index.js";
-import { type Analysis, finalOutput, type TuningContext, type TuningOutput } from "../tuner/core/index.js";
-import { BUSY_NOTE, cleanupStoppedRun, compareWithOf, lambdaArnOf } from "./stopped-run.js";
+import type { CleanupResult } from "./cleanup-result.js";
+
+export type { CleanupResult };
+
+import {
+  type Analysis,
+  finalOutput,
+  type TuningContext,
+  type TuningOutput,
+  targetAccess,
+} from "../tuner/core/index.js";
+import { applyTargetOf, servedCodeChanged } from "./qualified-target.js";
+import { BUSY_NOTE, cleanupStoppedRun, compareWithOf, runTargetOf } from "./stopped-run.js";
 
 export interface OptimizerDeps {
-  lambda: LambdaApi;
+  /** The Lambda API of every target, when targetLambda is not given. */
+  lambda?: LambdaApi;
+  /** The Lambda API of a run's target: its region, its run's role. */
+  targetLambda?: TargetLambda;
   ddb: DocumentClient;
   cloudwatch: Pick<CloudWatchClient, "send">;
   config: TunerConfig;
@@ -68,15 +83,14 @@ export interface CleanupEvent {
   };
 }
 
-export interface CleanupResult extends CleanupSummary {
-  runId: string | null;
-  /** Another handler of the run held the lease past the wait: that handler undoes the run itself. */
-  busy?: boolean;
-  note: string;
-}
-
 export function createOptimizer(deps: OptimizerDeps) {
   const retry = deps.retry ?? DEFAULT_RETRY;
+  const targetLambda = targetLambdaOf(deps);
+  /** The deps of one run: its target's Lambda client. */
+  const runDeps = (functionArn: string, runId: string, roleArn: string | undefined) => ({
+    ...deps,
+    lambda: targetLambda(targetAccess(functionArn, runId, roleArn)),
+  });
   const table = deps.config.historyTable;
 
   async function publishMetrics(context: TuningContext, analysis: Analysis): Promise<string | undefined> {
@@ -127,51 +141,63 @@ export function createOptimizer(deps: OptimizerDeps) {
   async function finish(event: FinishEvent, context?: InvocationClock): Promise<TuningOutput> {
     const { tuning, analysis } = event;
     const functionArn = tuning.target.functionArn;
+    const { lambda } = runDeps(functionArn, tuning.runId, tuning.target.roleArn);
     const lease = leaseEnd(context);
     const claim = await claimLease(deps.ddb, table, functionArn, tuning.runId, { untilMs: lease });
     const held = claim.claimed;
     const recommendation = { ...analysis.recommendation };
+    const applyWarnings: string[] = [];
     if (claim.claimed) {
       const lock = claim.lock;
       try {
         // Temporary aliases and versions go first, so publishing the winner below cannot return one of them.
-        await deleteCreated(deps.lambda, functionArn, lock.created ?? [], retry);
-        await deleteLeftovers(deps.lambda, functionArn, retry);
+        await deleteCreated(lambda, functionArn, lock.created ?? [], retry);
+        await deleteLeftovers(lambda, functionArn, retry);
         // An architectures run's copy goes whole, its versions and aliases with it.
-        await deleteArchitectureCopies(deps.lambda, functionArn, retry);
+        await deleteArchitectureCopies(lambda, functionArn, retry);
         // The initializer's restore of $LATEST may still be under way (restoreTarget below waits for it itself).
-        if (recommendation.decision === "apply") await settleTargetUpdate(deps.lambda, functionArn, retry);
+        if (recommendation.decision === "apply") await settleTargetUpdate(lambda, functionArn, retry);
         const winner = recommendation.winnerPower;
+        // A version or alias target: where the winner goes (an alias), and whether $LATEST still runs its code.
+        const applyAlias = applyTargetOf(tuning);
+        if (recommendation.decision === "apply" && tuning.target.qualifier !== undefined) {
+          const changed = await servedCodeChanged(lambda, tuning);
+          if (changed) {
+            recommendation.decision = "keep";
+            recommendation.reason = `${recommendation.reason}; not applied: ${changed}`;
+            applyWarnings.push(`${winner} MB was chosen but not applied: ${changed}`);
+          }
+        }
         // Environment variables are written back only if the run changed them (onlyColdStarts): a snapshot that
         // could not read them (a KMS key the tuner may not use) must not wipe them.
         const environment = tuning.input.onlyColdStarts ? { environment: lock.originalEnvironment } : {};
         const original = { memoryMb: lock.originalMemoryMb, ...environment };
-        if (recommendation.decision === "apply" && tuning.input.autoOptimizeAlias) {
-          const alias = tuning.input.autoOptimizeAlias;
-          await updateTarget(deps.lambda, functionArn, { memoryMb: winner, ...environment }, retry);
+        if (recommendation.decision === "apply" && applyAlias) {
+          const alias = applyAlias;
+          await updateTarget(lambda, functionArn, { memoryMb: winner, ...environment }, retry);
           await publishAndAlias(
-            deps.lambda,
+            lambda,
             functionArn,
             alias,
             `powertune: ${winner} MB (run ${tuning.runId})`,
             retry,
           );
-          await updateTarget(deps.lambda, functionArn, original, retry);
+          await updateTarget(lambda, functionArn, original, retry);
           recommendation.applied = "yes";
           recommendation.appliedTo = `${functionArn}:${alias}`;
         } else if (recommendation.decision === "apply") {
-          await updateTarget(deps.lambda, functionArn, { memoryMb: winner, ...environment }, retry);
+          await updateTarget(lambda, functionArn, { memoryMb: winner, ...environment }, retry);
           recommendation.applied = "yes";
           recommendation.appliedTo = `${functionArn}:$LATEST`;
         } else {
-          await restoreTarget({ ...deps }, functionArn, lock);
+          await restoreTarget({ ...deps, lambda }, functionArn, lock);
           if (recommendation.decision === "pending") {
             await putPendingRecommendation(deps.ddb, table, {
               functionArn,
               runId: tuning.runId,
               timestamp: new Date().toISOString(),
               recommendation,
-              applyTo: tuning.input.autoOptimizeAlias ?? "$LATEST",
+              applyTo: applyAlias ?? "$LATEST",
             });
             recommendation.applied = "pending";
           }
@@ -186,9 +212,12 @@ export function createOptimizer(deps: OptimizerDeps) {
     // compareWith's function: measured only, so undone whatever the decision, and its own lock released.
     const compareWith = tuning.input.compareWith;
     if (compareWith !== undefined) {
-      await cleanupRun(deps, compareWith, tuning.runId, { restore: true, lease: { untilMs: lease } });
+      await cleanupRun(runDeps(compareWith, tuning.runId, tuning.target.roleArn), compareWith, tuning.runId, {
+        restore: true,
+        lease: { untilMs: lease },
+      });
     }
-    const warnings = [...analysis.warnings];
+    const warnings = [...analysis.warnings, ...applyWarnings];
     if (!claim.claimed && claim.busy) {
       warnings.push("another handler of this run was changing the function; this one applied nothing");
     } else if (!held) {
@@ -210,11 +239,18 @@ export function createOptimizer(deps: OptimizerDeps) {
 
   async function cleanup(event: CleanupEvent, context?: InvocationClock): Promise<CleanupResult> {
     if (event.state === undefined && event.executionArn !== undefined) {
-      return cleanupStoppedRun(deps, { runId: event.runId, executionArn: event.executionArn }, context);
+      return cleanupStoppedRun(
+        { ...deps, targetLambda },
+        { runId: event.runId, executionArn: event.executionArn },
+        context,
+      );
     }
     const state = event.state ?? {};
     const runId = state.tuning?.runId ?? event.runId;
-    const functionArn = state.tuning?.target.functionArn ?? lambdaArnOf(state.input) ?? lambdaArnOf(state);
+    const named = state.tuning
+      ? { functionArn: state.tuning.target.functionArn, roleArn: state.tuning.target.roleArn }
+      : (runTargetOf(state.input) ?? runTargetOf(state));
+    const functionArn = named?.functionArn;
     if (!runId || !functionArn) {
       return {
         runId: null,
@@ -229,11 +265,14 @@ export function createOptimizer(deps: OptimizerDeps) {
     // (a timeout, a crash): a lock of another run is left alone. The state that failed held the lease, if
     // anyone did, and Step Functions has seen its invocation end: its lease no longer protects anything.
     const lease = { untilMs: leaseEnd(context), holderEnded: true };
-    const summary = await cleanupRun(deps, functionArn, runId, { restore: true, lease });
+    const summary = await cleanupRun(runDeps(functionArn, runId, named?.roleArn), functionArn, runId, {
+      restore: true,
+      lease,
+    });
     // A comparison locked its second function as well (compareWith): it is undone the same way.
     const second = state.tuning?.input.compareWith ?? compareWithOf(state.input) ?? compareWithOf(state);
     if (second !== undefined && second !== functionArn) {
-      await cleanupRun(deps, second, runId, { restore: true, lease });
+      await cleanupRun(runDeps(second, runId, named?.roleArn), second, runId, { restore: true, lease });
     }
     if (summary.busy) return { runId, ...summary, note: BUSY_NOTE };
     if (!state.tuning && !summary.lockHeld) {

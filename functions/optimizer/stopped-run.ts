@@ -9,17 +9,26 @@ import {
   LEASE_WAIT_MS,
   leaseEnd,
   type StepFunctionsApi,
+  type TargetLambda,
 } from "../tuner/aws/index.js";
-import type { CleanupResult } from "./optimizer.js";
+import { targetAccess, unqualifiedArn } from "../tuner/core/index.js";
+import type { CleanupResult } from "./cleanup-result.js";
 
 export const BUSY_NOTE =
   "another handler of this run (its Initializer, say) was still changing the function; it undoes the run itself";
 
-/** The function a tuning input names, if it names one. */
-export function lambdaArnOf(input: unknown): string | undefined {
-  const arn =
-    typeof input === "object" && input !== null ? (input as { lambdaARN?: unknown }).lambdaARN : undefined;
-  return typeof arn === "string" ? arn : undefined;
+/**
+ * The function a tuning input names (unqualified: its run locked the function, whatever version or alias it
+ * tuned), and the role the run assumed to reach it, if it names one.
+ */
+export function runTargetOf(input: unknown): { functionArn: string; roleArn?: string } | undefined {
+  if (typeof input !== "object" || input === null) return undefined;
+  const { lambdaARN, targetRoleArn } = input as { lambdaARN?: unknown; targetRoleArn?: unknown };
+  if (typeof lambdaARN !== "string") return undefined;
+  return {
+    functionArn: unqualifiedArn(lambdaARN),
+    ...(typeof targetRoleArn === "string" ? { roleArn: targetRoleArn } : {}),
+  };
 }
 
 /** The second function a comparison input names (compareWith), which the run locked too. */
@@ -49,7 +58,11 @@ const nothingDone = (runId: string | null, note: string): CleanupResult => ({
 });
 
 export async function cleanupStoppedRun(
-  deps: CleanupDeps & { stepFunctions?: StepFunctionsApi; leaseWaitMs?: number },
+  deps: Omit<CleanupDeps, "lambda"> & {
+    targetLambda: TargetLambda;
+    stepFunctions?: StepFunctionsApi;
+    leaseWaitMs?: number;
+  },
   event: { runId?: string | undefined; executionArn: string },
   context?: InvocationClock,
 ): Promise<CleanupResult> {
@@ -63,16 +76,19 @@ export async function cleanupStoppedRun(
     return nothingDone(runId, `execution ${event.executionArn} is ${execution.status}: nothing was undone`);
   }
   const input = parseInput(execution.input);
-  const functionArn = lambdaArnOf(input);
-  if (functionArn === undefined) {
+  const target = runTargetOf(input);
+  if (target === undefined) {
     return nothingDone(runId, "the execution's input names no function, so its run took no lock");
   }
+  const { functionArn } = target;
+  const lambda = deps.targetLambda(targetAccess(functionArn, runId, target.roleArn));
   const lease = { untilMs: leaseEnd(context), maxWaitMs: deps.leaseWaitMs ?? LEASE_WAIT_MS };
-  const summary = await cleanupRun(deps, functionArn, runId, { restore: true, lease });
+  const summary = await cleanupRun({ ...deps, lambda }, functionArn, runId, { restore: true, lease });
   // A comparison locked its second function as well: it is undone the same way (its own lock says if it was).
   const second = compareWithOf(input);
   if (second !== undefined && second !== functionArn) {
-    await cleanupRun(deps, second, runId, { restore: true, lease });
+    const secondLambda = deps.targetLambda(targetAccess(second, runId, target.roleArn));
+    await cleanupRun({ ...deps, lambda: secondLambda }, second, runId, { restore: true, lease });
   }
   if (summary.busy) return { runId, ...summary, note: BUSY_NOTE };
   if (!summary.lockHeld) {

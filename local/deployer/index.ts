@@ -2,11 +2,10 @@
 export { type ApplyOptions, applyPlan } from "./apply.js";
 export { readCloudAssembly } from "./assembly.js";
 export type { InProcessTargets } from "./kind.js";
-export type { FunctionPlan } from "./kinds/function.js";
 export type { ApplySummary } from "./kinds/index.js";
-export { type ApiPlan, localApiUrl, type RoutePlan } from "./kinds/rest-api.js";
-export type { RulePlan } from "./kinds/rule.js";
+export { localApiUrl } from "./kinds/rest-api.js";
 export type { StateMachinePlan } from "./kinds/state-machine.js";
 export type { TablePlan } from "./kinds/table.js";
 export { type DeploymentPlan, planDeployment } from "./plan.js";
+export type { ApiPlan, FunctionPlan, RoutePlan, RulePlan } from "./plans.js";
 export { skippedSummary } from "./skipped-types.js";

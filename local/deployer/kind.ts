@@ -3,8 +3,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { SFNClient } from "@aws-sdk/client-sfn";
-import type { ApiPlan } from "./kinds/rest-api.js";
-import type { RulePlan } from "./kinds/rule.js";
+import type { ApiPlan, RulePlan } from "./plans.js";
 import type { StackContext, TemplateResource } from "./stack-context.js";
 
 export interface ResourceKind<Plan, Summary> {

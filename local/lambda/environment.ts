@@ -6,7 +6,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CgroupLayout, EnvironmentCgroup } from "./cgroup.js";
-import { cpuShareCores, MB_PER_VCPU } from "./cpu-law.js";
+import { type CpuLawSettings, cpuShareCores } from "./cpu-law.js";
+import { type CpuSample, emulatedDurationMs } from "./emulated-duration.js";
+import type { CgroupCpuSource } from "./runtime/cpu-accounting.mjs";
 
 const BOOTSTRAP = fileURLToPath(new URL("./runtime/bootstrap.mjs", import.meta.url));
 
@@ -23,6 +25,7 @@ export interface EnvironmentSpec {
   env: Record<string, string>;
   cores: number;
   cgroups: CgroupLayout | undefined;
+  cpuLaw: CpuLawSettings;
   /** Receives every chunk of the function's own output (stdout, stderr, console). */
   onOutput: (text: string) => void;
 }
@@ -42,6 +45,8 @@ export interface InvocationOutcome {
   status: "timeout" | "error" | undefined;
   /** The environment can no longer be used (crash, timeout, out of memory). */
   environmentLost: boolean;
+  /** What the environment measured around the handler; absent when it did not finish (timeout, crash). */
+  sample?: CpuSample;
 }
 
 export interface InvokeContext {
@@ -54,9 +59,12 @@ export interface InvokeContext {
   clientContext: unknown;
 }
 
+/** CPU measured from the process's start to the end of init; the service adds the wall time it saw. */
+type InitCpu = Omit<CpuSample, "wallMs">;
+
 type ChildMessage =
-  | { type: "ready"; initDurationMs: number; maxMemoryUsedMb: number }
-  | { type: "init-error"; error: FunctionErrorPayload; initDurationMs: number }
+  | { type: "ready"; initDurationMs: number; initCpu: InitCpu; maxMemoryUsedMb: number }
+  | { type: "init-error"; error: FunctionErrorPayload; initDurationMs: number; initCpu: InitCpu }
   | { type: "log"; stream: string; text: string }
   | {
       type: "result";
@@ -64,12 +72,12 @@ type ChildMessage =
       ok: boolean;
       payload?: string;
       error?: FunctionErrorPayload;
-      durationMs: number;
+      sample: CpuSample;
       maxMemoryUsedMb: number;
     };
 
 export type InitResult =
-  | { ok: true; initDurationMs: number }
+  | { ok: true; initDurationMs: number; sample?: CpuSample }
   | { ok: false; initDurationMs: number; error: FunctionErrorPayload };
 
 export class ExecutionEnvironment {
@@ -90,6 +98,16 @@ export class ExecutionEnvironment {
     this.shareCores = cpuShareCores(spec.memoryMb, spec.cores);
   }
 
+  /** Duration of a sample under the law (or its wall time, when the settings measure wall time). */
+  private durationOf(sample: CpuSample, shareCores: number): number {
+    return this.spec.cpuLaw.duration === "accounted" ? emulatedDurationMs(sample, shareCores) : sample.wallMs;
+  }
+
+  /** Sets the environment's quota for a share, with the settings' period and burst. */
+  private setShare(shareCores: number, burstFraction: number): void {
+    this.cgroup?.setCpuShare(shareCores, this.spec.cpuLaw.periodUs, burstFraction);
+  }
+
   get emulated(): boolean {
     return this.cgroup === undefined;
   }
@@ -102,7 +120,7 @@ export class ExecutionEnvironment {
       await this.kill();
       return result;
     }
-    this.cgroup?.setCpuShare(this.shareCores);
+    this.setShare(this.shareCores, this.spec.cpuLaw.burstFraction);
     this.state = "idle";
     return result;
   }
@@ -113,11 +131,11 @@ export class ExecutionEnvironment {
     if (spec.cgroups) {
       this.cgroup = new EnvironmentCgroup(spec.cgroups, spec.id);
       // Lambda runs init with unthrottled CPU at every memory size; the quota drops after init.
-      this.cgroup.setCpuShare(spec.cores);
+      this.setShare(spec.cores, 0);
       this.cgroup.setMemoryLimitMb(spec.memoryMb);
       env.PT_CGROUP_PROCS = this.cgroup.procsFiles().join(" ");
-    } else if (spec.memoryMb < MB_PER_VCPU) {
-      env.POWERTUNE_FALLBACK_CPU_SCALE = String(1 / this.shareCores - 1);
+      const source = this.cgroup.cpuSource();
+      if (source) env.PT_CPU_ACCOUNTING = JSON.stringify(source);
     }
     // The heap limit leaves room for code, stacks and buffers inside M, as Lambda's own runtime does.
     const nodeArgs = [`--max-old-space-size=${Math.max(16, Math.floor(spec.memoryMb * 0.9))}`, BOOTSTRAP];
@@ -185,9 +203,13 @@ export class ExecutionEnvironment {
         });
       }, INIT_TIMEOUT_MS);
       this.onMessage = (m) => {
-        if (m.type === "ready") resolve({ ok: true, initDurationMs: performance.now() - started });
-        else if (m.type === "init-error")
+        // Init runs with every core: its Duration is its own CPU and waiting, not the time it queued for a CPU.
+        if (m.type === "ready") {
+          const sample = { wallMs: performance.now() - started, ...m.initCpu };
+          resolve({ ok: true, initDurationMs: this.durationOf(sample, this.spec.cores), sample });
+        } else if (m.type === "init-error") {
           resolve({ ok: false, initDurationMs: m.initDurationMs, error: m.error });
+        }
       };
       this.onExit = () =>
         resolve({
@@ -244,7 +266,7 @@ export class ExecutionEnvironment {
     if (!child || this.state === "dead") throw new Error("environment is not running");
     // Rewriting the quota refills it: each invocation starts with a full quota, as it would on Lambda after
     // the gap between two requests, rather than with what the previous back-to-back invocation left over.
-    this.cgroup?.setCpuShare(this.shareCores);
+    this.setShare(this.shareCores, this.spec.cpuLaw.burstFraction);
     const started = performance.now();
     const outcome = await new Promise<InvocationOutcome>((resolve) => {
       const timer = setTimeout(() => {
@@ -256,7 +278,8 @@ export class ExecutionEnvironment {
           payload: JSON.stringify(error),
           functionError: error,
           durationMs: performance.now() - started,
-          maxMemoryUsedMb: 0,
+          // Read before the environment is ended: the peak it reached while the handler ran.
+          maxMemoryUsedMb: peakRssMb(child.pid),
           status: "timeout",
           environmentLost: true,
         });
@@ -267,10 +290,11 @@ export class ExecutionEnvironment {
         resolve({
           payload: m.ok ? (m.payload ?? "null") : JSON.stringify(m.error),
           functionError: m.ok ? undefined : m.error,
-          durationMs: m.durationMs,
+          durationMs: this.durationOf(m.sample, this.shareCores),
           maxMemoryUsedMb: m.maxMemoryUsedMb,
           status: undefined,
           environmentLost: false,
+          sample: m.sample,
         });
       };
       this.onExit = () => {
@@ -298,8 +322,20 @@ export class ExecutionEnvironment {
     });
     this.onMessage = undefined;
     this.onExit = undefined;
-    if (outcome.environmentLost) await this.kill();
+    if (outcome.environmentLost) {
+      await this.kill();
+    } else if (this.spec.cpuLaw.paceReplies) {
+      // The quota makes wall time follow the law only on average; the reply waits out the difference, so a
+      // caller never sees an invocation end sooner than its Duration says (in the fallback: the whole of it).
+      const earlyMs = outcome.durationMs - (performance.now() - started);
+      if (earlyMs > 0) await new Promise((resolve) => setTimeout(resolve, earlyMs));
+    }
     return outcome;
+  }
+
+  /** Where the environment's cgroup counts its CPU time; undefined without cgroup accounting. */
+  cpuSource(): CgroupCpuSource | undefined {
+    return this.cgroup?.cpuSource();
   }
 
   /** Stops the process and removes its cgroup(s). */
@@ -313,5 +349,17 @@ export class ExecutionEnvironment {
     const cgroup = this.cgroup;
     this.cgroup = undefined;
     await cgroup?.remove();
+  }
+}
+
+/** Peak resident memory of a process (VmHWM), in MB; 0 once it is gone. Max Memory Used is peak RSS. */
+export function peakRssMb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : 0;
+  } catch {
+    return 0;
   }
 }

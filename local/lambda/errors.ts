@@ -68,3 +68,15 @@ export class StateNotWrittenError extends LambdaApiError {
     );
   }
 }
+
+/** A createLambdaService option out of range: the message names the option. */
+export class InvalidServiceOptionError extends Error {
+  override readonly name = "InvalidServiceOptionError";
+
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(`${option}: ${message}`);
+  }
+}

@@ -2,7 +2,9 @@
 // one service per region and account (identities.ts), all on one CPU budget.
 
 export { CPU_ADMISSION_TAG, CpuAdmission } from "./admission.js";
-export { FALLBACK_EMULATION } from "./cpu-law.js";
+export { type CpuLawSettings, DEFAULT_CPU_LAW, FALLBACK_EMULATION } from "./cpu-law.js";
+export type { CpuSample } from "./emulated-duration.js";
+export type { PoolStats } from "./environment-pool.js";
 export {
   createLambdaIdentities,
   identityDataDir,
@@ -10,6 +12,8 @@ export {
   type LambdaIdentitiesOptions,
   UnknownIdentityError,
 } from "./identities.js";
+export { InitSlots } from "./init-slots.js";
+export type { InvocationMeasurement } from "./invoker.js";
 export {
   createLambdaService,
   type LambdaServiceOptions,

@@ -4,8 +4,14 @@
 import { randomUUID } from "node:crypto";
 import { CPU_ADMISSION_TAG, type CpuAdmission } from "./admission.js";
 import { cpuShareCores } from "./cpu-law.js";
+import type { CpuSample } from "./emulated-duration.js";
 import type { InitResult, InvocationOutcome, InvokeContext } from "./environment.js";
-import type { EnvironmentPool, PooledEnvironment } from "./environment-pool.js";
+import {
+  type EnvironmentPool,
+  type Lease,
+  PoolClosedError,
+  type PooledEnvironment,
+} from "./environment-pool.js";
 import { LambdaApiError } from "./errors.js";
 import { encodeLogResult, formatInvocationLog, type InvocationLogFiles } from "./invocation-log.js";
 import type { FunctionRegistry } from "./registry.js";
@@ -18,14 +24,29 @@ import type {
   InvokeResult,
 } from "./types.js";
 
+/** What one invocation measured, for benchmarks and diagnostics (`onInvocationMeasured`). */
+export interface InvocationMeasurement {
+  functionName: string;
+  version: string;
+  memoryMb: number;
+  requestId: string;
+  /** The Duration the REPORT line carries. */
+  durationMs: number;
+  /** The environment's measurements around the handler; absent when it did not finish. */
+  sample: CpuSample | undefined;
+  /** The init's measurements, on a cold start. */
+  initSample: CpuSample | undefined;
+  initDurationMs: number | undefined;
+}
+
 export interface InvokerSettings {
   /** Cores the CPU law hands out. */
   cores: number;
-  /** CPU budget admission control hands out (a cold start holds all of it). */
-  admissionCores: number;
   /** The fallback's name when the CPU law is emulated, else undefined. */
   emulation: string | undefined;
 }
+
+export type InvocationListener = (measurement: InvocationMeasurement) => void;
 
 export interface InvokerParts {
   registry: FunctionRegistry;
@@ -38,6 +59,7 @@ export class Invoker {
   /** Finished invocations per `<function>:<qualifier as invoked>`, for progress displays. */
   private readonly completed = new Map<string, number>();
   private readonly running = new Set<Promise<unknown>>();
+  private readonly listeners = new Set<InvocationListener>();
   private closed = false;
 
   constructor(
@@ -65,6 +87,12 @@ export class Invoker {
     const result = await run;
     if (input.logType !== "Tail") result.logResult = undefined;
     return result;
+  }
+
+  /** Calls `listener` after every invocation that ran, with what it measured; returns how to stop. */
+  observe(listener: InvocationListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Finished invocations of one function, by the qualifier they were invoked with ($LATEST when none). */
@@ -103,31 +131,41 @@ export class Invoker {
     const config = snapshot.config;
     const exempt = record.tags[CPU_ADMISSION_TAG] === "exempt";
     const share = exempt ? 0 : cpuShareCores(config.MemorySize, this.settings.cores);
-    let release = await this.admit(share);
+    // The environment first, then the CPU budget: waiting for an environment to warm holds no budget, and
+    // inits (unthrottled, their Duration their own CPU and waiting) are paced by the pool, not by admission.
+    const { pooled, init } = await this.lease(record, snapshot);
     const requestId = randomUUID();
+    let releaseBudget: () => void = () => {};
+    let returned = false;
     try {
-      let pooled = pool.takeIdle(record, snapshot);
-      let init: InitResult | undefined;
-      if (!pooled) {
-        release();
-        release = () => {};
-        ({ pooled, init } = await this.coldStart(record, snapshot, exempt));
-        release = await this.admit(share);
-      }
+      const failedInit = init && !init.ok ? init : undefined;
+      if (!failedInit) releaseBudget = await this.admit(share);
       const initOutput = pooled.output.splice(0);
-      const outcome =
-        init && !init.ok
-          ? initFailure(init)
-          : await pooled.env.invoke(requestId, event, this.context(record, config, pooled, input));
+      const outcome = failedInit
+        ? initFailure(failedInit)
+        : await pooled.env.invoke(requestId, event, this.context(record, config, pooled, input));
       const functionOutput = pooled.output.splice(0);
+      returned = true;
       await pool.release(pooled, outcome.environmentLost);
+      const metrics = this.reportMetrics(requestId, config, outcome, init);
+      const measurement: InvocationMeasurement = {
+        functionName: record.name,
+        version: config.Version,
+        memoryMb: config.MemorySize,
+        requestId,
+        durationMs: metrics.durationMs,
+        sample: outcome.sample,
+        initSample: init?.ok ? init.sample : undefined,
+        initDurationMs: metrics.initDurationMs,
+      };
+      for (const listener of this.listeners) listener(measurement);
       const log = formatInvocationLog({
         logFormat: config.LoggingConfig.LogFormat,
         version: config.Version,
         timeoutS: config.Timeout,
         initOutput,
         functionOutput,
-        metrics: this.reportMetrics(requestId, config, outcome, init),
+        metrics,
       });
       logs.append(record.name, log);
       return {
@@ -139,28 +177,19 @@ export class Invoker {
         emulation: this.settings.emulation,
       };
     } finally {
-      release();
+      // An invocation refused at close, or one whose environment failed under it, gives the environment up.
+      if (!returned) await pool.release(pooled, true);
+      releaseBudget();
     }
   }
 
-  /**
-   * Init runs unthrottled, so it holds every core of the budget: many cold starts at once (a parallel tune)
-   * then take turns instead of starving the throttled handlers already running.
-   */
-  private async coldStart(
-    record: FunctionRecord,
-    snapshot: FunctionSnapshot,
-    exempt: boolean,
-  ): Promise<{ pooled: PooledEnvironment; init: InitResult }> {
-    const releaseInit = await this.admit(exempt ? 0 : this.settings.admissionCores);
-    const pooled = this.parts.pool.create(record, snapshot);
+  /** A warm or newly initialised environment; refused once close() began. */
+  private async lease(record: FunctionRecord, snapshot: FunctionSnapshot): Promise<Lease> {
     try {
-      const init = await pooled.env.init();
-      // Reserved for this invocation while it waits for its handler's share.
-      if (init.ok) pooled.env.state = "busy";
-      return { pooled, init };
-    } finally {
-      releaseInit();
+      return await this.parts.pool.lease(record, snapshot);
+    } catch (error) {
+      if (error instanceof PoolClosedError) throw shuttingDown();
+      throw error;
     }
   }
 

@@ -16,9 +16,11 @@ import {
   removeParentCgroups,
 } from "./cgroup.js";
 import { defaultCodeRoot, removeUnusedCode } from "./code-store.js";
-import { FALLBACK_EMULATION } from "./cpu-law.js";
-import { LambdaApiError, TooManyRequestsError } from "./errors.js";
+import { type CpuLawSettings, DEFAULT_CPU_LAW, FALLBACK_EMULATION, isValidCfsPeriodUs } from "./cpu-law.js";
+import { InvalidServiceOptionError, LambdaApiError, TooManyRequestsError } from "./errors.js";
 import { routeLambdaApi } from "./http-routes.js";
+import { InitSlots } from "./init-slots.js";
+import type { InvocationMeasurement } from "./invoker.js";
 import { provideRuntimeSdk } from "./runtime-sdk.js";
 import { LambdaService, type ServiceSettings } from "./service.js";
 import { FunctionStateFiles } from "./state-store.js";
@@ -47,6 +49,17 @@ export interface LambdaServiceOptions {
   accountConcurrency?: number;
   /** A warm environment idle this long is reaped. @default 300000 (5 min) */
   idleTimeoutMs?: number;
+  /** The most idle environments kept at once; beyond it the least recently used are ended. @default 32 */
+  maxIdleEnvironments?: number;
+  /** Environments initialising at once, across all functions (a burst queues onto them). @default cpuCores */
+  initConcurrency?: number;
+  /**
+   * How environments are held to the memory→CPU law and their Duration measured; the defaults are the
+   * mechanism docs/benchmarks.md chose, the rest exist to compare against it. @default DEFAULT_CPU_LAW
+   */
+  cpuLaw?: Partial<CpuLawSettings>;
+  /** Called after every invocation with what it measured (benchmarks, diagnostics). @default none */
+  onInvocationMeasured?: (measurement: InvocationMeasurement) => void;
   /** How long LastUpdateStatus stays InProgress after an update. @default 200 */
   updateTransitionMs?: number;
   /** "off" forces the fallback (CPU-time scaling, marked in every REPORT). @default "auto" */
@@ -55,7 +68,8 @@ export interface LambdaServiceOptions {
   warn?: (message: string) => void;
   /**
    * The CPU budget and cgroup layout of several services (one per region and account, see identities.ts);
-   * they then override `cgroup`, `cpuCores` and `admissionCores`, and their owner removes the cgroups.
+   * they then override `cgroup`, `cpuCores`, `admissionCores`, `initConcurrency` and `cpuLaw`, and their owner
+   * removes the cgroups.
    * @default the service's own
    */
   shared?: SharedLambdaResources;
@@ -65,6 +79,10 @@ export interface LambdaServiceOptions {
 export interface SharedLambdaResources {
   /** The one budget every shared service's invocations hold. */
   readonly admission: CpuAdmission;
+  /** The one count of environments initialising at once. */
+  readonly initSlots: InitSlots;
+  /** How every shared service holds its environments to the law. */
+  readonly cpuLaw: CpuLawSettings;
   /** Cores the CPU law hands out. */
   readonly cpuCores: number;
   /** One cgroup layout: every service's environments get their cgroups below the same instance cgroup. */
@@ -106,6 +124,7 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambd
     ...(store ? { store } : {}),
     warn,
     admission: resources.admission,
+    initSlots: resources.initSlots,
   });
   let server: LoopbackServer | undefined;
 
@@ -118,7 +137,13 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambd
     service,
     cpuLawEnforcement,
     cgroupDirs: cgroups
-      ? [...new Set([cgroups.cpuRoot, cgroups.memoryRoot].filter((d) => d !== undefined))]
+      ? [
+          ...new Set(
+            [cgroups.cpuRoot, cgroups.memoryRoot, cgroups.cpuacctRoot, cgroups.cpusetDir].filter(
+              (d) => d !== undefined,
+            ),
+          ),
+        ]
       : [],
     createFunctionFromDirectory: (input) => service.createFunctionFromDirectory(input),
     async listen(port = 0) {
@@ -141,10 +166,19 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LocalLambd
  * (a warning says so when the CPU law can only be emulated).
  */
 export function shareLambdaResources(
-  opts: Pick<LambdaServiceOptions, "cgroup" | "cpuCores" | "admissionCores" | "warn"> = {},
+  opts: Pick<
+    LambdaServiceOptions,
+    "cgroup" | "cpuCores" | "admissionCores" | "initConcurrency" | "cpuLaw" | "warn"
+  > = {},
 ): SharedLambdaResources {
   const cpuCores = opts.cpuCores ?? availableParallelism();
-  const cgroups = detectCgroups(opts.cgroup ?? "auto");
+  const cpuLaw = cpuLawSettings(opts.cpuLaw);
+  const initConcurrency = positiveInteger(
+    "initConcurrency",
+    opts.initConcurrency,
+    Math.max(1, Math.floor(cpuCores)),
+  );
+  const cgroups = detectCgroups(opts.cgroup ?? "auto", { cpus: cpuLaw.cpus });
   if (!cgroups) {
     (opts.warn ?? console.warn)(
       "WARNING: local Lambda cannot create cgroups, so the memory→CPU law is EMULATED by CPU-time scaling " +
@@ -155,6 +189,8 @@ export function shareLambdaResources(
   let released: Promise<void> | undefined;
   return {
     admission: new CpuAdmission(Math.min(opts.admissionCores ?? Number.POSITIVE_INFINITY, cpuCores)),
+    initSlots: new InitSlots(initConcurrency),
+    cpuLaw,
     cpuCores,
     cgroups,
     cpuLawEnforcement: cgroups ? `cgroup-${cgroups.flavour}` : FALLBACK_EMULATION,
@@ -167,6 +203,31 @@ export function shareLambdaResources(
       return released;
     },
   };
+}
+
+function cpuLawSettings(overrides: Partial<CpuLawSettings> | undefined): CpuLawSettings {
+  const settings: CpuLawSettings = { ...DEFAULT_CPU_LAW, ...overrides };
+  if (!isValidCfsPeriodUs(settings.periodUs)) {
+    throw new InvalidServiceOptionError(
+      "cpuLaw.periodUs",
+      "the CFS period must be an integer from 1000 to 1000000 µs",
+    );
+  }
+  if (!(settings.burstFraction >= 0 && settings.burstFraction <= 1)) {
+    throw new InvalidServiceOptionError(
+      "cpuLaw.burstFraction",
+      "the burst is a fraction of the quota, from 0 to 1",
+    );
+  }
+  return settings;
+}
+
+function positiveInteger(option: string, value: number | undefined, fallback: number): number {
+  const chosen = value ?? fallback;
+  if (!Number.isInteger(chosen) || chosen < 1) {
+    throw new InvalidServiceOptionError(option, `expected a positive integer, got ${String(value)}`);
+  }
+  return chosen;
 }
 
 function serviceSettings(
@@ -184,8 +245,12 @@ function serviceSettings(
     admissionCores: resources.admission.cores,
     accountConcurrency: opts.accountConcurrency ?? 50,
     idleTimeoutMs: opts.idleTimeoutMs ?? 300_000,
+    maxIdleEnvironments: positiveInteger("maxIdleEnvironments", opts.maxIdleEnvironments, 32),
+    initConcurrency: resources.initSlots.limit,
     updateTransitionMs: opts.updateTransitionMs ?? 200,
     cgroups: resources.cgroups,
+    cpuLaw: resources.cpuLaw,
+    onInvocationMeasured: opts.onInvocationMeasured,
   };
 }
 

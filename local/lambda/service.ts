@@ -5,12 +5,14 @@ import { CpuAdmission } from "./admission.js";
 import { Aliases } from "./aliases.js";
 import type { CgroupLayout } from "./cgroup.js";
 import { CodeStore } from "./code-store.js";
-import { FALLBACK_EMULATION } from "./cpu-law.js";
-import { EnvironmentPool } from "./environment-pool.js";
+import { type CpuLawSettings, FALLBACK_EMULATION } from "./cpu-law.js";
+import { EnvironmentPool, type PoolStats } from "./environment-pool.js";
+import { InitSlots } from "./init-slots.js";
 import { InvocationLogFiles } from "./invocation-log.js";
-import { Invoker } from "./invoker.js";
+import { type InvocationMeasurement, Invoker } from "./invoker.js";
 import type { FunctionName } from "./names.js";
 import { FunctionRegistry, type ResolvedFunction, type Warn } from "./registry.js";
+import type { CgroupCpuSource } from "./runtime/cpu-accounting.mjs";
 import type { FunctionStateStore } from "./state-store.js";
 import type {
   AliasConfiguration,
@@ -37,8 +39,14 @@ export interface ServiceSettings {
   admissionCores: number;
   accountConcurrency: number;
   idleTimeoutMs: number;
+  /** The most idle environments kept. */
+  maxIdleEnvironments: number;
+  /** Environments initialising at once (the service's own slots when none are shared). */
+  initConcurrency: number;
   updateTransitionMs: number;
   cgroups: CgroupLayout | undefined;
+  cpuLaw: CpuLawSettings;
+  onInvocationMeasured?: ((measurement: InvocationMeasurement) => void) | undefined;
 }
 
 export class LambdaService {
@@ -52,14 +60,14 @@ export class LambdaService {
   /**
    * With a state store, the service starts with the functions it restored and saves every change there. With an
    * admission, its invocations hold CPU budget from that one, shared with other services (one per region and
-   * account); it must hand out `settings.admissionCores`.
+   * account); it must hand out `settings.admissionCores`. Init slots are shared the same way.
    */
   constructor(
     readonly settings: ServiceSettings,
-    state: { store?: FunctionStateStore; warn?: Warn; admission?: CpuAdmission } = {},
+    state: { store?: FunctionStateStore; warn?: Warn; admission?: CpuAdmission; initSlots?: InitSlots } = {},
   ) {
     this.admission = state.admission ?? new CpuAdmission(settings.admissionCores);
-    this.pool = new EnvironmentPool(settings);
+    this.pool = new EnvironmentPool(settings, state.initSlots ?? new InitSlots(settings.initConcurrency));
     this.registry = new FunctionRegistry(
       settings,
       new CodeStore(settings.codeRoot),
@@ -70,9 +78,10 @@ export class LambdaService {
     this.aliases = new Aliases(this.registry);
     this.logs = new InvocationLogFiles(settings.logDir);
     this.invoker = new Invoker(
-      { cores: settings.cores, admissionCores: settings.admissionCores, emulation: this.emulation },
+      { cores: settings.cores, emulation: this.emulation },
       { registry: this.registry, pool: this.pool, admission: this.admission, logs: this.logs },
     );
+    if (settings.onInvocationMeasured) this.invoker.observe(settings.onInvocationMeasured);
   }
 
   get functions(): Map<string, FunctionRecord> {
@@ -86,6 +95,16 @@ export class LambdaService {
   /** Number of live execution environments (for tests and diagnostics). */
   get environmentCount(): number {
     return this.pool.size;
+  }
+
+  /** Environments alive, idle and initialising, and how many were created (for tests and diagnostics). */
+  environmentStats(): PoolStats {
+    return this.pool.stats();
+  }
+
+  /** Where the busy environments of a function count their CPU time (benchmarks measure the law with it). */
+  busyCpuSources(rawName: string): CgroupCpuSource[] {
+    return this.pool.busyCpuSources(this.registry.getRecord(rawName).name);
   }
 
   // ---------- names and qualifiers ----------
@@ -181,6 +200,11 @@ export class LambdaService {
 
   invoke(input: InvokeInput): Promise<InvokeResult> {
     return this.invoker.invoke(input);
+  }
+
+  /** Calls `listener` after every invocation that ran, with what it measured; returns how to stop. */
+  observeInvocations(listener: (measurement: InvocationMeasurement) => void): () => void {
+    return this.invoker.observe(listener);
   }
 
   /** Finished invocations of one function, by the qualifier they were invoked with ($LATEST when none). */

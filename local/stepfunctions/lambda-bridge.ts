@@ -2,7 +2,7 @@
 // a plain function-ARN `Resource` and the optimized `arn:aws:states:::lambda:invoke` integration, which the
 // library alone would try to invoke as if it were a function ARN.
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from "@aws-sdk/client-lambda";
-import type { JsonValue } from "./runner.js";
+import type { JsonValue } from "./json.js";
 
 export const LAMBDA_INVOKE_INTEGRATION = "arn:aws:states:::lambda:invoke";
 

@@ -11,10 +11,8 @@ import {
 } from "aws-local-stepfunctions";
 import { avoidLibraryQuirks } from "./definition-quirks.js";
 import { ExecutionInputTooLargeError, InvalidDefinitionError, InvalidExecutionInputError } from "./errors.js";
+import type { JsonValue } from "./json.js";
 import { lambdaTaskHandlers } from "./lambda-bridge.js";
-
-/** JSON as the library takes and gives it (its type is not exported by name). */
-export type JsonValue = Parameters<StateMachine["run"]>[0];
 
 export type Run = ReturnType<StateMachine["run"]>;
 

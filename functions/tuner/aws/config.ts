@@ -14,6 +14,8 @@ export interface TunerConfig {
   metricsNamespace: string;
   /** The lambda-power-tuning.show page (or a copy) the output's visualization URL opens. */
   visualizationUrl: string;
+  /** The roles an input's targetRoleArn may name (the stack's targetRoleArns prop, which grants sts:AssumeRole on them). */
+  targetRoleArns: string[];
 }
 
 export function readTunerConfig(env: NodeJS.ProcessEnv = process.env): TunerConfig {
@@ -48,8 +50,22 @@ export function readTunerConfig(env: NodeJS.ProcessEnv = process.env): TunerConf
       "must be an absolute URL without a fragment (the run's figures become its fragment)",
     );
   }
+  let targetRoleArns: unknown = [];
+  try {
+    targetRoleArns = JSON.parse(env.TARGET_ROLE_ARNS ?? "[]");
+  } catch {
+    // Reported below with the shape's message.
+    targetRoleArns = undefined;
+  }
+  if (!Array.isArray(targetRoleArns) || !targetRoleArns.every((arn) => typeof arn === "string")) {
+    throw new ConfigurationError(
+      "TARGET_ROLE_ARNS",
+      'must be a JSON list of IAM role ARNs, e.g. ["arn:aws:iam::111122223333:role/tuning"]',
+    );
+  }
   return {
     historyTable,
+    targetRoleArns: targetRoleArns as string[],
     defaultPowerValues: defaultPowerValues as number[],
     lockTtlSeconds,
     memoryMb: Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 128),

@@ -14,7 +14,16 @@ export {
   restoreTarget,
   undoChanges,
 } from "./cleanup.js";
-export { cloudWatchClient, documentClient, lambdaClient, stepFunctionsClient } from "./clients.js";
+export {
+  cloudWatchClient,
+  documentClient,
+  lambdaClient,
+  stepFunctionsClient,
+  type TargetLambda,
+  TargetRoleNotAssumedError,
+  targetLambdaClients,
+  targetLambdaOf,
+} from "./clients.js";
 export { readTunerConfig, type TunerConfig } from "./config.js";
 export { describeRunExecution, type ExecutionState, type StepFunctionsApi } from "./executions.js";
 export {
@@ -39,9 +48,12 @@ export {
   type LambdaApi,
   publishAndAlias,
   type RetryPolicy,
+  readServedTarget,
   readTargetConfig,
+  type ServedTarget,
   settleTargetUpdate,
   startTargetUpdate,
+  type TargetConfig,
   updateTarget,
   versionMarker,
 } from "./lambda-ops.js";

@@ -3,6 +3,8 @@ import {
   CreateAliasCommand,
   DeleteAliasCommand,
   DeleteFunctionCommand,
+  type FunctionConfiguration,
+  GetAliasCommand,
   GetFunctionConfigurationCommand,
   type LambdaClient,
   ListAliasesCommand,
@@ -14,7 +16,7 @@ import {
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
-import { type Architecture, TUNER_ALIAS_PATTERN } from "../core/index.js";
+import { type Architecture, type RunSettings, TUNER_ALIAS_PATTERN } from "../core/index.js";
 import type { CreatedResource } from "./history.js";
 
 export type LambdaApi = Pick<LambdaClient, "send">;
@@ -26,6 +28,8 @@ export interface TargetConfig {
   lastUpdateStatus: string | undefined;
   architecture: Architecture;
   environment: Record<string, string> | null;
+  /** What this configuration runs, memory aside (see served-code.ts). */
+  runSettings: RunSettings;
 }
 
 /** Backoff for ResourceConflictException (an update still in progress); tests shorten it. */
@@ -61,12 +65,56 @@ export async function withConflictRetry<T>(policy: RetryPolicy, action: () => Pr
 
 export async function readTargetConfig(lambda: LambdaApi, functionArn: string): Promise<TargetConfig> {
   const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionArn }));
+  return targetConfigOf(config, functionArn);
+}
+
+function targetConfigOf(config: FunctionConfiguration, functionArn: string): TargetConfig {
   return {
     functionName: config.FunctionName ?? functionArn,
     memoryMb: config.MemorySize ?? 128,
     lastUpdateStatus: config.LastUpdateStatus,
     architecture: config.Architectures?.[0] === "arm64" ? "arm64" : "x86_64",
     environment: config.Environment?.Variables ?? null,
+    runSettings: {
+      codeSha256: config.CodeSha256,
+      handler: config.Handler,
+      runtime: config.Runtime,
+      architectures: config.Architectures ?? ["x86_64"],
+      layers: (config.Layers ?? []).map((layer) => layer.Arn ?? ""),
+      environment: config.Environment?.Variables ?? {},
+      timeoutSeconds: config.Timeout,
+      ephemeralStorageMb: config.EphemeralStorage?.Size,
+    },
+  };
+}
+
+/** What a version or alias serves: its version's configuration, and for an alias the versions it splits traffic with. */
+export interface ServedTarget extends TargetConfig {
+  /** The version the qualifier resolves to (an alias's primary version). */
+  version: string;
+  /** Versions an alias routes a share of its traffic to besides `version` (RoutingConfig). */
+  weightedVersions: string[];
+}
+
+export async function readServedTarget(
+  lambda: LambdaApi,
+  functionArn: string,
+  qualifier: string,
+): Promise<ServedTarget> {
+  const config = await lambda.send(
+    new GetFunctionConfigurationCommand({ FunctionName: functionArn, Qualifier: qualifier }),
+  );
+  let weightedVersions: string[] = [];
+  if (!/^\d+$/.test(qualifier)) {
+    const alias = await lambda.send(new GetAliasCommand({ FunctionName: functionArn, Name: qualifier }));
+    weightedVersions = Object.entries(alias.RoutingConfig?.AdditionalVersionWeights ?? {})
+      .filter(([, weight]) => weight > 0)
+      .map(([version]) => version);
+  }
+  return {
+    ...targetConfigOf(config, functionArn),
+    version: config.Version ?? qualifier,
+    weightedVersions,
   };
 }
 

@@ -47,7 +47,13 @@ export {
   type MaxErrorRates,
   shortMessage,
 } from "./feasibility.js";
-export { ARCHITECTURES, isWeightedPayloadList, type TuningInput, validateTuningInput } from "./input.js";
+export {
+  ARCHITECTURES,
+  isWeightedPayloadList,
+  type TuningInput,
+  type ValidationOptions,
+  validateTuningInput,
+} from "./input.js";
 export { payloadSlice, spreadPayloads } from "./payloads.js";
 export { DEFAULT_POWER_VALUES } from "./power-values.js";
 export {
@@ -61,6 +67,17 @@ export { findReport, type InvocationReport, reportFromLogResult } from "./report
 export { invocationsPerPower, ROUND_INVOCATIONS } from "./rounds.js";
 export { tunerComputeCost } from "./run-cost.js";
 export { advanceSampling, startSampling } from "./sampling.js";
+export { type RunSettings, runSettingDifferences } from "./served-code.js";
+export {
+  parseTargetArn,
+  ROLE_ARN,
+  regionOfArn,
+  roleSessionName,
+  type TargetAccess,
+  type TargetArn,
+  targetAccess,
+  unqualifiedArn,
+} from "./target-arn.js";
 export type {
   ComparedTarget,
   ComparisonContext,

@@ -5,6 +5,7 @@ import { TUNER_ALIAS_PATTERN } from "./aliases.js";
 import { type InputProblem, InvalidTuningInputError } from "./errors.js";
 import { DEFAULT_MAX_ERROR_RATES, ERROR_KINDS, type ErrorKind, type MaxErrorRates } from "./feasibility.js";
 import { DEFAULT_MAX_INVOCATIONS, ROUND_INVOCATIONS } from "./rounds.js";
+import { parseTargetArn, ROLE_ARN, unqualifiedArn } from "./target-arn.js";
 
 export const MIN_POWER_MB = 128;
 export const MAX_POWER_MB = 10240;
@@ -12,6 +13,9 @@ export const MAX_POWER_MB = 10240;
 /** "ALL" means 128 MB to 3008 MB in 64 MB steps, as in the original tool (46 values). */
 export const ALL_POWER_VALUES: readonly number[] = Array.from({ length: 46 }, (_, i) => 128 + 64 * i);
 
+const TARGET_ARN =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_-]{1,128})?$/;
+/** compareWith: a function itself ($LATEST), as the reference's lambdaARN. */
 const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$/;
 const FUNCTION_ARN_QUALIFIED =
   /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
@@ -224,11 +228,14 @@ export function isWeightedPayloadList(payload: unknown): payload is { payload: u
 }
 
 const schema = z.strictObject({
-  lambdaARN: z
-    .string({ error: "lambdaARN is required: the unqualified ARN of the function to tune" })
-    .regex(FUNCTION_ARN, {
-      error: "lambdaARN must be an unqualified function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
-    }),
+  lambdaARN: z.string({ error: "lambdaARN is required: the ARN of the function to tune" }).regex(TARGET_ARN, {
+    error:
+      "lambdaARN must be a function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME), optionally with a version (NAME:7) or an alias (NAME:live); $LATEST is the unqualified ARN",
+  }),
+  targetRoleArn: z
+    .string({ error: "targetRoleArn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)" })
+    .regex(ROLE_ARN, { error: "targetRoleArn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)" })
+    .optional(),
   // Checked on its own below: a number or "auto", each with its own message.
   num: z.unknown(),
   compareWith: z
@@ -345,6 +352,65 @@ function fieldName(path: readonly PropertyKey[]): string {
   return name || "(input)";
 }
 
+export interface ValidationOptions {
+  /**
+   * The roles this tuner may assume (the stack's targetRoleArns): a targetRoleArn not among them is refused.
+   * Left out (the CLI's own check), any role ARN passes; the deployed initializer always gives the list.
+   */
+  targetRoleArns?: readonly string[];
+}
+
+/** What a version or alias target allows: a version never changes, an alias moves only to what it serves. */
+type TargetFields = Pick<
+  ParsedInput,
+  "lambdaARN" | "autoOptimize" | "autoOptimizeAlias" | "approval" | "targetRoleArn"
+>;
+
+function checkQualifiedTarget(input: TargetFields, problems: InputProblem[]): void {
+  const target = parseTargetArn(input.lambdaARN);
+  if (target?.qualifier === undefined) return;
+  if (TUNER_ALIAS_PATTERN.test(target.qualifier)) {
+    problems.push({
+      field: "lambdaARN",
+      problem: `${target.qualifier} is one of the tuner's own RAM<power> aliases, which every run deletes: name the function, or one of your versions or aliases`,
+    });
+    return;
+  }
+  if (target.qualifierKind === "version" && input.autoOptimizeAlias === undefined) {
+    for (const field of ["autoOptimize", "approval"] as const) {
+      const applies = field === "autoOptimize" ? input.autoOptimize : input.approval === "manual";
+      if (!applies) continue;
+      problems.push({
+        field,
+        problem: `${field === "autoOptimize" ? "autoOptimize" : 'approval "manual"'} on version ${target.qualifier} has nowhere to apply the chosen power: a version never changes. Give autoOptimizeAlias (a new version at that power goes behind that alias), tune an alias of the version, or leave ${field} out`,
+      });
+    }
+  }
+  if (
+    target.qualifierKind === "alias" &&
+    input.autoOptimizeAlias !== undefined &&
+    input.autoOptimizeAlias !== target.qualifier
+  ) {
+    problems.push({
+      field: "autoOptimizeAlias",
+      problem: `the target is alias ${target.qualifier}, and the chosen power is applied behind it: leave autoOptimizeAlias out (or give ${target.qualifier})`,
+    });
+  }
+}
+
+function checkTargetRole(input: TargetFields, options: ValidationOptions, problems: InputProblem[]): void {
+  const role = input.targetRoleArn;
+  if (role === undefined || options.targetRoleArns === undefined || options.targetRoleArns.includes(role))
+    return;
+  const allowed = options.targetRoleArns.length
+    ? `it may assume ${options.targetRoleArns.join(", ")}`
+    : "it may assume none";
+  problems.push({
+    field: "targetRoleArn",
+    problem: `${role} is not a role this tuner may assume (${allowed}): add it to PowerTunerStack's targetRoleArns prop and deploy, or leave targetRoleArn out to tune a function of the tuner's own account`,
+  });
+}
+
 /**
  * A comparison (compareWith or architectures) measures two targets side by side and applies nothing: which
  * memory to apply is a question for each function's own run.
@@ -364,7 +430,7 @@ function comparisonProblems(
         "a run compares two functions (compareWith) or one function on two architectures (architectures), not both: drop one",
     });
   }
-  if (input.compareWith !== undefined && input.compareWith === input.lambdaARN) {
+  if (input.compareWith !== undefined && input.compareWith === unqualifiedArn(input.lambdaARN)) {
     problems.push({
       field: "compareWith",
       problem:
@@ -399,7 +465,11 @@ function comparisonProblems(
  * Validates a raw execution input. Throws one InvalidTuningInputError naming every bad field.
  * @param defaultPowerValues used when the input has no powerValues (from the stack's props).
  */
-export function validateTuningInput(raw: unknown, defaultPowerValues: readonly number[]): TuningInput {
+export function validateTuningInput(
+  raw: unknown,
+  defaultPowerValues: readonly number[],
+  options: ValidationOptions = {},
+): TuningInput {
   const problems: InputProblem[] = [];
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new InvalidTuningInputError([
@@ -494,6 +564,8 @@ export function validateTuningInput(raw: unknown, defaultPowerValues: readonly n
         'autoOptimizeAlias needs autoOptimize: true or approval: "manual" (or remove autoOptimizeAlias)',
     });
   }
+  checkQualifiedTarget(input, problems);
+  checkTargetRole(input, options, problems);
   if (isWeightedPayloadList(input.payload)) {
     input.payload.forEach((item, i) => {
       const parsed = weightedPayload.safeParse(item);

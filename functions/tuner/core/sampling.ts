@@ -16,6 +16,7 @@ import { isWeightedPayloadList } from "./input.js";
 import { pricesForRegion } from "./pricing.js";
 import { invocationsPerPower, roundInvocations } from "./rounds.js";
 import { tunerComputeCost } from "./run-cost.js";
+import { targetAccess } from "./target-arn.js";
 import type {
   ExecutorTask,
   Measurements,
@@ -53,7 +54,12 @@ export function executorTask(
   const secondTarget = second ? context.comparison?.second : undefined;
   if (second && !secondTarget) throw new RangeError("a task for a second target needs a comparison");
   return {
-    lambdaARN: secondTarget ? secondTarget.functionArn : context.target.functionArn,
+    lambdaARN: (secondTarget ?? context.target).functionArn,
+    access: targetAccess(
+      (secondTarget ?? context.target).functionArn,
+      context.runId,
+      (secondTarget ?? context.target).roleArn,
+    ),
     power,
     qualifiers: input.onlyColdStarts
       ? Array.from({ length: count }, (_, i) => aliasName(power, offset + i))

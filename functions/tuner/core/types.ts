@@ -3,6 +3,7 @@ import type { Analysis } from "./analysis.js";
 import type { ErrorTally, MaxErrorRates } from "./feasibility.js";
 import type { TuningInput } from "./input.js";
 import type { Architecture } from "./pricing.js";
+import type { TargetAccess } from "./target-arn.js";
 
 /** Wall time and memory of one tuner function invocation, for lambdaCost. */
 export interface TunerCompute {
@@ -14,7 +15,10 @@ export interface TunerCompute {
 
 /** One Map item of a round: everything the executor needs to measure one power value's slice of invocations. */
 export interface ExecutorTask {
+  /** The function, unqualified: the qualifiers below are the tuner's aliases on it. */
   lambdaARN: string;
+  /** The Lambda API the function is reached through: its region, and the role to assume in its account. */
+  access: TargetAccess;
   power: number;
   /** Alias names to invoke: one for the whole slice, or one per invocation with onlyColdStarts. */
   qualifiers: string[];
@@ -80,12 +84,21 @@ export interface PowerSamples {
 }
 
 export interface TargetSnapshot {
+  /** The function, unqualified (the lock and every change name it). */
   functionArn: string;
   functionName: string;
   region: string;
   architecture: Architecture;
-  /** $LATEST memory before the run, MB. */
+  /** The memory the target served before the run, MB: $LATEST's, or the version's the qualifier resolves to. */
   originalMemoryMb: number;
+  /** The input's version or alias, when it named one. */
+  qualifier?: string;
+  /** The version that qualifier resolved to when the run started (the alias's version, or the version itself). */
+  version?: string;
+  /** The code the target ran (CodeSha256); with a qualifier, $LATEST's must still be it to publish the winner. */
+  codeSha256?: string;
+  /** The role assumed in the function's account (the input's targetRoleArn). */
+  roleArn?: string;
 }
 
 /** What a comparison's two targets are: two functions, or one function's code on both architectures. */

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Architecture, UpdateFunctionConfigurationRequest } from "@aws-sdk/client-lambda";
 import { replaceFileSync } from "../../shared/durable-file.js";
-import type { FunctionPlan } from "./function.js";
+import type { FunctionPlan } from "../plans.js";
 
 /** The function settings a template sets, and the hash of its code; only those it changed are re-applied. */
 export type TemplateConfig = Pick<

@@ -22,6 +22,7 @@ import { z } from "zod";
 import { iamRoleArn } from "../../shared/identity.js";
 import { InvalidTemplateError } from "../errors.js";
 import type { LocalCloudTarget, ResourceKind } from "../kind.js";
+import type { FunctionPlan } from "../plans.js";
 import type { StackContext, TemplateResource } from "../stack-context.js";
 import { cfnNumber, cfnString } from "../template-properties.js";
 import { zipFolder } from "../zip-folder.js";
@@ -33,25 +34,6 @@ import {
   templateConfig,
   writeDeployedConfigs,
 } from "./deployed-functions.js";
-
-export interface FunctionPlan {
-  stack: string;
-  logicalId: string;
-  functionName: string;
-  functionArn: string;
-  /** The bundled asset folder in cdk.out. */
-  codeDir: string;
-  handler: string;
-  runtime: Runtime;
-  memorySize: number;
-  timeout: number;
-  architectures: Architecture[];
-  environment: Record<string, string>;
-  tags: Record<string, string>;
-  description?: string;
-  logFormat?: LogFormat;
-  reservedConcurrency?: number;
-}
 
 export interface FunctionSummary {
   created: number;

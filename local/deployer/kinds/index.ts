@@ -1,8 +1,9 @@
 // The resource kinds the local cloud emulates, by their slice of the deployment plan.
 import type { ResourceKind } from "../kind.js";
-import { type FunctionPlan, type FunctionSummary, functionKind } from "./function.js";
-import { type ApiPlan, restApiKind } from "./rest-api.js";
-import { type RulePlan, ruleKind } from "./rule.js";
+import type { ApiPlan, FunctionPlan, RulePlan } from "../plans.js";
+import { type FunctionSummary, functionKind } from "./function.js";
+import { restApiKind } from "./rest-api.js";
+import { ruleKind } from "./rule.js";
 import { type StateMachinePlan, stateMachineKind } from "./state-machine.js";
 import { type TablePlan, type TableSummary, tableKind } from "./table.js";
 

@@ -2,26 +2,9 @@
 // the name of its Stage, handed to the local API Gateway in process.
 import { z } from "zod";
 import type { ResourceKind } from "../kind.js";
+import type { ApiPlan, RoutePlan } from "../plans.js";
 import type { StackContext, TemplateResource } from "../stack-context.js";
 import { cfnBoolean } from "../template-properties.js";
-
-export interface RoutePlan {
-  /** Resource path template, e.g. `/items/{id}`. */
-  resourcePath: string;
-  /** GET, POST, … or ANY. */
-  httpMethod: string;
-  functionArn: string;
-  authorizationType: string;
-  apiKeyRequired: boolean;
-}
-
-export interface ApiPlan {
-  stack: string;
-  logicalId: string;
-  apiId: string;
-  stageName: string;
-  routes: RoutePlan[];
-}
 
 const RESOURCE = "AWS::ApiGateway::Resource";
 const METHOD = "AWS::ApiGateway::Method";

@@ -1,18 +1,8 @@
 // EventBridge rules: a schedule or an event pattern, with its targets and their inputs (constant or transformed),
 // handed to the local rule scheduler or events bus in process.
 import { z } from "zod";
-import type { InputTransformer } from "../../events/input-transformer.js";
 import type { ResourceKind } from "../kind.js";
-
-export interface RulePlan {
-  stack: string;
-  logicalId: string;
-  name: string;
-  scheduleExpression?: string;
-  eventPattern?: Record<string, unknown>;
-  enabled: boolean;
-  targets: { arn: string; input?: string; inputTransformer?: InputTransformer }[];
-}
+import type { RulePlan } from "../plans.js";
 
 const ruleProperties = z.object({
   ScheduleExpression: z.string().optional(),

@@ -6,6 +6,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
+import { InvocationMeter } from "./cpu-accounting.mjs";
+
+// Where the environment's cgroup counts its CPU time, read and removed before any function code can see it.
+const meter = new InvocationMeter({
+  cgroup: process.env.PT_CPU_ACCOUNTING ? JSON.parse(process.env.PT_CPU_ACCOUNTING) : undefined,
+});
+delete process.env.PT_CPU_ACCOUNTING;
 
 const send = (message) => process.send?.(message);
 
@@ -96,9 +103,9 @@ function callHandler(handler, event, context) {
   });
 }
 
-const fallbackScale = Number(process.env.POWERTUNE_FALLBACK_CPU_SCALE ?? "0");
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
+// The init phase is measured from the process's start: the service adds the wall time it saw.
 const initStart = process.hrtime.bigint();
 let handler;
 try {
@@ -106,6 +113,7 @@ try {
   send({
     type: "ready",
     initDurationMs: Number(process.hrtime.bigint() - initStart) / 1e6,
+    initCpu: meter.totals(),
     maxMemoryUsedMb: maxRssMb(),
   });
 } catch (error) {
@@ -113,6 +121,7 @@ try {
     type: "init-error",
     error: errorPayload(error),
     initDurationMs: Number(process.hrtime.bigint() - initStart) / 1e6,
+    initCpu: meter.totals(),
   });
 }
 
@@ -140,8 +149,8 @@ process.on("message", async (message) => {
     fail: () => {},
     succeed: () => {},
   };
-  const cpuStart = process.cpuUsage();
-  const start = process.hrtime.bigint();
+  // The service turns the sample into Duration (emulated-duration.ts): wall, CPU and waiting, around the handler only.
+  const started = meter.start();
   let outcome;
   try {
     const result = await callHandler(handler, event, context);
@@ -149,13 +158,7 @@ process.on("message", async (message) => {
   } catch (error) {
     outcome = { ok: false, error: errorPayload(error) };
   }
-  if (fallbackScale > 0) {
-    // No cgroup quota: stretch wall time by what the quota would have added for the CPU time used.
-    const cpu = process.cpuUsage(cpuStart);
-    const extraMs = ((cpu.user + cpu.system) / 1000) * fallbackScale;
-    await new Promise((resolve) => setTimeout(resolve, extraMs));
-  }
-  const durationMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const sample = meter.stop(started);
   let payload;
   if (outcome.ok) {
     try {
@@ -170,7 +173,7 @@ process.on("message", async (message) => {
     ok: outcome.ok,
     payload,
     error: outcome.ok ? undefined : outcome.error,
-    durationMs,
+    sample,
     maxMemoryUsedMb: maxRssMb(),
   });
   currentRequestId = undefined;

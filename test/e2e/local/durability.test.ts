@@ -19,7 +19,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { afterAll, describe, expect, it } from "vitest";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../../local/shared/identity.js";
-import { zipFixture } from "../../integration/local-lambda/support.js";
+import { zipFixture } from "../../integration/local/lambda/support.js";
 import { type CloudProcess, killLeftoverClouds, startUp } from "../../support/cloud-process.js";
 
 const KILLS = 4;

@@ -22,7 +22,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, describe, expect, it } from "vitest";
 import { type LocalCloud, startLocalCloud } from "../../../local/cloud.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../../local/shared/identity.js";
-import { decode, zipFixture } from "../local-lambda/support.js";
+import { decode, zipFixture } from "./lambda/support.js";
 
 const OTHER_ACCOUNT = "111111111111";
 const dataDir = mkdtempSync(join(tmpdir(), "powertune-cloud-accounts-"));

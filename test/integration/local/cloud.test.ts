@@ -33,7 +33,7 @@ import { type LocalCloud, startLocalCloud, synthesize } from "../../../local/clo
 import { LambdaStateUnreadableError } from "../../../local/lambda/index.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../../local/shared/identity.js";
 import { type CloudProcess, killLeftoverClouds, startUp } from "../../support/cloud-process.js";
-import { zipFixture } from "../local-lambda/support.js";
+import { zipFixture } from "./lambda/support.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-cloud-restart-"));
 const assembly = join(scratch, "cdk.out");

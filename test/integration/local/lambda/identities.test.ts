@@ -23,7 +23,7 @@ import {
   type LocalIdentity,
 } from "../../../../local/shared/identity.js";
 import { createStsService } from "../../../../local/sts/index.js";
-import { decode, zipFixture } from "../../local-lambda/support.js";
+import { decode, zipFixture } from "./support.js";
 
 const OTHER_ACCOUNT = "111111111111";
 const ROLE_ARN = `arn:aws:iam::${OTHER_ACCOUNT}:role/PowerTunerTarget`;

@@ -22,7 +22,7 @@ import {
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
 import { afterEach, describe, expect, it } from "vitest";
-import { decode, type Harness, startHarness } from "../../local-lambda/support.js";
+import { decode, type Harness, startHarness } from "./support.js";
 
 const dataDirs: string[] = [];
 const running: Harness[] = [];

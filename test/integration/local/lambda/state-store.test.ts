@@ -11,7 +11,7 @@ import { createLambdaService, LambdaStateUnreadableError } from "../../../../loc
 import { FunctionRegistry } from "../../../../local/lambda/registry.js";
 import { FunctionStateFiles, STATE_FORMAT } from "../../../../local/lambda/state-store.js";
 import type { FunctionRecord } from "../../../../local/lambda/types.js";
-import { zipFixture } from "../../local-lambda/support.js";
+import { zipFixture } from "./support.js";
 
 const dirs: string[] = [];
 const closers: Array<() => unknown> = [];

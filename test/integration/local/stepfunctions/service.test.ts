@@ -13,13 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BusEvent } from "../../../../local/events/event.js";
 import { createStepFunctionsService } from "../../../../local/stepfunctions/index.js";
-import {
-  type CloudSlice,
-  CREDENTIALS,
-  LOCAL_FIXTURES,
-  REGION,
-  startCloudSlice,
-} from "../../local-cloud/support.js";
+import { type CloudSlice, CREDENTIALS, LOCAL_FIXTURES, REGION, startCloudSlice } from "../support.js";
 
 let cloud: CloudSlice;
 let sfn: SFNClient;

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeVisualization, type TuningOutput } from "../../../../../functions/tuner/core/index.js";
-import { zipFixture } from "../../../../integration/local-lambda/support.js";
-import { bootTunerCloud, ended, leftovers, startTuning, type TunerCloud } from "../../../tuner/support.js";
+import { zipFixture } from "../../../../integration/local/lambda/support.js";
+import { bootTunerCloud, ended, leftovers, startTuning, type TunerCloud } from "../support.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-feasibility-"));
 const MEMORY_MB = 1024;

@@ -18,7 +18,7 @@ import {
   deleteArchitectureCopies,
 } from "../../../../../functions/tuner/aws/index.js";
 import { InvalidTuningInputError } from "../../../../../functions/tuner/core/index.js";
-import { type Harness, startHarness } from "../../../local-lambda/support.js";
+import { type Harness, startHarness } from "../../../local/lambda/support.js";
 
 const ARN = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 const retry = { attempts: 3, baseDelayMs: 10, maxWaitSeconds: 30 };

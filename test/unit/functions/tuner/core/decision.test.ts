@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import {
+  decide,
+  describePValue,
+  EQUIVALENCE_ALPHA,
+  type MetricSamples,
+  trimmedMeanPermutationTest,
+} from "../../../../../functions/tuner/core/decision.js";
+import { type NoiseModel, noisySamples, shuffled } from "../../../../support/synthetic-samples.js";
+
+const TRIM = 0.2;
+
+/** Per-invocation metric values of several powers drawn from the given distributions. */
+function scenario(models: Record<number, NoiseModel>, n: number, seed: number): MetricSamples[] {
+  return Object.entries(models).map(([power, model], i) => ({
+    power: Number(power),
+    values: noisySamples(model, n, seed * 100 + i),
+  }));
+}
+
+// A cost-like metric: 128 MB 30 % dearer, 256 MB and 512 MB 4 % apart under 10 % noise per invocation (their
+// samples interleave completely and the lower mean changes from draw to draw), 1024 MB 50 % dearer.
+const NEAR_TIE: Record<number, NoiseModel> = {
+  128: { mean: 1.3, relativeSd: 0.1 },
+  256: { mean: 1.0, relativeSd: 0.1 },
+  512: { mean: 1.04, relativeSd: 0.1 },
+  1024: { mean: 1.5, relativeSd: 0.1 },
+};
+
+describe("trimmedMeanPermutationTest", () => {
+  const a = noisySamples({ mean: 10, relativeSd: 0.1 }, 20, 1);
+  const b = noisySamples({ mean: 20, relativeSd: 0.1 }, 20, 2);
+
+  it("gives the smallest possible p-value to samples far apart, and a large one to a sample against itself", () => {
+    expect(trimmedMeanPermutationTest(a, b, TRIM)).toBe(1 / 2001);
+    expect(trimmedMeanPermutationTest(a, [...a], TRIM)).toBeGreaterThan(0.9);
+  });
+
+  it("depends on the values only, not on their order, and is the same for the same seed", () => {
+    const p = trimmedMeanPermutationTest(a, noisySamples({ mean: 10.5, relativeSd: 0.1 }, 20, 3), TRIM, 7);
+    expect(p).toBeGreaterThan(0.001);
+    for (let seed = 0; seed < 5; seed++) {
+      expect(
+        trimmedMeanPermutationTest(
+          shuffled(a, seed),
+          shuffled(noisySamples({ mean: 10.5, relativeSd: 0.1 }, 20, 3), seed + 50),
+          TRIM,
+          7,
+        ),
+      ).toBe(p);
+    }
+  });
+
+  it("resolves nothing when trimming leaves fewer than two values", () => {
+    expect(trimmedMeanPermutationTest([1], [100], 0)).toBe(1);
+    expect(trimmedMeanPermutationTest([1, 2, 3], [100, 200, 300], 0.4)).toBe(1);
+  });
+
+  it("handles ties and constant samples (billed milliseconds are whole numbers)", () => {
+    expect(trimmedMeanPermutationTest([5, 5, 5, 5, 5], [5, 5, 5, 5, 5], 0)).toBe(1);
+    expect(trimmedMeanPermutationTest(Array(10).fill(5), Array(10).fill(6), 0)).toBeLessThan(0.001);
+    // Trimmed, a relabeling that moves two values of each group hides them: about 2.3 % of relabelings.
+    const trimmed = trimmedMeanPermutationTest(Array(10).fill(5), Array(10).fill(6), TRIM);
+    expect(trimmed).toBeGreaterThan(0.01);
+    expect(trimmed).toBeLessThan(EQUIVALENCE_ALPHA);
+  });
+
+  it("rejects a true null about 5 % of the time, even with unequal variances and sizes (studentized)", () => {
+    let rejected = 0;
+    const trials = 300;
+    for (let seed = 1; seed <= trials; seed++) {
+      const small = noisySamples({ mean: 1, relativeSd: 0.05 }, 10, seed);
+      const large = noisySamples({ mean: 1, relativeSd: 0.3 }, 40, seed + 1000);
+      if (trimmedMeanPermutationTest(small, large, TRIM, seed) <= EQUIVALENCE_ALPHA) rejected++;
+    }
+    expect(rejected / trials).toBeLessThan(0.1);
+  });
+});
+
+describe("decide", () => {
+  const separated = (means: Record<number, number>) =>
+    Object.entries(means).map(([power, mean], i) => ({
+      power: Number(power),
+      values: noisySamples({ mean, relativeSd: 0.02 }, 30, i + 1),
+    }));
+
+  it("chooses the lowest metric when every other power is told apart from it", () => {
+    // Cost picks the cheapest, speed the fastest: the metric differs, the rule does not.
+    const cost = decide(separated({ 128: 2, 512: 1.5, 1024: 2.5, 2048: 4 }), { discardTopBottom: TRIM });
+    expect(cost).toMatchObject({ bestPower: 512, chosenPower: 512, equivalentPowers: [512] });
+    const speed = decide(separated({ 128: 400, 512: 90, 1024: 60, 2048: 55 }), { discardTopBottom: TRIM });
+    expect(speed).toMatchObject({ bestPower: 2048, chosenPower: 2048, equivalentPowers: [2048] });
+  });
+
+  it("chooses the least memory of a tie, and names the tie", () => {
+    const samples = noisySamples({ mean: 50, relativeSd: 0.1 }, 30, 9);
+    const choice = decide(
+      [
+        { power: 512, values: samples },
+        { power: 256, values: shuffled(samples, 1) },
+      ],
+      { discardTopBottom: TRIM },
+    );
+    expect(choice.chosenPower).toBe(256);
+    expect(choice.equivalentPowers).toEqual([256, 512]);
+  });
+
+  it("gives p = 1 to the best and a p-value at or below 0.05 to every excluded power", () => {
+    const choice = decide(scenario(NEAR_TIE, 50, 1), { discardTopBottom: TRIM });
+    for (const v of choice.verdicts) {
+      if (v.power === choice.bestPower) expect(v.pValue).toBe(1);
+      expect(v.equivalent).toBe(v.pValue > EQUIVALENCE_ALPHA);
+      expect(choice.equivalentPowers.includes(v.power)).toBe(v.equivalent);
+    }
+  });
+
+  it("states its confidence as 1 − the p-value of the weakest exclusion of a smaller power", () => {
+    const choice = decide(scenario(NEAR_TIE, 50, 1), { discardTopBottom: TRIM });
+    expect(choice.chosenPower).toBe(256);
+    const p128 = choice.verdicts.find((v) => v.power === 128)?.pValue ?? 1;
+    expect(choice.weakestExclusion).toEqual({ power: 128, pValue: p128 });
+    expect(choice.confidence).toBeCloseTo(1 - p128, 12);
+    // No smaller power measured: nothing could be cheaper, the confidence is 1.
+    const alone = decide([{ power: 640, values: [1, 2, 3] }], { discardTopBottom: 0 });
+    expect(alone).toMatchObject({ chosenPower: 640, weakestExclusion: null, confidence: 1 });
+  });
+
+  it("refuses an empty list", () => {
+    expect(() => decide([], { discardTopBottom: TRIM })).toThrow(RangeError);
+  });
+});
+
+describe("the decision under noise that crosses the means", () => {
+  it("gives the same answer for 100 reshuffles of the same samples", () => {
+    const samples = scenario(NEAR_TIE, 50, 3);
+    const reference = decide(samples, { discardTopBottom: TRIM });
+    expect(reference.equivalentPowers).toEqual([256, 512]);
+    for (let seed = 1; seed <= 100; seed++) {
+      const reshuffled = shuffled(
+        samples.map((s, i) => ({ power: s.power, values: shuffled(s.values, seed * 10 + i) })),
+        seed,
+      );
+      expect(decide(reshuffled, { discardTopBottom: TRIM })).toEqual(reference);
+    }
+  });
+
+  it("gives the same answer for 100 seeds of noise from the same distributions, where the lowest mean does not", () => {
+    const chosen = new Set<number>();
+    const lowest = new Set<number>();
+    for (let seed = 1; seed <= 100; seed++) {
+      const choice = decide(scenario(NEAR_TIE, 50, seed), { discardTopBottom: TRIM });
+      chosen.add(choice.chosenPower);
+      lowest.add(choice.bestPower);
+    }
+    expect([...chosen]).toEqual([256]);
+    // Picking the lowest trimmed mean, as the tuner did before, flips between the two tied powers.
+    expect([...lowest].sort((x, y) => x - y)).toEqual([256, 512]);
+  });
+});
+
+describe("describePValue", () => {
+  it("writes three decimals, or < 0.001", () => {
+    expect(describePValue(0.41234)).toBe("p = 0.412");
+    expect(describePValue(0.0004)).toBe("p < 0.001");
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { DRIFT_THRESHOLD, detectDrift, driftWarning } from "../../../../../functions/tuner/core/drift.js";
+import type { PowerSamples } from "../../../../../functions/tuner/core/types.js";
+
+/** A power measured in rounds of `per` invocations, each round at the given level (ms), ±1 ms. */
+function rounds(power: number, levels: number[], per = 10): PowerSamples {
+  const durationMs = levels.flatMap((level) => Array.from({ length: per }, (_, i) => level + (i % 3) - 1));
+  return {
+    power,
+    durationMs,
+    billedMs: durationMs.map(Math.ceil),
+    initMs: durationMs.map(() => 0),
+    maxMemoryUsedMb: durationMs.map(() => 64),
+    allowedErrors: 0,
+    httpErrorResponses: 0,
+    errors: [],
+    perRound: levels.map(() => per),
+  };
+}
+
+describe("detectDrift", () => {
+  it("reports every power slowing down together in one round", () => {
+    const report = detectDrift([rounds(128, [100, 100, 200, 100]), rounds(512, [25, 25, 50, 25])]);
+    expect(report.detected).toBe(true);
+    expect(report.spreadPercent).toBeGreaterThan(90);
+    expect(report.roundFactors[2]).toBeGreaterThan(1.5);
+    expect(driftWarning(report)).toMatch(/machine-wide drift.*by up to \d+ %/);
+  });
+
+  it("does not call one power's own change drift, nor a change below the threshold", () => {
+    expect(detectDrift([rounds(128, [100, 100, 200, 100]), rounds(512, [25, 25, 25, 25])]).detected).toBe(
+      false,
+    );
+    const small = 1 + DRIFT_THRESHOLD / 2;
+    const report = detectDrift([rounds(128, [100, 100 * small]), rounds(512, [25, 25 * small])]);
+    expect(report.detected).toBe(false);
+    expect(driftWarning(report)).toBeUndefined();
+  });
+
+  it("skips rounds a power sat out or measured too little to have a median", () => {
+    const sparse = { ...rounds(128, [100, 200]), perRound: [10, 0, 10] };
+    const report = detectDrift([sparse, rounds(512, [25, 25, 50])]);
+    expect(report.roundFactors[1]).toBeNull();
+    expect(detectDrift([rounds(128, [100, 200], 2), rounds(512, [25, 50], 2)]).detected).toBe(false);
+  });
+
+  it("has nothing to compare with one round", () => {
+    expect(detectDrift([rounds(128, [100]), rounds(512, [25])])).toMatchObject({
+      spreadPercent: 0,
+      detected: false,
+    });
+  });
+});
