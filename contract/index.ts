@@ -2,6 +2,7 @@
 // The functions never import it: they learn what they need (table names, power values) from their environment.
 export {
   ARCHITECTURES,
+  bucketNameProblem,
   copyFunctionArn,
   DEFAULT_POWER_VALUES,
   DEFAULT_VISUALIZATION_URL,

@@ -5,6 +5,7 @@ import { STACKS } from "../contract/index.js";
 import { parseStage } from "./config.js";
 import { CrudServiceStack } from "./crud-service-stack.js";
 import { GitHubAccessStack, parseGitHubAccessContext } from "./github-access-stack.js";
+import { parsePayloadS3Context } from "./payload-s3-context.js";
 import { PowerTunerStack } from "./power-tuner-stack.js";
 import { parseWeeklyTuningContext } from "./weekly-tuning-context.js";
 
@@ -17,6 +18,7 @@ const stage = parseStage(app.node.tryGetContext("stage"));
 // Read before any stack is built, so a bad value fails at once.
 const github = parseGitHubAccessContext((key) => app.node.tryGetContext(key));
 const weekly = parseWeeklyTuningContext((key) => app.node.tryGetContext(key));
+const payloadS3 = parsePayloadS3Context((key) => app.node.tryGetContext(key));
 
 const crud = new CrudServiceStack(app, STACKS.crud, { env, stage });
 const tuner = new PowerTunerStack(app, STACKS.tuner, {
@@ -25,6 +27,7 @@ const tuner = new PowerTunerStack(app, STACKS.tuner, {
   defaultTarget: crud.crudFunction,
   defaultTargetTable: crud.table,
   ...weekly,
+  ...payloadS3,
 });
 if (github) {
   new GitHubAccessStack(app, STACKS.githubAccess, {

@@ -6,10 +6,22 @@ import type { ISecurityGroup, IVpc, SubnetSelection } from "aws-cdk-lib/aws-ec2"
 import { Schedule } from "aws-cdk-lib/aws-events";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IConstruct } from "constructs";
+import { bucketNameProblem } from "../contract/index.js";
 import { ValidationError } from "./errors.js";
 import { scheduleExpressionProblem } from "./schedule-expression.js";
 
 export type WeeklyApproval = "auto" | "manual";
+
+/** The S3 objects a run's payloadS3 may name. */
+export interface PayloadS3Access {
+  /** The bucket's name (not its ARN). */
+  readonly bucket: string;
+  /**
+   * Only keys that start with this (e.g. `tuning/`); a literal prefix, the stack adds the wildcard.
+   * @default "" (every key in the bucket)
+   */
+  readonly prefix?: string;
+}
 
 /**
  * The options the reference tool's template takes as parameters, and the weekly rule's. Its
@@ -52,6 +64,14 @@ export interface PowerTunerOptions {
   readonly weeklyApproval?: WeeklyApproval;
   /** The weekly run applies its winner at the end (`"autoOptimize": true`); not with a manual approval. @default false */
   readonly weeklyAutoOptimize?: boolean;
+  /**
+   * The S3 objects a run's `payloadS3` input may name: the executor, and no other function, may read the objects
+   * under `prefix` in `bucket` (s3:GetObject) and list the bucket under that prefix (s3:ListBucket, so that a
+   * missing key reads as 404 NoSuchKey rather than 403 AccessDenied). The reference tool's `payloadS3Bucket` and
+   * `payloadS3Key`. @default none: the tuner has no S3 access at all, and a run with payloadS3 fails with
+   * AccessDenied, naming this prop
+   */
+  readonly payloadS3?: PayloadS3Access;
 }
 
 /** The defaults of PowerTunerOptions, in one place. */
@@ -109,6 +129,7 @@ export interface ResolvedPowerTunerOptions {
   logRetention: RetentionDays;
   tunerMemorySize: number;
   network?: { vpc: IVpc; vpcSubnets?: SubnetSelection; securityGroups?: ISecurityGroup[] };
+  payloadS3?: { bucket: string; prefix: string };
   weekly: {
     enabled: boolean;
     schedule: Schedule;
@@ -210,6 +231,8 @@ export function resolvePowerTunerOptions(
     );
   }
 
+  const payloadS3 = options.payloadS3 ? checkPayloadS3(options.payloadS3, fail) : undefined;
+
   return {
     stateMachineName: `${prefix}${STATE_MACHINE_NAME_SUFFIX}`,
     totalExecutionTimeout: total,
@@ -224,6 +247,7 @@ export function resolvePowerTunerOptions(
           },
         }
       : {}),
+    ...(payloadS3 ? { payloadS3 } : {}),
     weekly: {
       enabled: options.weeklyTuning ?? POWER_TUNER_DEFAULTS.weeklyTuning,
       schedule,
@@ -231,4 +255,44 @@ export function resolvePowerTunerOptions(
       autoOptimize,
     },
   };
+}
+
+/** S3's longest key, in bytes of UTF-8: a longer prefix matches nothing. */
+const MAX_KEY_BYTES = 1024;
+
+/** The payloadS3 prop, checked: a bucket's name and a literal key prefix. */
+function checkPayloadS3(
+  access: PayloadS3Access,
+  fail: (prop: keyof PowerTunerOptions, problem: string) => never,
+): { bucket: string; prefix: string } {
+  const { bucket } = access;
+  const prefix = access.prefix ?? "";
+  if (!Token.isUnresolved(bucket)) {
+    if (bucket.startsWith("arn:") || bucket.startsWith("s3://")) {
+      fail(
+        "payloadS3",
+        `bucket is ${JSON.stringify(bucket)}: pass the bucket's name alone, e.g. { bucket: "my-payloads" }`,
+      );
+    }
+    const problem = bucketNameProblem(bucket);
+    if (problem) fail("payloadS3", `bucket is ${problem}`);
+  }
+  if (!Token.isUnresolved(prefix)) {
+    if (/[*?]/.test(prefix)) {
+      fail(
+        "payloadS3",
+        `prefix is ${JSON.stringify(prefix)}: pass a literal key prefix such as "tuning/" (the stack adds the wildcard itself)`,
+      );
+    }
+    if (prefix.startsWith("/")) {
+      fail(
+        "payloadS3",
+        `prefix is ${JSON.stringify(prefix)}: S3 keys do not start with "/"; pass ${JSON.stringify(prefix.replace(/^\/+/, ""))}`,
+      );
+    }
+    if (new TextEncoder().encode(prefix).length > MAX_KEY_BYTES) {
+      fail("payloadS3", `prefix is longer than S3's ${MAX_KEY_BYTES}-byte keys: pass a shorter one`);
+    }
+  }
+  return { bucket, prefix };
 }

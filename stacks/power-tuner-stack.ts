@@ -103,6 +103,14 @@ export const ACCEPTED_WILDCARD_FINDINGS: readonly AcceptedWildcard[] = [
       "support no resource-level permissions, so AWS requires Resource * for them.",
   },
   {
+    construct: /\/Executor\/Role\/Resource$/,
+    resource: /^arn:(aws|<AWS::Partition>):s3:::[^/*]+\/[^*]*\*$/,
+    reason:
+      "s3:GetObject on BUCKET/PREFIX* covers the objects under the payloadS3 prop's prefix in its bucket only, " +
+      "for the executor only: a run's payloadS3 input names its object at run time.",
+    onlyWith: "payloadS3",
+  },
+  {
     construct: /\/TunerVpcAccess\/Resource$/,
     resource: /^\*$/,
     reason:
@@ -311,6 +319,7 @@ export class PowerTunerStack extends Stack {
             }),
           ]
         : [];
+    const readPayloads = options.payloadS3 ? payloadS3Statements(this, options.payloadS3) : [];
     // A function in another account is reached as a role there: the handlers that call the target assume it.
     const assumeTargetRoles =
       targetRoleArns.length > 0
@@ -351,6 +360,7 @@ export class PowerTunerStack extends Stack {
       executor: make("executor", "powertune: invoke one power value num times and parse REPORT lines", [
         invokeTarget,
         readTargetState,
+        ...readPayloads,
         ...assumeTargetRoles,
       ]),
       analyzer: make("analyzer", "powertune: statistics, costs, strategy and recommendation", [], {
@@ -478,3 +488,24 @@ export class PowerTunerStack extends Stack {
 }
 
 type TunerFunctionProps = ConstructorParameters<typeof TunerFunction>[2];
+
+/**
+ * The executor reads a run's payloadS3 object: GetObject under the prefix, and ListBucket on the bucket (only
+ * under the prefix), without which S3 answers a missing key with 403 instead of 404.
+ */
+function payloadS3Statements(stack: Stack, access: { bucket: string; prefix: string }): PolicyStatement[] {
+  const bucketArn = stack.formatArn({ service: "s3", region: "", account: "", resource: access.bucket });
+  return [
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["s3:GetObject"],
+      resources: [`${bucketArn}/${access.prefix}*`],
+    }),
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["s3:ListBucket"],
+      resources: [bucketArn],
+      ...(access.prefix === "" ? {} : { conditions: { StringLike: { "s3:prefix": [`${access.prefix}*`] } } }),
+    }),
+  ];
+}

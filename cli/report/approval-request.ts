@@ -3,7 +3,7 @@
 // recommendation it settles is the one the reviewer saw.
 import type { Recommendation, TuningOutput } from "../../functions/tuner/core/index.js";
 import { formatMs, formatTime, formatUsd } from "./format.js";
-import { describeEvidence, renderEvidenceTable } from "./memory-summary.js";
+import { describeEvidence, evidenceSection } from "./memory-summary.js";
 import { functionNameOf } from "./run-folder.js";
 import { chartLinks } from "./tuning-report.js";
 
@@ -98,14 +98,7 @@ export function renderApprovalRequest(output: TuningOutput, meta: ApprovalReques
     ...chartLinkLines(output),
     "",
   ];
-  if (output.stats && output.stats.length > 0) {
-    lines.push(
-      "The run's figures:",
-      "",
-      renderEvidenceTable(output.stats, r.currentPower, r.winnerPower),
-      "",
-    );
-  }
+  lines.push(...evidenceSection(output.stats, r.currentPower, r.winnerPower));
   for (const warning of output.warnings) lines.push(`> warning: ${warning}`, "");
   lines.push(
     "## To decide",

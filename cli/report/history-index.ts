@@ -7,7 +7,13 @@ import { escapeHtml, renderHtmlTable, renderPage } from "./html.js";
 import { asRunRecord, type LoadtestRecord, type RunRecord } from "./records.js";
 import { functionNameOf, historyDir } from "./run-folder.js";
 import { renderLineChartSvg, SERIES_COLORS } from "./svg-chart.js";
-import { axisTime, renderTrendCharts, type TrendPoint, trendPointOf } from "./trend.js";
+import {
+  axisTime,
+  recommendationOutcome,
+  renderTrendCharts,
+  type TrendPoint,
+  trendPointOf,
+} from "./trend.js";
 
 export interface IndexedRun {
   /** The run's folder name under history/. */
@@ -51,15 +57,11 @@ export function runVerdict(record: RunRecord): string {
   switch (record.kind) {
     case "tune": {
       const { output } = record;
-      const r = output.recommendation;
+      // A dry run keeps the memory by design: say so rather than "kept".
       const outcome =
-        r.applied === "yes"
-          ? `applied (was ${r.currentPower} MB)`
-          : r.applied === "pending"
-            ? "pending approval"
-            : output.dryRun
-              ? "dry run, nothing applied"
-              : `kept ${r.currentPower} MB`;
+        output.recommendation.applied === "no" && output.dryRun
+          ? "dry run, nothing applied"
+          : recommendationOutcome(output.recommendation);
       return `${output.power} MB, ${outcome}; ${formatUsd(output.cost)} per invocation`;
     }
     case "loadtest": {

@@ -60,6 +60,19 @@ export function renderEvidenceTable(stats: PowerStats[], beforeMb: number, after
   return renderMarkdownTable(evidenceColumns, rows);
 }
 
+/**
+ * "The run's figures:" and the evidence table, as markdown lines; nothing for a run without statistics (its
+ * input did not set includeOutputResults), so a summary never shows an empty table.
+ */
+export function evidenceSection(
+  stats: PowerStats[] | undefined,
+  beforeMb: number,
+  afterMb: number,
+): string[] {
+  if (!stats || stats.length === 0) return [];
+  return ["The run's figures:", "", renderEvidenceTable(stats, beforeMb, afterMb), ""];
+}
+
 /** "41.5 % better on balanced, 1.20 USD a month saved …; the difference is significant at 95 %". */
 export function describeEvidence(r: Recommendation): string {
   // Outputs from before feasibility was measured have no infeasiblePowers.
@@ -86,13 +99,6 @@ export function renderMemorySummary(change: MemoryChange): string {
     `- the optimizer's reason: ${r.reason}`,
     "",
   ];
-  if (change.stats && change.stats.length > 0) {
-    lines.push(
-      "The run's figures:",
-      "",
-      renderEvidenceTable(change.stats, change.beforeMb, change.afterMb),
-      "",
-    );
-  }
+  lines.push(...evidenceSection(change.stats, change.beforeMb, change.afterMb));
   return lines.join("\n");
 }

@@ -1,5 +1,5 @@
 // A function's drift across tuning runs: the chosen power, its cost per invocation and its p90, run by run.
-import type { TuningOutput } from "../../functions/tuner/core/index.js";
+import type { Recommendation, TuningOutput } from "../../functions/tuner/core/index.js";
 import { renderLineChartSvg, SERIES_COLORS } from "./svg-chart.js";
 
 export interface TrendPoint {
@@ -67,6 +67,13 @@ export function renderTrendCharts(points: readonly TrendPoint[]): string[] {
   ];
 }
 
+/** What became of a run's recommendation: applied, waiting for approval, or the memory kept as it was. */
+export function recommendationOutcome(r: Recommendation): string {
+  if (r.applied === "yes") return `applied (was ${r.currentPower} MB)`;
+  if (r.applied === "pending") return "pending approval";
+  return `kept ${r.currentPower} MB`;
+}
+
 /** One TuningHistory entry as `powertune history` prints it. */
 export interface HistoryRow {
   time: string;
@@ -94,13 +101,7 @@ export function historyRowOf(entry: {
   };
   if (entry.status === "succeeded" && output?.recommendation && typeof output.power === "number") {
     const point = trendPointOf(entry.timestamp, output as TuningOutput);
-    const r = output.recommendation;
-    const outcome =
-      r.applied === "yes"
-        ? `applied (was ${r.currentPower} MB)`
-        : r.applied === "pending"
-          ? "pending approval"
-          : `kept ${r.currentPower} MB`;
+    const outcome = recommendationOutcome(output.recommendation);
     return { ...base, power: point.power, costUsd: point.costUsd, p90Ms: point.p90Ms, outcome };
   }
   if ((entry.status === "approved" || entry.status === "denied") && output?.recommendation) {

@@ -82,6 +82,11 @@ function listPowers(powers: number[]): string {
   return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }
 
+/** " (at 95 % or within 5 % of the best)" when the tie was drawn with a margin. */
+function marginNote(margin: number | undefined): string {
+  return margin ? ` (at 95 % or within ${Number((margin * 100).toFixed(1))} % of the best)` : "";
+}
+
 /** "256 MB; 512 MB is indistinguishable": the choice and the tie it was chosen from. */
 export function describeChoice(output: TuningOutput): string {
   const r = output.recommendation;
@@ -89,7 +94,7 @@ export function describeChoice(output: TuningOutput): string {
   const tie =
     others.length === 0
       ? "no other power is indistinguishable from the best at 95 %"
-      : `${listPowers(others)} ${others.length === 1 ? "is" : "are"} indistinguishable`;
+      : `${listPowers(others)} ${others.length === 1 ? "is" : "are"} indistinguishable${marginNote(r.equivalenceMargin)}`;
   const best = r.bestPower !== output.power ? ` (best ${metricWord(r.strategy)}: ${r.bestPower} MB)` : "";
   return `${output.power} MB; ${tie}${best}`;
 }

@@ -9,6 +9,8 @@ import {
 import {
   type InvocationClock,
   type LambdaApi,
+  readPayloadObject,
+  type S3Api,
   type TargetLambda,
   type TunerConfig,
   targetLambdaOf,
@@ -18,11 +20,15 @@ import {
   classifyError,
   type ErrorTally,
   type ExecutorTask,
+  encodePayload,
   type InvocationError,
   type InvocationReport,
   isClearlyInfeasible,
+  MAX_INVOKE_PAYLOAD_BYTES,
   type Measurements,
+  PayloadS3Error,
   PowerValueFailedError,
+  payloadOfObject,
   payloadSlice,
   ReportLineNotFoundError,
   regionOfArn,
@@ -52,18 +58,14 @@ export interface ExecutorDeps {
   lambda?: LambdaApi;
   /** The Lambda API of a task's target (its region, its run's role), and of a processor (its region, the tuner's own credentials). */
   targetLambda?: TargetLambda;
+  /** Reads the object an input's payloadS3 names, with the tuner's own credentials (the bucket is the stack's). */
+  s3: S3Api;
   config: Pick<TunerConfig, "memoryMb">;
   activeWait?: ActiveWait;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const decoder = new TextDecoder();
-
-/** A string payload is sent as is (it is taken to be JSON already), anything else as JSON; none as `{}`. */
-function encodePayload(payload: unknown): Uint8Array {
-  const text = typeof payload === "string" ? payload : JSON.stringify(payload ?? {});
-  return new TextEncoder().encode(text);
-}
 
 function describeFunctionError(body: string): { errorType: string; message: string } {
   try {
@@ -104,6 +106,28 @@ export function isHttpErrorResponse(body: string): boolean {
   }
 }
 
+/**
+ * Each distinct payload's bytes, made once per task: a payload read from S3 may be megabytes, and a weighted list
+ * repeats the same few payloads num times. One from S3 must fit an Invoke once encoded (a raw string grows by
+ * its quotes and escapes); an inline one always does, being part of a state under 256 KB.
+ */
+function payloadEncoder(task: ExecutorTask): (payload: unknown) => Uint8Array {
+  const encoded = new Map<unknown, Uint8Array>();
+  return (payload) => {
+    const known = encoded.get(payload);
+    if (known) return known;
+    const bytes = encodePayload(payload);
+    if (task.payloadS3 && bytes.length > MAX_INVOKE_PAYLOAD_BYTES) {
+      throw new PayloadS3Error(
+        task.payloadS3.url,
+        `a payload it holds is ${bytes.length} bytes once sent as JSON, over the ${MAX_INVOKE_PAYLOAD_BYTES} bytes Lambda accepts in one Invoke: shrink it`,
+      );
+    }
+    encoded.set(payload, bytes);
+    return bytes;
+  };
+}
+
 export function createExecutor(deps: ExecutorDeps) {
   const activeWait = deps.activeWait ?? DEFAULT_ACTIVE_WAIT;
   const targetLambda = targetLambdaOf(deps);
@@ -137,12 +161,12 @@ export function createExecutor(deps: ExecutorDeps) {
   async function invokeProcessor(
     task: ExecutorTask,
     arn: string,
-    payload: unknown,
+    payload: Uint8Array,
     role: string,
   ): Promise<string> {
     const power = task.power;
     const response = await processorLambda(task, arn)
-      .send(new InvokeCommand({ FunctionName: arn, Payload: encodePayload(payload) }))
+      .send(new InvokeCommand({ FunctionName: arn, Payload: payload }))
       .catch((error: Error) => {
         // Throttling keeps its name for the state's Retry; anything else (a missing function, no permission)
         // is the input's processor ARN at fault: say which field.
@@ -161,20 +185,21 @@ export function createExecutor(deps: ExecutorDeps) {
     return body;
   }
 
-  async function invokeOnce(task: ExecutorTask, qualifier: string, payload: unknown): Promise<OneResult> {
+  /** @param payload the invocation's payload, encoded (see payloadEncoder). */
+  async function invokeOnce(task: ExecutorTask, qualifier: string, payload: Uint8Array): Promise<OneResult> {
     const started = Date.now();
-    let targetPayload: unknown = payload;
+    let targetPayload = payload;
     if (task.preProcessorARN) {
       const processed = await invokeProcessor(task, task.preProcessorARN, payload, "pre-processor");
       // The pre-processor's result is the payload; a JSON result is sent as that JSON.
-      targetPayload = processed === "" ? payload : processed;
+      if (processed !== "") targetPayload = encodePayload(processed);
     }
     const functionName = `${task.lambdaARN}:${qualifier}`;
     const response = await lambdaOf(task).send(
       new InvokeCommand({
         FunctionName: functionName,
         LogType: "Tail",
-        Payload: encodePayload(targetPayload),
+        Payload: targetPayload,
       }),
     );
     const body = response.Payload ? decoder.decode(response.Payload) : "";
@@ -196,7 +221,7 @@ export function createExecutor(deps: ExecutorDeps) {
       await invokeProcessor(
         task,
         task.postProcessorARN,
-        body === "" ? {} : JSON.parse(body),
+        encodePayload(body === "" ? {} : JSON.parse(body)),
         "post-processor",
       );
     }
@@ -215,10 +240,12 @@ export function createExecutor(deps: ExecutorDeps) {
    */
   async function invokeSlice(
     task: ExecutorTask,
+    payload: unknown,
     clock: InvocationClock | undefined,
   ): Promise<{ results: OneResult[]; stoppedEarly?: string }> {
     // Every power's k-th invocation gets the k-th payload of the same sequence, whichever round it falls in.
-    const payloads = payloadSlice(task.payload, task.sequenceLength, task.offset, task.num);
+    const encode = payloadEncoder(task);
+    const payloads = payloadSlice(payload, task.sequenceLength, task.offset, task.num).map(encode);
     const qualifierFor = (i: number) => task.qualifiers[i % task.qualifiers.length] ?? `RAM${task.power}`;
     if (task.parallelInvocation) {
       const qualifiers = [...new Set(payloads.map((_, i) => qualifierFor(i)))];
@@ -227,7 +254,7 @@ export function createExecutor(deps: ExecutorDeps) {
     }
     const results: OneResult[] = [];
     const ready = new Set<string>();
-    for (let i = 0; i < payloads.length; i++) {
+    for (const [i, payload] of payloads.entries()) {
       if (i > 0 && task.sleepBetweenRunsMs > 0) await sleep(task.sleepBetweenRunsMs);
       const longest = Math.max(0, ...results.map((r) => r.wallMs));
       if (i > 0 && clock && clock.getRemainingTimeInMillis() < longest + TIME_MARGIN_MS) return { results };
@@ -236,7 +263,7 @@ export function createExecutor(deps: ExecutorDeps) {
         await waitUntilActive(task, qualifier);
         ready.add(qualifier);
       }
-      results.push(await invokeOnce(task, qualifier, payloads[i]));
+      results.push(await invokeOnce(task, qualifier, payload));
       const last = i === payloads.length - 1;
       if (!last && isClearlyInfeasible(tallyFailures(results), results.length, task.maxErrorRate)) {
         return {
@@ -248,9 +275,16 @@ export function createExecutor(deps: ExecutorDeps) {
     return { results };
   }
 
+  /** The task's payload: inline, or read from S3 once per task (never per invocation), as `payload` would be. */
+  async function taskPayload(task: ExecutorTask): Promise<unknown> {
+    if (!task.payloadS3) return task.payload;
+    const text = await readPayloadObject(deps.s3, task.payloadS3.url);
+    return payloadOfObject(text, task.payloadS3, task.sequenceLength);
+  }
+
   return async function executor(task: ExecutorTask, clock?: InvocationClock): Promise<Measurements> {
     const started = Date.now();
-    const { results, stoppedEarly } = await invokeSlice(task, clock);
+    const { results, stoppedEarly } = await invokeSlice(task, await taskPayload(task), clock);
     return {
       power: task.power,
       durationMs: results.map((r) => r.report.durationMs),

@@ -15,6 +15,8 @@ export interface CloudProcess {
   kill9(): Promise<void>;
   /** SIGTERM, as Ctrl-C would; resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** The exit code, once the process has ended: for a test that stops it with a signal of its own choosing. */
+  exited: Promise<number | null>;
 }
 
 const live = new Set<ChildProcess>();
@@ -62,6 +64,7 @@ async function startCloudProcess(args: string[]): Promise<CloudProcess> {
     child,
     endpoint,
     stderr: () => stderr,
+    exited,
     async kill9() {
       if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGKILL");
       await exited;

@@ -1,5 +1,5 @@
 // The powertune command as a child process, for tests that drive it like a user.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 
 export const POWERTUNE_BIN = join(import.meta.dirname, "../../cli/bin.mjs");
@@ -33,6 +33,16 @@ export async function powertune(args: string[], cwd?: string) {
   const run = startPowertune(args, cwd);
   const { status } = await run.exited;
   return { status, ...run.output };
+}
+
+/** The command run to its end and waited for: for the quick checks (help, usage errors) that need no cloud. */
+export function powertuneSync(args: string[], cwd?: string) {
+  const result = spawnSync(process.execPath, [POWERTUNE_BIN, ...args], {
+    encoding: "utf8",
+    timeout: 60_000,
+    ...(cwd ? { cwd } : {}),
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Resolves once `pattern` shows on stderr; rejects if the process exits first. */

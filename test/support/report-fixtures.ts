@@ -5,7 +5,13 @@ import type { PowerStats, TuningOutput } from "../../functions/tuner/core/index.
 
 export const FUNCTION_ARN = "arn:aws:lambda:us-east-1:000000000000:function:crud";
 
-export function powerStats(power: number, averageMs: number, costUsd: number): PowerStats {
+/** One power's figures, derived from its average and cost; `overrides` sets what a test asserts on. */
+export function powerStats(
+  power: number,
+  averageMs: number,
+  costUsd: number,
+  overrides: Partial<PowerStats> = {},
+): PowerStats {
   return {
     power,
     value: power,
@@ -28,6 +34,7 @@ export function powerStats(power: number, averageMs: number, costUsd: number): P
     feasible: true,
     errorRate: 0,
     errors: [],
+    ...overrides,
   };
 }
 

@@ -3,6 +3,7 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -18,6 +19,8 @@ export const documentClient = () =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 export const cloudWatchClient = () => new CloudWatchClient({});
 export const stepFunctionsClient = () => new SFNClient({});
+// A payloadS3 bucket may be in another region than the tuner: S3 answers with a redirect the client follows.
+export const s3Client = () => new S3Client({ followRegionRedirects: true });
 
 /** The Lambda API of a run's target: in the function's region, as the run's assumed role if it names one. */
 export type TargetLambda = (access: TargetAccess) => LambdaApi;

@@ -248,18 +248,17 @@ export async function releaseLock(
   }
 }
 
-export async function appendHistory(
-  ddb: DocumentClient,
-  table: string,
-  entry: {
-    functionArn: string;
-    runId: string;
-    timestamp: string;
-    status: string;
-    input: unknown;
-    output: unknown;
-  },
-): Promise<void> {
+/** One run of a function as appendHistory recorded it (status succeeded, failed, approved or denied). */
+export interface HistoryEntry {
+  functionArn: string;
+  runId: string;
+  timestamp: string;
+  status: string;
+  input: unknown;
+  output: unknown;
+}
+
+export async function appendHistory(ddb: DocumentClient, table: string, entry: HistoryEntry): Promise<void> {
   await ddb.send(
     new PutCommand({
       TableName: table,
@@ -277,16 +276,6 @@ export async function appendHistory(
   );
 }
 
-/** One run of a function as appendHistory recorded it (status succeeded, failed, approved or denied). */
-export interface HistoryEntry {
-  functionArn: string;
-  runId: string;
-  timestamp: string;
-  status: string;
-  input: unknown;
-  output: unknown;
-}
-
 /** A function's recorded runs, newest first, at most `limit` of them. */
 export async function readHistory(
   ddb: DocumentClient,
@@ -295,9 +284,8 @@ export async function readHistory(
   limit = 100,
 ): Promise<HistoryEntry[]> {
   const entries: HistoryEntry[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
+  const pages = itemPages((startKey) =>
+    ddb.send(
       new QueryCommand({
         TableName: table,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :run)",
@@ -306,13 +294,15 @@ export async function readHistory(
         Limit: limit - entries.length,
         ExclusiveStartKey: startKey,
       }),
-    );
-    for (const item of page.Items ?? []) {
+    ),
+  );
+  for await (const items of pages) {
+    for (const item of items) {
       const { functionArn: arn, runId, timestamp, status, input, output } = item as HistoryEntry;
       entries.push({ functionArn: arn, runId, timestamp, status, input, output });
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && entries.length < limit);
+    if (entries.length >= limit) break;
+  }
   return entries;
 }
 
@@ -336,17 +326,18 @@ export async function putPendingRecommendation(
  */
 export async function expireAllLocks(ddb: DocumentClient, table: string): Promise<string[]> {
   const expired: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
+  const pages = itemPages((startKey) =>
+    ddb.send(
       new ScanCommand({
         TableName: table,
         FilterExpression: "begins_with(pk, :lock) AND sk = :sk",
         ExpressionAttributeValues: { ":lock": "lock#", ":sk": "lock" },
         ExclusiveStartKey: startKey,
       }),
-    );
-    for (const item of (page.Items ?? []) as LockItem[]) {
+    ),
+  );
+  for await (const items of pages) {
+    for (const item of items as LockItem[]) {
       try {
         await ddb.send(
           new UpdateCommand({
@@ -363,7 +354,24 @@ export async function expireAllLocks(ddb: DocumentClient, table: string): Promis
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     }
+  }
+  return expired;
+}
+
+type StartKey = Record<string, unknown>;
+
+/**
+ * The items of a Query or Scan, a page at a time: DynamoDB stops a page at 1 MB (or at `Limit`) and hands
+ * back LastEvaluatedKey to go on from. `read` is asked again for each page, so a caller that stops early
+ * (breaks out of the loop) sends no further request.
+ */
+async function* itemPages<Item>(
+  read: (startKey: StartKey | undefined) => Promise<{ Items?: Item[]; LastEvaluatedKey?: StartKey }>,
+): AsyncGenerator<Item[]> {
+  let startKey: StartKey | undefined;
+  do {
+    const page = await read(startKey);
+    yield page.Items ?? [];
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return expired;
 }

@@ -18,6 +18,7 @@ export {
   cloudWatchClient,
   documentClient,
   lambdaClient,
+  s3Client,
   stepFunctionsClient,
   type TargetLambda,
   TargetRoleNotAssumedError,
@@ -67,3 +68,4 @@ export {
   LEASE_WAIT_MS,
   leaseEnd,
 } from "./lease.js";
+export { readPayloadObject, type S3Api } from "./payload-object.js";

@@ -92,8 +92,13 @@ export interface Recommendation {
   strategy: Strategy;
   /** The power with the best trimmed mean of the strategy's metric. */
   bestPower: number;
-  /** The powers indistinguishable from the best at 95 %, ascending; winnerPower is the least of them. */
+  /**
+   * The powers indistinguishable from the best at 95 % or within equivalenceMargin of it, ascending;
+   * winnerPower is the least of them.
+   */
   equivalentPowers: number[];
+  /** The input's equivalenceMargin the tie was drawn with (a fraction of the best's metric). */
+  equivalenceMargin?: number;
   /** Per power, the two-sided permutation p-value of its difference from the best on the metric (1 for it). */
   pValues: PowerPValue[];
   /**
@@ -285,6 +290,7 @@ export function decideOn(
   return decide(metricSamplesOf(context.input, priced), {
     discardTopBottom: discardFor(context.input),
     seed,
+    equivalenceMargin: context.input.equivalenceMargin,
   });
 }
 
@@ -354,6 +360,9 @@ function tieReason(current: number, choice: Choice): string {
       : choice.bestPower === current
         ? p(chosen)
         : `both indistinguishable from the best, ${mb(choice.bestPower)}: ${p(current)} and ${p(chosen)}`;
+  const verdict = choice.verdicts.find((v) => v.power === current);
+  if (verdict?.withinMargin && verdict.pValue <= EQUIVALENCE_ALPHA && choice.bestPower !== current)
+    return `the current ${mb(current)} is within the equivalence margin of the best, ${mb(choice.bestPower)} (${p(current)}): nothing is switched on a difference too small to act on`;
   return `the current ${mb(current)} is indistinguishable from ${mb(chosen)} at 95 % (${evidence}): nothing is switched on a difference the run could not resolve`;
 }
 
@@ -429,6 +438,7 @@ function recommend(inputs: RecommendationInputs): Recommendation {
     strategy: input.strategy,
     bestPower: choice.bestPower,
     equivalentPowers: choice.equivalentPowers,
+    equivalenceMargin: context.input.equivalenceMargin,
     pValues: choice.verdicts.map((v) => ({ power: v.power, pValue: v.pValue })),
     confidence: input.dryRun ? null : choice.confidence,
     weakestExclusion: choice.weakestExclusion,
@@ -518,7 +528,11 @@ export function analyze(
   const stats = priced.map(({ samples: s, costs }) => powerStats(context, s, costs, seed, isFeasible(s)));
   const feasibleStats = stats.filter((s) => s.feasible);
   const metric = metricSamplesOf(input, feasiblePriced);
-  const choice = decide(metric, { discardTopBottom: discard, seed });
+  const choice = decide(metric, {
+    discardTopBottom: discard,
+    seed,
+    equivalenceMargin: input.equivalenceMargin,
+  });
   const recommendation = recommend({
     context,
     stats,

@@ -20,7 +20,9 @@ export interface PowerVerdict {
   estimate: number;
   /** Two-sided permutation p-value of the difference from the best; 1 for the best itself. */
   pValue: number;
-  /** Not told apart from the best at 95 % (pValue > EQUIVALENCE_ALPHA). */
+  /** The estimate is within the equivalence margin of the best's: a difference too small to act on. */
+  withinMargin: boolean;
+  /** Ties with the best: not told apart from it at 95 % (pValue > EQUIVALENCE_ALPHA), or within the margin. */
   equivalent: boolean;
 }
 
@@ -47,6 +49,12 @@ export interface DecideOptions {
   discardTopBottom: number;
   seed?: number;
   permutations?: number;
+  /**
+   * A power whose estimate is at most this fraction worse than the best's ties with it even when the test
+   * tells them apart: a real but small difference would otherwise be resolved in one run and not in the
+   * next, and the choice would flip between them. 0 (the default here) leaves the test alone to decide.
+   */
+  equivalenceMargin?: number;
 }
 
 // Costs are sums of float products; treat values within a relative 1e-9 as equal so ties are real ties.
@@ -168,12 +176,14 @@ export function trimmedMeanPermutationTest(
 
 /**
  * The decision rule, the same for every strategy (its metric is per invocation, lower is better): test each
- * power against the best on that metric; the powers not told apart from it at 95 % tie; the least memory in
- * the tie is chosen (for speed: the least memory among those tied for fastest).
+ * power against the best on that metric; the powers not told apart from it at 95 %, or within the equivalence
+ * margin of it, tie; the least memory in the tie is chosen (for speed: the least memory among those tied for
+ * fastest).
  */
 export function decide(samples: readonly MetricSamples[], options: DecideOptions): Choice {
   if (samples.length === 0) throw new RangeError("decide needs the samples of at least one power value");
   const seed = options.seed ?? 42;
+  const margin = options.equivalenceMargin ?? 0;
   const ascending = [...samples].sort((x, y) => x.power - y.power);
   const estimates = ascending.map((s) => ({
     power: s.power,
@@ -196,7 +206,15 @@ export function decide(samples: readonly MetricSamples[], options: DecideOptions
             pairSeed(seed, s.power, best.power),
             options.permutations,
           );
-    return { power: s.power, estimate: s.estimate, pValue, equivalent: pValue > EQUIVALENCE_ALPHA };
+    const withinMargin =
+      margin > 0 && s.power !== best.power && s.estimate <= best.estimate + margin * Math.abs(best.estimate);
+    return {
+      power: s.power,
+      estimate: s.estimate,
+      pValue,
+      withinMargin,
+      equivalent: pValue > EQUIVALENCE_ALPHA || withinMargin,
+    };
   });
   const equivalentPowers = verdicts.filter((v) => v.equivalent).map((v) => v.power);
   const chosenPower = equivalentPowers[0] ?? best.power;

@@ -75,3 +75,15 @@ export class ConfigurationError extends Error {
     super(`Environment variable ${variable}: ${problem}`);
   }
 }
+
+/**
+ * The input's payloadS3 names an object the executor cannot use: not readable (no permission, no such object
+ * or bucket), too large for an Invoke, or a weighted list that does not fit the run. The message names the URL
+ * and the fix.
+ */
+export class PayloadS3Error extends Error {
+  override readonly name = "PayloadS3Error";
+  constructor(url: string, problem: string, options?: ErrorOptions) {
+    super(`payloadS3 ${url}: ${problem}`, options);
+  }
+}

@@ -31,6 +31,7 @@ export {
   type InputProblem,
   InvalidTuningInputError,
   NoFeasiblePowerError,
+  PayloadS3Error,
   PowerValueFailedError,
   ReportLineNotFoundError,
   TuningInProgressError,
@@ -53,8 +54,19 @@ export {
   type TuningInput,
   type ValidationOptions,
   validateTuningInput,
+  weightedCountProblems,
+  weightedItemProblems,
 } from "./input.js";
-export { payloadSlice, spreadPayloads } from "./payloads.js";
+export {
+  bucketNameProblem,
+  MAX_INVOKE_PAYLOAD_BYTES,
+  MAX_PAYLOAD_OBJECT_BYTES,
+  parseS3Url,
+  payloadFromObjectText,
+  payloadObjectSizeProblem,
+  type S3Location,
+} from "./payload-s3.js";
+export { encodePayload, payloadOfObject, payloadSlice, runPayload, spreadPayloads } from "./payloads.js";
 export { DEFAULT_POWER_VALUES } from "./power-values.js";
 export {
   type Architecture,
@@ -85,6 +97,7 @@ export type {
   ExecutorTask,
   InitializerResult,
   Measurements,
+  PayloadS3Task,
   PowerSamples,
   SamplingState,
   TargetSnapshot,

@@ -4,8 +4,15 @@ import { z } from "zod";
 import { TUNER_ALIAS_PATTERN } from "./aliases.js";
 import { type InputProblem, InvalidTuningInputError } from "./errors.js";
 import { DEFAULT_MAX_ERROR_RATES, ERROR_KINDS, type ErrorKind, type MaxErrorRates } from "./feasibility.js";
+import { parseS3Url } from "./payload-s3.js";
 import { DEFAULT_MAX_INVOCATIONS, ROUND_INVOCATIONS } from "./rounds.js";
 import { parseTargetArn, ROLE_ARN, unqualifiedArn } from "./target-arn.js";
+
+/**
+ * Powers whose metric is within this fraction of the best's tie with it (see decision.ts): 5 % is below what
+ * a tune of 50 invocations resolves reliably on AWS, and a saving smaller than that is not worth a flip.
+ */
+export const DEFAULT_EQUIVALENCE_MARGIN = 0.05;
 
 export const MIN_POWER_MB = 128;
 export const MAX_POWER_MB = 10240;
@@ -267,6 +274,14 @@ const schema = z.strictObject({
   // Checked on its own below (a union would hide which list item is wrong).
   powerValues: z.unknown().optional(),
   payload: z.unknown().optional(),
+  // The payload's S3 URL; the object is read by the executor (see payload-s3.ts).
+  payloadS3: z
+    .string({ error: "payloadS3 must be an S3 URL, s3://BUCKET/KEY" })
+    .superRefine((url, ctx) => {
+      const parsed = parseS3Url(url);
+      if ("problem" in parsed) ctx.addIssue({ code: "custom", message: parsed.problem });
+    })
+    .optional(),
   parallelInvocation: bool("parallelInvocation").default(false),
   strategy: z
     .enum(["cost", "speed", "balanced"], { error: 'strategy must be "cost", "speed" or "balanced"' })
@@ -312,6 +327,11 @@ const schema = z.strictObject({
   // Checked on its own below: a fraction, or an object of fractions by kind of error.
   maxErrorRate: z.unknown().optional(),
   approval: z.enum(["auto", "manual"], { error: 'approval must be "auto" or "manual"' }).default("auto"),
+  equivalenceMargin: z
+    .number({ error: "equivalenceMargin must be a fraction of the best power's metric, e.g. 0.05" })
+    .min(0, { error: "equivalenceMargin must be between 0 and 0.5" })
+    .max(0.5, { error: "equivalenceMargin must be between 0 and 0.5" })
+    .default(DEFAULT_EQUIVALENCE_MARGIN),
   minImprovement: z
     .number({ error: "minImprovement must be a fraction between 0 and 1" })
     .min(0, { error: "minImprovement must be between 0 and 1" })
@@ -503,8 +523,11 @@ export function validateTuningInput(
   }
   // onlyColdStarts measures each version once, cold: nothing is an outlier to trim (the reference tool forces 0).
   const discardTopBottom = result.data.onlyColdStarts ? 0 : result.data.discardTopBottom;
+  // payloadS3 wins over payload, as in the reference tool: the inline payload is not sent, checked or carried.
+  const { payload: inlinePayload, ...rest } = result.data;
   const input = {
-    ...result.data,
+    ...rest,
+    ...(rest.payloadS3 === undefined && inlinePayload !== undefined ? { payload: inlinePayload } : {}),
     num: num as number | "auto",
     maxErrorRate: maxErrorRate as MaxErrorRates,
     discardTopBottom,
@@ -567,34 +590,60 @@ export function validateTuningInput(
   checkQualifiedTarget(input, problems);
   checkTargetRole(input, options, problems);
   if (isWeightedPayloadList(input.payload)) {
-    input.payload.forEach((item, i) => {
-      const parsed = weightedPayload.safeParse(item);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          problems.push({ field: fieldName(["payload", i, ...issue.path]), problem: issue.message });
-        }
-      }
-    });
     const countField = auto ? "maxInvocations" : "num";
-    if (problems.length === 0 && !input.dryRun && input.payload.length > perPower) {
-      problems.push({
-        field: "payload",
-        problem: `a weighted payload list of ${input.payload.length} items needs ${countField} of at least ${input.payload.length}`,
-      });
-    } else if (problems.length === 0 && !input.dryRun) {
-      // Every entry must get at least one invocation (a dry run sends the first payload once). With num "auto"
-      // the weights spread over the longest run, maxInvocations; rounds take the sequence in order.
-      const total = input.payload.reduce((sum, item) => sum + item.weight, 0);
-      input.payload.forEach((item, i) => {
-        if (invocationsForWeight(item.weight, total, perPower) < 1) {
-          problems.push({
-            field: `payload[${i}].weight`,
-            problem: `weight ${item.weight} of ${total} gives no invocation out of ${countField} ${perPower}; raise the weight or ${countField}`,
-          });
-        }
-      });
+    problems.push(...weightedItemProblems(input.payload, "payload"));
+    if (problems.length === 0 && !input.dryRun) {
+      problems.push(...weightedCountProblems(input.payload, perPower, countField, "payload"));
     }
   }
   if (problems.length > 0) throw new InvalidTuningInputError(problems);
   return { ...input, powerValues: [...new Set(powerValues)].sort((a, b) => a - b) };
+}
+
+/** Each item of a weighted list is `{payload, weight}` with a positive weight. @param field what holds the list. */
+export function weightedItemProblems(
+  list: readonly { payload: unknown; weight: number }[],
+  field: string,
+): InputProblem[] {
+  return list.flatMap((item, i) => {
+    const parsed = weightedPayload.safeParse(item);
+    return parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => ({
+          field: fieldName([field, i, ...issue.path]),
+          problem: issue.message,
+        }));
+  });
+}
+
+/**
+ * A weighted list fits a sequence of `perPower` invocations: no more items than invocations, and every item gets
+ * at least one (a dry run sends the first payload once, so it is not checked). With num "auto" the weights spread
+ * over the longest run, maxInvocations; rounds take the sequence in order.
+ */
+export function weightedCountProblems(
+  list: readonly { payload: unknown; weight: number }[],
+  perPower: number,
+  countField: "num" | "maxInvocations",
+  field: string,
+): InputProblem[] {
+  if (list.length > perPower) {
+    return [
+      {
+        field,
+        problem: `a weighted payload list of ${list.length} items needs ${countField} of at least ${list.length}`,
+      },
+    ];
+  }
+  const total = list.reduce((sum, item) => sum + item.weight, 0);
+  return list.flatMap((item, i) =>
+    invocationsForWeight(item.weight, total, perPower) < 1
+      ? [
+          {
+            field: `${field}[${i}].weight`,
+            problem: `weight ${item.weight} of ${total} gives no invocation out of ${countField} ${perPower}; raise the weight or ${countField}`,
+          },
+        ]
+      : [],
+  );
 }

@@ -1,6 +1,13 @@
 // Spreading a weighted payload list over a power's invocations, deterministically.
 import { InvalidTuningInputError } from "./errors.js";
-import { invocationsForWeight, isWeightedPayloadList } from "./input.js";
+import {
+  invocationsForWeight,
+  isWeightedPayloadList,
+  weightedCountProblems,
+  weightedItemProblems,
+} from "./input.js";
+import { payloadFromObjectText } from "./payload-s3.js";
+import type { PayloadS3Task } from "./types.js";
 
 /**
  * Returns exactly `num` payloads, one per invocation. A weighted list follows the original tool's counts:
@@ -39,4 +46,45 @@ export function spreadPayloads(payload: unknown, num: number): unknown[] {
 /** The payloads of invocations `offset` … `offset + count − 1` of a sequence `length` long. */
 export function payloadSlice(payload: unknown, length: number, offset: number, count: number): unknown[] {
   return spreadPayloads(payload, length).slice(offset, offset + count);
+}
+
+/** What a run sends: a dry run's one invocation takes the first payload of a weighted list, the rest as given. */
+export function runPayload(payload: unknown, dryRun: boolean): unknown {
+  return dryRun && isWeightedPayloadList(payload) ? payload[0]?.payload : payload;
+}
+
+function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The bytes one invocation is sent, the reference tool's conversion: a string that is JSON text is sent as it
+ * is (`"{\"id\":1}"` sends `{"id":1}`), any other string as a JSON string (`"ping"` sends `"ping"`: Lambda
+ * refuses a payload that is not JSON), anything else as its JSON; no payload as `{}`.
+ */
+export function encodePayload(payload: unknown): Uint8Array {
+  const text = typeof payload === "string" && isJsonText(payload) ? payload : JSON.stringify(payload ?? {});
+  return new TextEncoder().encode(text);
+}
+
+/**
+ * What an executor task sends when the input named payloadS3: the object's text as `payload` would hold it, then
+ * as the Initializer would have checked and prepared it, had it been inline (the Initializer cannot read the
+ * object): a weighted list must fit the run's `sequenceLength` invocations, and a dry run sends its first payload.
+ */
+export function payloadOfObject(text: string, source: PayloadS3Task, sequenceLength: number): unknown {
+  const payload = payloadFromObjectText(text);
+  if (isWeightedPayloadList(payload)) {
+    const problems = weightedItemProblems(payload, "payloadS3");
+    if (problems.length === 0 && !source.dryRun) {
+      problems.push(...weightedCountProblems(payload, sequenceLength, source.countField, "payloadS3"));
+    }
+    if (problems.length > 0) throw new InvalidTuningInputError(problems);
+  }
+  return runPayload(payload, source.dryRun);
 }

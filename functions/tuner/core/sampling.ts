@@ -12,7 +12,7 @@ import {
 import { analyzeComparison, secondTargetContext } from "./comparison.js";
 import type { Choice } from "./decision.js";
 import { addTallies } from "./feasibility.js";
-import { isWeightedPayloadList } from "./input.js";
+import { runPayload } from "./payloads.js";
 import { pricesForRegion } from "./pricing.js";
 import { invocationsPerPower, roundInvocations } from "./rounds.js";
 import { tunerComputeCost } from "./run-cost.js";
@@ -35,12 +35,6 @@ export const SETTLE_ROUNDS = 2;
 
 const mb = (power: number) => `${power} MB`;
 
-/** What each invocation is sent: a dry run's one invocation takes the first payload of a weighted list. */
-function taskPayload(context: TuningContext): unknown {
-  const { input } = context;
-  return input.dryRun && isWeightedPayloadList(input.payload) ? input.payload[0]?.payload : input.payload;
-}
-
 /** One power's slice of a round: invocations `offset` … `offset + count − 1` of its sequence. */
 export function executorTask(
   context: TuningContext,
@@ -50,7 +44,7 @@ export function executorTask(
   second = false,
 ): ExecutorTask {
   const { input } = context;
-  const payload = taskPayload(context);
+  const payload = runPayload(input.payload, input.dryRun);
   const secondTarget = second ? context.comparison?.second : undefined;
   if (second && !secondTarget) throw new RangeError("a task for a second target needs a comparison");
   return {
@@ -68,6 +62,16 @@ export function executorTask(
     offset,
     sequenceLength: invocationsPerPower(input),
     ...(payload !== undefined ? { payload } : {}),
+    // The executor reads the object itself (the only function that may), and spreads it as it would `payload`.
+    ...(input.payloadS3 !== undefined
+      ? {
+          payloadS3: {
+            url: input.payloadS3,
+            dryRun: input.dryRun,
+            countField: input.num === "auto" ? ("maxInvocations" as const) : ("num" as const),
+          },
+        }
+      : {}),
     parallelInvocation: input.parallelInvocation,
     sleepBetweenRunsMs: input.sleepBetweenRunsMs,
     ...(input.preProcessorARN ? { preProcessorARN: input.preProcessorARN } : {}),

@@ -29,6 +29,8 @@ export interface ExecutorTask {
   /** The whole payload sequence's length: num, maxInvocations with num "auto", 1 in a dry run. */
   sequenceLength: number;
   payload?: unknown;
+  /** With the input's payloadS3 (then `payload` is absent): the object the executor reads and spreads. */
+  payloadS3?: PayloadS3Task;
   parallelInvocation: boolean;
   sleepBetweenRunsMs: number;
   preProcessorARN?: string;
@@ -39,6 +41,16 @@ export interface ExecutorTask {
   disablePayloadLogs: boolean;
   /** The slice measures the run's second target (compareWith, or the copy on the other architecture). */
   compared?: true;
+}
+
+/** The object an executor task's payload is read from, and what spreading it needs to know of the input. */
+export interface PayloadS3Task {
+  /** The input's payloadS3, `s3://BUCKET/KEY`. */
+  url: string;
+  /** A dry run sends a weighted list's first payload, once. */
+  dryRun: boolean;
+  /** The input field that sets the sequence's length, which a weighted list must fit: num, or maxInvocations. */
+  countField: "num" | "maxInvocations";
 }
 
 /**

@@ -446,6 +446,7 @@ describe("PowerTunerStack with every option", () => {
       weeklyTuning: true,
       weeklySchedule: Schedule.expression("cron(0 3 ? * MON *)"),
       weeklyApproval: "manual",
+      payloadS3: { bucket: "team-a-payloads", prefix: "tuning/" },
     }));
     const constructs = new Map(tuner.node.findAll().map((c) => [c.node.path, c]));
     const used = new Set<AcceptedWildcard>();

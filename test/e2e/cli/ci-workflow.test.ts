@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   GetFunctionConfigurationCommand,
-  LambdaClient,
+  type LambdaClient,
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
@@ -23,14 +23,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSampleItems, weeklyTuningInput } from "../../../cli/demo-steps.js";
 import type { TuneRecord } from "../../../cli/report/records.js";
 import { DEFAULT_POWER_VALUES, SAMPLE_ITEM_COUNT, stackOutput } from "../../../contract/index.js";
-import { bootLocalCloudWithApp, type LocalCloud } from "../../../local/cloud.js";
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../../local/shared/identity.js";
+import type { LocalCloud } from "../../../local/cloud.js";
 import {
   APPROVAL_FUNCTION_ACTIONS,
   APPROVAL_TABLE_ACTIONS,
   EXECUTION_ACTIONS,
 } from "../../../stacks/github-access-stack.js";
 import { type AwsCallRecorder, startAwsCallRecorder } from "../../support/aws-call-recorder.js";
+import { bootAppCloudIn, localLambdaClient } from "../../support/local-app-cloud.js";
 import { powertune } from "../../support/powertune-cli.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-ci-"));
@@ -53,17 +53,8 @@ let crudName: string;
 beforeAll(async () => {
   mkdirSync(deployJob);
   mkdirSync(approvalJob);
-  cloud = await bootLocalCloudWithApp({
-    port: 0,
-    dataDir,
-    cdkOutDir: join(scratch, "cdk.out"),
-    log: () => {},
-  });
-  lambda = new LambdaClient({
-    endpoint: cloud.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  cloud = await bootAppCloudIn(scratch, dataDir);
+  lambda = localLambdaClient(cloud.endpoint);
   crudArn = stackOutput(cloud.outputs, "crud", "functionArn") ?? "";
   crudName = stackOutput(cloud.outputs, "crud", "functionName") ?? "";
   // The weekly payload reads the sample items: seeded, it measures reads rather than 404s.

@@ -3,12 +3,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { GetFunctionConfigurationCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadRun } from "../../../cli/loadtest/load-run.js";
 import { stackOutput } from "../../../contract/index.js";
-import { bootLocalCloudWithApp, type LocalCloud } from "../../../local/cloud.js";
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../../local/shared/identity.js";
+import type { LocalCloud } from "../../../local/cloud.js";
+import { bootAppCloudIn, localLambdaClient } from "../../support/local-app-cloud.js";
 import { powertune, startPowertune, waitForStderr } from "../../support/powertune-cli.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-loadtest-"));
@@ -18,17 +18,8 @@ let lambda: LambdaClient;
 let functionName: string;
 
 beforeAll(async () => {
-  cloud = await bootLocalCloudWithApp({
-    port: 0,
-    dataDir: join(scratch, "data"),
-    cdkOutDir: join(scratch, "cdk.out"),
-    log: () => {},
-  });
-  lambda = new LambdaClient({
-    endpoint: cloud.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  cloud = await bootAppCloudIn(scratch);
+  lambda = localLambdaClient(cloud.endpoint);
   functionName = stackOutput(cloud.outputs, "crud", "functionName") ?? "";
 }, 180_000);
 

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_ENVIRONMENT_FILE, runCollection } from "../../../cli/smoke/run-collection.js";
 import { stackOutput } from "../../../contract/index.js";
-import { bootLocalCloudWithApp, type LocalCloud } from "../../../local/cloud.js";
+import type { LocalCloud } from "../../../local/cloud.js";
+import { bootAppCloudIn } from "../../support/local-app-cloud.js";
 import { powertune } from "../../support/powertune-cli.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-smoke-"));
@@ -15,12 +16,7 @@ let apiUrl: string;
 let table: string;
 
 beforeAll(async () => {
-  cloud = await bootLocalCloudWithApp({
-    port: 0,
-    dataDir: join(scratch, "data"),
-    cdkOutDir: join(scratch, "cdk.out"),
-    log: () => {},
-  });
+  cloud = await bootAppCloudIn(scratch);
   apiUrl = stackOutput(cloud.outputs, "crud", "apiUrl") ?? "";
   table = stackOutput(cloud.outputs, "crud", "tableName") ?? "";
 }, 180_000);

@@ -1,6 +1,5 @@
 // End to end: the real synthesized app on the local cloud — the API over HTTP, a tuning run through the real
 // state machine, the cleanup invariant after a failing target, and a clean shutdown.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,8 +30,10 @@ import {
   spreadPayloads,
   type TuningOutput,
 } from "../../../functions/tuner/core/index.js";
-import { bootLocalCloudWithApp, type LocalCloud } from "../../../local/cloud.js";
+import type { LocalCloud } from "../../../local/cloud.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../../local/shared/identity.js";
+import { bootAppCloudIn } from "../../support/local-app-cloud.js";
+import { powertune } from "../../support/powertune-cli.js";
 import { bootstrapChildren } from "../../support/processes.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-e2e-"));
@@ -46,12 +47,7 @@ let stateMachineArn: string;
 let cloudClosed = false;
 
 beforeAll(async () => {
-  cloud = await bootLocalCloudWithApp({
-    port: 0,
-    dataDir: join(scratch, "data"),
-    cdkOutDir: join(scratch, "cdk.out"),
-    log: () => {},
-  });
+  cloud = await bootAppCloudIn(scratch);
   const config = { endpoint: cloud.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   lambda = new LambdaClient(config);
   sfn = new SFNClient(config);
@@ -117,21 +113,6 @@ async function createFixtureFunction(name: string, fixture: string, memoryMb: nu
     }),
   );
   return `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
-}
-
-function powertune(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, "../../../cli/bin.mjs"), ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => child.on("exit", (status) => resolve({ status, stdout, stderr })));
 }
 
 async function expectNoTunerLeftovers(functionName: string, memoryMb: number) {
@@ -457,14 +438,14 @@ describe("the CLI against the running local cloud", () => {
       input,
       JSON.stringify({ lambdaARN: crudArn, num: 5, powerValues: [128, 256], dryRun: true }),
     );
-    const { status, stdout } = await powertune(
+    const { status, stdout } = await powertune([
       "tune",
       "--input",
       input,
       "--endpoint",
       cloud.endpoint,
       "--json",
-    );
+    ]);
     expect(status).toBe(0);
     const output = JSON.parse(stdout) as TuningOutput;
     expect([128, 256]).toContain(output.power);
@@ -493,14 +474,14 @@ describe("manual approval", () => {
     expect(output.recommendation.applied).toBe("pending");
     expect(await memory()).toBe(128);
     const reports = join(scratch, "reports");
-    const approved = await powertune(
+    const approved = await powertune([
       "approve",
       crudArn,
       "--endpoint",
       cloud.endpoint,
       "--reports-dir",
       reports,
-    );
+    ]);
     expect(approved.status, approved.stderr).toBe(0);
     expect(approved.stdout).toContain(`now has ${output.recommendation.winnerPower} MB`);
     expect(await memory()).toBe(output.recommendation.winnerPower);
@@ -510,7 +491,7 @@ describe("manual approval", () => {
     expect(summary).toContain(`**128 MB → ${output.recommendation.winnerPower} MB**`);
     expect(summary).toContain("decided by: `powertune approve`");
     expect(readFileSync(join(reports, "index.html"), "utf8")).toContain(`${folder}/memory-summary.md`);
-    const again = await powertune("approve", crudArn, "--endpoint", cloud.endpoint, "--no-report");
+    const again = await powertune(["approve", crudArn, "--endpoint", cloud.endpoint, "--no-report"]);
     expect(again.status).toBe(2);
     expect(again.stderr).toContain("no pending recommendation");
   }, 120_000);
@@ -519,7 +500,7 @@ describe("manual approval", () => {
     const before = await memory();
     const output = await manualRun([640, 768]);
     expect(output.recommendation.applied).toBe("pending");
-    const denied = await powertune("deny", crudArn, "--endpoint", cloud.endpoint);
+    const denied = await powertune(["deny", crudArn, "--endpoint", cloud.endpoint]);
     expect(denied.status, denied.stderr).toBe(0);
     expect(await memory()).toBe(before);
   }, 120_000);

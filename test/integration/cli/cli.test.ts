@@ -1,15 +1,19 @@
 // The powertune command as a user runs it: help, usage errors and input errors, with their exit codes.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { powertuneSync } from "../../support/powertune-cli.js";
 
-const BIN = join(import.meta.dirname, "../../../cli/bin.mjs");
+// Spread, so that each case below reads as the command line a user types.
+const powertune = (...args: string[]) => powertuneSync(args);
 
-function powertune(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+/** Exit 2 with `expected` in the message, before any local cloud is booted for the command. */
+function refusesUsage(args: string[], expected: string): void {
+  const result = powertune(...args);
+  expect(result.status).toBe(2);
+  expect(result.stderr).toContain(expected);
+  expect(result.stderr).not.toContain("booting");
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-cli-"));
@@ -137,12 +141,7 @@ describe("loadtest, smoke and history refuse bad flags with exit 2, naming the f
     [["history", "--function", "f", "--cloud"], "--cloud needs --history-table"],
     [["history", "--function", "f", "--limit", "0"], "--limit 0"],
     [["deny", "f", "--reports-dir", "r"], "--reports-dir and --no-report go with approve"],
-  ])("%j", (args, expected) => {
-    const result = powertune(...args);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toContain(expected);
-    expect(result.stderr).not.toContain("booting");
-  });
+  ])("%j", refusesUsage);
 
   it("a --request file that is not a request names the field", () => {
     const file = inputFile(
@@ -198,12 +197,7 @@ describe("the CI flags of input, tune, smoke, approve and deny refuse bad usage 
     ],
     [["deny", "f", "--request", notARequest], `--request ${notARequest}: no approval request in it`],
     [["approve", "f", "--decided-by", " "], "--decided-by needs a name"],
-  ])("%j", (args, expected) => {
-    const result = powertune(...args);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toContain(expected);
-    expect(result.stderr).not.toContain("booting");
-  });
+  ])("%j", refusesUsage);
 
   it("approve --markdown writes the refusal for the issue comment", () => {
     const comment = `${scratch}/decision.md`;

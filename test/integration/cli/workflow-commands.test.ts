@@ -1,7 +1,6 @@
 // Every `powertune` command line in the GitHub workflows is one the CLI accepts: each flag exists (the
 // parser is strict, also with --help) for each value the workflow's variables take, and the input step
 // prints an input the tuner accepts.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,9 +8,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DEFAULT_POWER_VALUES, OUTPUTS, STACKS } from "../../../contract/index.js";
 import { validateTuningInput } from "../../../functions/tuner/core/index.js";
+import { powertuneSync } from "../../support/powertune-cli.js";
 
 const root = join(import.meta.dirname, "../../..");
-const BIN = join(root, "cli/bin.mjs");
 const folder = join(root, ".github", "workflows");
 
 interface Workflow {
@@ -50,9 +49,6 @@ function expansions(words: string[]): string[][] {
   return values.flatMap((value) => expansions(words.map((w) => w.replaceAll(`$${name}`, value))));
 }
 
-const powertune = (args: string[], cwd?: string) =>
-  spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 60_000, ...(cwd ? { cwd } : {}) });
-
 const scratch = mkdtempSync(join(tmpdir(), "powertune-workflow-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -67,7 +63,7 @@ describe("the workflows' powertune command lines", () => {
   it.each(filled.map(({ file, words }) => [file, words.join(" "), words] as const))(
     "%s: powertune %s has only flags the command knows",
     (_file, _command, words) => {
-      const result = powertune([...words, "--help"]);
+      const result = powertuneSync([...words, "--help"]);
       expect(result.stderr).toBe("");
       expect(result.status).toBe(0);
       expect(result.stdout).toContain(`usage: powertune ${words[0]}`);
@@ -86,7 +82,7 @@ describe("the workflows' powertune command lines", () => {
         [STACKS.crud]: { [OUTPUTS.crud.functionArn]: functionArn, [OUTPUTS.crud.tableName]: "Items" },
       }),
     );
-    const result = powertune(words, job);
+    const result = powertuneSync(words, job);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     const input = validateTuningInput(JSON.parse(result.stdout), DEFAULT_POWER_VALUES);

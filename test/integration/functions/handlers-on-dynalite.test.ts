@@ -2,6 +2,7 @@
 // $LATEST, versions and aliases, so faults (throttling, update in progress, a throwing function) can be injected.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ResourceConflictException, TooManyRequestsException } from "@aws-sdk/client-lambda";
+import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAnalyzer } from "../../../functions/analyzer/analyzer.js";
@@ -183,7 +184,9 @@ beforeEach(async () => {
 
 const lambda = () => fake as unknown as LambdaApi;
 const initializer = () => createInitializer({ lambda: lambda(), ddb, config, retry });
-const executor = () => createExecutor({ lambda: lambda(), config });
+// No payloadS3 here: the S3 client is never called (test/integration/functions/executor reads through one).
+const s3 = new S3Client({ region: "us-east-1" });
+const executor = () => createExecutor({ lambda: lambda(), s3, config });
 const optimizer = () => createOptimizer({ lambda: lambda(), ddb, cloudwatch, config, retry });
 const lock = async () =>
   (await ddb.send(new GetCommand({ TableName: config.historyTable, Key: { pk: `lock#${ARN}`, sk: "lock" } })))
@@ -327,7 +330,7 @@ describe("executor", () => {
     const started = await initializer()({ lambdaARN: ARN, num: 5, powerValues: [128] });
     fake.pendingReadsLeft = 2;
     const activeWait = { maxWaitSeconds: 5, minDelaySeconds: 0.01, maxDelaySeconds: 0.02 };
-    const m = await createExecutor({ lambda: lambda(), config, activeWait })(firstTask(started));
+    const m = await createExecutor({ lambda: lambda(), s3, config, activeWait })(firstTask(started));
     expect(m.durationMs).toHaveLength(5);
     // One look, two reads Pending, then the waiter's Active; only then the invocations, with no more looks.
     expect(fake.events.slice(0, 4)).toEqual([
@@ -348,7 +351,7 @@ describe("executor", () => {
     });
     fake.pendingReadsLeft = 1;
     const activeWait = { maxWaitSeconds: 5, minDelaySeconds: 0.01, maxDelaySeconds: 0.02 };
-    await createExecutor({ lambda: lambda(), config, activeWait })(firstTask(started));
+    await createExecutor({ lambda: lambda(), s3, config, activeWait })(firstTask(started));
     expect(fake.events.slice(0, 4)).toEqual([
       "state RAM128-0 Pending",
       "state RAM128-0 Active",

@@ -9,32 +9,11 @@ import {
   renderTerminalSummary,
 } from "../../../cli/report/tuning-report.js";
 import type { PowerStats, TuningOutput } from "../../../functions/tuner/core/index.js";
+import { powerStats } from "../../support/report-fixtures.js";
 
-function stats(power: number, averageMs: number, costUsd: number): PowerStats {
-  return {
-    power,
-    value: power,
-    averagePrice: costUsd - 0.0000002,
-    averageDuration: averageMs,
-    invocations: 50,
-    averageMs,
-    p50Ms: averageMs,
-    p90Ms: averageMs * 1.1,
-    p99Ms: averageMs * 1.2,
-    stdDevMs: 1,
-    ci95Ms: { low: averageMs - 1, high: averageMs + 1 },
-    costUsd,
-    costCi95Usd: { low: costUsd * 0.95, high: costUsd * 1.05 },
-    monthlyCostUsd: costUsd * 1_000_000,
-    cold: { count: 1, averageMs, averageInitMs: 100 },
-    warm: { count: 9, averageMs },
-    maxMemoryUsedMb: 70,
-    allowedErrors: 0,
-    feasible: true,
-    errorRate: 0,
-    errors: [],
-  };
-}
+// 50 invocations per power: the run of `output` below measured num 50 (its sampling says so).
+const stats = (power: number, averageMs: number, costUsd: number): PowerStats =>
+  powerStats(power, averageMs, costUsd, { invocations: 50 });
 
 const output: TuningOutput = {
   power: 512,

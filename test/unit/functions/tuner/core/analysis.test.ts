@@ -210,7 +210,8 @@ describe("analyze: the decision and what may be applied", () => {
 
   it("does not switch to a tied power that the current one, outside the tie, is not resolved from", () => {
     // 1024 MB: 10 ms, very steady (the best); 2048 MB: 10.2 ms, as steady, so told apart from it; 512 MB: 10.5 ms
-    // but so noisy that it ties with the best, and it is not resolved from 2048 MB either.
+    // but so noisy that it ties with the best, and it is not resolved from 2048 MB either. No equivalence
+    // margin: 2048 MB's 2 % would fall within the default one.
     const steady = (mean: number, seed: number) => noisySamples({ mean, relativeSd: 0.002 }, 30, seed);
     const samples = [
       fromDurations(512, noisySamples({ mean: 10.5, relativeSd: 0.5 }, 30, 5)),
@@ -218,13 +219,31 @@ describe("analyze: the decision and what may be applied", () => {
       fromDurations(2048, steady(10.2, 7)),
     ];
     const out = analyze(
-      context({ strategy: "speed", powerValues: [512, 1024, 2048], autoOptimize: true }, "us-east-1", 2048),
+      context(
+        { strategy: "speed", powerValues: [512, 1024, 2048], autoOptimize: true, equivalenceMargin: 0 },
+        "us-east-1",
+        2048,
+      ),
       samples,
     );
     const r = out.recommendation;
     expect(r.equivalentPowers).toEqual([512, 1024]);
     expect(r).toMatchObject({ winnerPower: 512, significant: false, decision: "keep" });
     expect(r.reason).toContain("does not beat the current 2048 MB at 95 %");
+  });
+
+  it("ties a power within the input's equivalenceMargin of the best, and names the margin", () => {
+    const steady = (mean: number, seed: number) => noisySamples({ mean, relativeSd: 0.002 }, 30, seed);
+    const samples = [fromDurations(1024, steady(10, 6)), fromDurations(2048, steady(10.2, 7))];
+    const input = { strategy: "speed" as const, powerValues: [1024, 2048] };
+    const byDefault = analyze(context(input), samples).recommendation;
+    expect(byDefault).toMatchObject({
+      bestPower: 1024,
+      equivalentPowers: [1024, 2048],
+      equivalenceMargin: 0.05,
+    });
+    const strict = analyze(context({ ...input, equivalenceMargin: 0 }), samples).recommendation;
+    expect(strict.equivalentPowers).toEqual([1024]);
   });
 
   it("warns when every power's durations move together between rounds", () => {

@@ -164,3 +164,42 @@ describe("describePValue", () => {
     expect(describePValue(0.0004)).toBe("p < 0.001");
   });
 });
+
+describe("decide with an equivalence margin", () => {
+  // Like the demo's balanced scores: 1024 MB 1 % worse than 1536 MB, a real difference that 50 invocations
+  // under 5 % noise resolve in some runs and not in others; 512 MB 15 % worse, 3008 MB 8 % worse.
+  const SMALL_REAL_DIFFERENCE: Record<number, NoiseModel> = {
+    512: { mean: 1.15, relativeSd: 0.05 },
+    1024: { mean: 1.01, relativeSd: 0.05 },
+    1536: { mean: 1.0, relativeSd: 0.05 },
+    3008: { mean: 1.08, relativeSd: 0.05 },
+  };
+
+  it("ties a power within the margin of the best although the test tells them apart, and no other", () => {
+    const samples = scenario(
+      { 1024: { mean: 1.02, relativeSd: 0.01 }, 1536: { mean: 1.0, relativeSd: 0.01 } },
+      50,
+      3,
+    );
+    const strict = decide(samples, { discardTopBottom: TRIM });
+    expect(strict).toMatchObject({ bestPower: 1536, chosenPower: 1536, equivalentPowers: [1536] });
+    const lenient = decide(samples, { discardTopBottom: TRIM, equivalenceMargin: 0.05 });
+    expect(lenient).toMatchObject({ bestPower: 1536, chosenPower: 1024, equivalentPowers: [1024, 1536] });
+    const verdict = lenient.verdicts.find((v) => v.power === 1024);
+    expect(verdict?.pValue).toBeLessThanOrEqual(EQUIVALENCE_ALPHA);
+    expect(verdict?.withinMargin).toBe(true);
+    expect(decide(samples, { discardTopBottom: TRIM, equivalenceMargin: 0.01 }).chosenPower).toBe(1536);
+  });
+
+  it("gives one answer over 100 noisy runs where the test alone flips between two powers", () => {
+    const strict = new Set<number>();
+    const lenient = new Set<number>();
+    for (let seed = 1; seed <= 100; seed++) {
+      const samples = scenario(SMALL_REAL_DIFFERENCE, 50, seed);
+      strict.add(decide(samples, { discardTopBottom: TRIM, seed }).chosenPower);
+      lenient.add(decide(samples, { discardTopBottom: TRIM, seed, equivalenceMargin: 0.05 }).chosenPower);
+    }
+    expect(strict.size).toBeGreaterThan(1);
+    expect([...lenient]).toEqual([1024]);
+  });
+});

@@ -1,0 +1,201 @@
+// PowerTunerStack's payloadS3 prop: the executor alone may read the objects under the prefix (and list the bucket
+// under it, so a missing key is a 404); without the prop no role has any S3 action. Bad values are refused naming
+// the prop; cdk-nag accepts the one wildcard it brings. The context flags of stacks/app.ts set it.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { App, Validations } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { afterAll, describe, expect, it } from "vitest";
+import { STACKS } from "../../../contract/index.js";
+import { CrudServiceStack } from "../../../stacks/crud-service-stack.js";
+import { ValidationError } from "../../../stacks/errors.js";
+import { PAYLOAD_S3_CONTEXT, parsePayloadS3Context } from "../../../stacks/payload-s3-context.js";
+import type { PayloadS3Access } from "../../../stacks/power-tuner-options.js";
+import { ACCEPTED_WILDCARD_FINDINGS, PowerTunerStack } from "../../../stacks/power-tuner-stack.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
+const env = { account: "000000000000", region: "us-east-1" };
+
+function build(payloadS3?: PayloadS3Access) {
+  const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
+  const crud = new CrudServiceStack(app, STACKS.crud, { env });
+  const tuner = new PowerTunerStack(app, STACKS.tuner, {
+    env,
+    defaultTarget: crud.crudFunction,
+    defaultTargetTable: crud.table,
+    ...(payloadS3 ? { payloadS3 } : {}),
+  });
+  return { tuner, template: Template.fromStack(tuner) };
+}
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** Every role's statements that allow an S3 action, by the role's logical id. */
+function s3Statements(template: Template): Record<string, Statement[]> {
+  const byRole: Record<string, Statement[]> = {};
+  for (const [id, role] of Object.entries(template.findResources("AWS::IAM::Role"))) {
+    const policies = (role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
+    const s3 = policies
+      .flatMap((p) => p.PolicyDocument.Statement)
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith("s3:")));
+    if (s3.length > 0) byRole[id] = s3;
+  }
+  for (const [id, policy] of Object.entries(template.findResources("AWS::IAM::Policy"))) {
+    const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const s3 = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith("s3:")));
+    if (s3.length > 0) byRole[id] = s3;
+  }
+  return byRole;
+}
+
+const partition = (rest: string) => ({ "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, rest]] });
+
+function expectRefused(payloadS3: PayloadS3Access, text: string | RegExp) {
+  let error: unknown;
+  try {
+    build(payloadS3);
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as ValidationError).prop).toBe("payloadS3");
+  expect((error as ValidationError).message).toMatch(text);
+}
+
+describe("PowerTunerStack payloadS3", () => {
+  it("left out, gives no role of the stack any S3 action", () => {
+    expect(s3Statements(build().template)).toEqual({});
+  });
+
+  it("with a bucket and prefix, lets the executor alone get objects under the prefix and list the bucket under it", () => {
+    const byRole = s3Statements(build({ bucket: "my-payloads", prefix: "tuning/" }).template);
+    const roles = Object.keys(byRole);
+    expect(roles).toHaveLength(1);
+    expect(roles[0]).toMatch(/^ExecutorRole/);
+    expect(byRole[roles[0] ?? ""]).toEqual([
+      { Effect: "Allow", Action: "s3:GetObject", Resource: partition(":s3:::my-payloads/tuning/*") },
+      {
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: partition(":s3:::my-payloads"),
+        Condition: { StringLike: { "s3:prefix": ["tuning/*"] } },
+      },
+    ]);
+  });
+
+  it("with a bucket alone, covers every key, and lists the bucket without a condition", () => {
+    const byRole = s3Statements(build({ bucket: "my-payloads" }).template);
+    const [statements = []] = Object.values(byRole);
+    expect(Object.keys(byRole)).toHaveLength(1);
+    expect(statements).toEqual([
+      { Effect: "Allow", Action: "s3:GetObject", Resource: partition(":s3:::my-payloads/*") },
+      { Effect: "Allow", Action: "s3:ListBucket", Resource: partition(":s3:::my-payloads") },
+    ]);
+  });
+
+  it("refuses a bucket that is not a bucket's name, an ARN or URL for one, and a prefix with wildcards or a leading /", () => {
+    expectRefused({ bucket: "My_Payloads" }, /bucket is "My_Payloads" is not an S3 bucket name/);
+    expectRefused({ bucket: "arn:aws:s3:::my-payloads" }, /pass the bucket's name alone/);
+    expectRefused({ bucket: "s3://my-payloads" }, /pass the bucket's name alone/);
+    expectRefused({ bucket: "my-payloads", prefix: "tuning/*" }, /pass a literal key prefix/);
+    expectRefused(
+      { bucket: "my-payloads", prefix: "/tuning/" },
+      /S3 keys do not start with "\/"; pass "tuning\/"/,
+    );
+  });
+
+  it("passes cdk-nag AwsSolutions once its one wildcard, the objects under the prefix, is accepted from the table", () => {
+    const { tuner } = build({ bucket: "my-payloads", prefix: "tuning/" });
+    const constructs = new Map(tuner.node.findAll().map((c) => [c.node.path, c]));
+    const unaccepted: string[] = [];
+    const usedForS3: string[] = [];
+    for (const violation of new AwsSolutionsChecks().validateScope(tuner).violations) {
+      const resource = /^AwsSolutions-IAM5\[Resource::(.*)\]$/.exec(violation.ruleName)?.[1];
+      for (const { constructPath = "" } of violation.violatingResources) {
+        const accepted = ACCEPTED_WILDCARD_FINDINGS.find(
+          (a) => resource !== undefined && a.construct.test(constructPath) && a.resource.test(resource),
+        );
+        const construct = constructs.get(constructPath);
+        if (!accepted || !construct) {
+          unaccepted.push(`${violation.ruleName} on ${constructPath}`);
+          continue;
+        }
+        if (accepted.onlyWith === "payloadS3") usedForS3.push(resource ?? "");
+        Validations.of(construct).acknowledge({ id: violation.ruleName, reason: accepted.reason });
+      }
+    }
+    expect(unaccepted).toEqual([]);
+    expect(usedForS3).toEqual(["arn:<AWS::Partition>:s3:::my-payloads/tuning/*"]);
+    expect(new AwsSolutionsChecks().validateScope(tuner).violations).toEqual([]);
+  });
+});
+
+describe("payloadS3 context flags", () => {
+  const parse = (context: Record<string, unknown>) => parsePayloadS3Context((key) => context[key]);
+
+  it("give no grant without a bucket, and the bucket and prefix given", () => {
+    expect(parse({})).toEqual({});
+    expect(parse({ payloadS3Bucket: "my-payloads" })).toEqual({ payloadS3: { bucket: "my-payloads" } });
+    expect(parse({ payloadS3Bucket: "my-payloads", payloadS3Prefix: "tuning/" })).toEqual({
+      payloadS3: { bucket: "my-payloads", prefix: "tuning/" },
+    });
+  });
+
+  it("refuse a prefix without a bucket, and values that are not strings, naming the key", () => {
+    expect(() => parse({ payloadS3Prefix: "tuning/" })).toThrow(
+      `context ${PAYLOAD_S3_CONTEXT.prefix} is set but ${PAYLOAD_S3_CONTEXT.bucket} is not`,
+    );
+    expect(() => parse({ payloadS3Bucket: true })).toThrow("context payloadS3Bucket is true");
+    expect(() => parse({ payloadS3Bucket: "b-1", payloadS3Prefix: 3 })).toThrow(
+      "context payloadS3Prefix is 3",
+    );
+  });
+
+  const scratch = mkdtempSync(join(tmpdir(), "powertune-payload-s3-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const cdk = join(root, "node_modules", ".bin", "cdk");
+  async function synth(name: string, ...context: string[]) {
+    const out = join(scratch, name);
+    const args = ["synth", "--quiet", "-o", out, ...context.flatMap((c) => ["-c", c])];
+    try {
+      const { stdout, stderr } = await promisify(execFile)(cdk, args, { cwd: root, maxBuffer: 1 << 24 });
+      return { code: 0, output: `${stdout}${stderr}`, out };
+    } catch (error) {
+      const { code, stdout, stderr } = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: code ?? 1, output: `${stdout ?? ""}${stderr ?? ""}`, out };
+    }
+  }
+
+  it("cdk synth -c payloadS3Bucket=… -c payloadS3Prefix=… grants the executor that prefix", async () => {
+    const { code, output, out } = await synth(
+      "grant",
+      "payloadS3Bucket=my-payloads",
+      "payloadS3Prefix=tuning/",
+    );
+    expect(output).not.toContain("Error");
+    expect(code).toBe(0);
+    const template = Template.fromJSON(
+      JSON.parse(readFileSync(join(out, `${STACKS.tuner}.template.json`), "utf8")) as Record<string, unknown>,
+    );
+    const [statements = []] = Object.values(s3Statements(template));
+    expect(statements.map((s) => s.Resource)).toEqual([
+      partition(":s3:::my-payloads/tuning/*"),
+      partition(":s3:::my-payloads"),
+    ]);
+  }, 120_000);
+
+  it("cdk synth with a malformed bucket fails naming the prop and the rule", async () => {
+    const { code, output } = await synth("bad", "payloadS3Bucket=My_Bucket");
+    expect(code).not.toBe(0);
+    expect(output).toContain('payloadS3 bucket is "My_Bucket" is not an S3 bucket name');
+  }, 120_000);
+});
