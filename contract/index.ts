@@ -1,7 +1,9 @@
 // The app's contract: the names and data that the stacks, the CLI, the benchmarks and the tests must agree on.
 // The functions never import it: they learn what they need (table names, power values) from their environment.
 export {
+  ARCHITECTURES,
   bucketNameProblem,
+  copyFunctionArn,
   DEFAULT_POWER_VALUES,
   DEFAULT_VISUALIZATION_URL,
 } from "../functions/tuner/core/index.js";

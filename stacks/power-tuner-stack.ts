@@ -11,6 +11,8 @@ import { type IFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import type { StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import {
+  ARCHITECTURES,
+  copyFunctionArn,
   crudTuningInput,
   DEFAULT_POWER_VALUES,
   DEFAULT_VISUALIZATION_URL,
@@ -126,6 +128,14 @@ export interface PowerTunerStackProps extends StackProps, PowerTunerOptions {
   defaultTargetTable: ITable;
   /** Functions the tuner may change and invoke. @default [defaultTarget] */
   targetFunctionArns?: string[];
+  /**
+   * Execution roles of the target functions. A run with `architectures` creates a temporary copy of its target
+   * on the other architecture with the target's role, so the initializer may pass these roles to Lambda
+   * (iam:PassRole); with none, such a run fails at CreateFunction (AccessDenied) and every other run is
+   * unaffected.
+   * @default the defaultTarget's role when targetFunctionArns is not set, else []
+   */
+  targetExecutionRoleArns?: string[];
   /** Pre/post-processor functions the executor may invoke. @default [] */
   processorFunctionArns?: string[];
   /**
@@ -212,9 +222,19 @@ export class PowerTunerStack extends Stack {
     const powerValues = props.defaultPowerValues ?? DEFAULT_POWER_VALUES;
     const visualizationUrl = checkVisualizationUrl(props.visualizationURL ?? DEFAULT_VISUALIZATION_URL);
     const targets = props.targetFunctionArns ?? [props.defaultTarget.functionArn];
+    // A run with `architectures` measures a temporary copy of its target, named `<name>-pt-<architecture>`:
+    // the same grants reach it by that exact name (and every cleanup looks for it there).
+    const copies = targets.flatMap((arn) =>
+      ARCHITECTURES.map((architecture) => copyFunctionArn(targetResourcesOf(arn)[0] ?? arn, architecture)),
+    );
     // Versions and aliases are qualified ARNs (NAME:QUALIFIER): the grants cover both forms.
-    const targetResources = [...new Set(targets.flatMap(targetResourcesOf))];
+    const targetResources = [...new Set([...targets, ...copies].flatMap(targetResourcesOf))];
     const targetRoleArns = checkTargetRoleArns(this, props.targetRoleArns ?? []);
+    const copyRoles =
+      props.targetExecutionRoleArns ??
+      (props.targetFunctionArns === undefined && props.defaultTarget.role
+        ? [props.defaultTarget.role.roleArn]
+        : []);
     const timeout = options.totalExecutionTimeout;
     const functionTimeouts = tunerFunctionTimeouts(timeout);
     // Named, so its executions' ARN is known to the functions' roles, which the state machine depends on.
@@ -288,6 +308,24 @@ export class PowerTunerStack extends Stack {
       actions: ["lambda:GetFunctionUrlConfig"],
       resources: targetResources,
     });
+    // The copy is created with its target's code and execution role: CreateFunction on the copies' exact names,
+    // and PassRole on the listed roles, to Lambda only.
+    const createCopies =
+      copyRoles.length > 0
+        ? [
+            new PolicyStatement({
+              effect: Effect.ALLOW,
+              actions: ["lambda:CreateFunction"],
+              resources: copies,
+            }),
+            new PolicyStatement({
+              effect: Effect.ALLOW,
+              actions: ["iam:PassRole"],
+              resources: copyRoles,
+              conditions: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+            }),
+          ]
+        : [];
     const readPayloads = options.payloadS3 ? payloadS3Statements(this, options.payloadS3) : [];
     // A function in another account is reached as a role there: the handlers that call the target assume it.
     const assumeTargetRoles =
@@ -324,7 +362,14 @@ export class PowerTunerStack extends Stack {
       initializer: make(
         "initializer",
         "powertune: validate input, lock, create a version and alias per power",
-        [tableStatement, changeTarget, describeExecutions, readFunctionUrl, ...assumeTargetRoles],
+        [
+          tableStatement,
+          changeTarget,
+          describeExecutions,
+          readFunctionUrl,
+          ...assumeTargetRoles,
+          ...createCopies,
+        ],
       ),
       executor: make("executor", "powertune: invoke one power value num times and parse REPORT lines", [
         invokeTarget,

@@ -1,5 +1,6 @@
 // Turns the state machine's output into what a person reads: a terminal table, summary.md, report.html.
 import { describePValue, type PowerStats, type TuningOutput } from "../../functions/tuner/core/index.js";
+import { comparisonColumns, comparisonLines } from "./comparison-report.js";
 import { formatMs, formatUsd } from "./format.js";
 import { escapeHtml } from "./html.js";
 import { renderDualAxisChartSvg } from "./svg-chart.js";
@@ -184,6 +185,13 @@ export function renderTerminalSummary(output: TuningOutput, reportDir?: string):
     `tuning run cost: ${formatUsd(output.stateMachine.executionCost)} (state machine) + ${formatUsd(output.stateMachine.lambdaCost)} (Lambda)`,
     ...chartLines(output),
   );
+  if (output.comparison) {
+    lines.push(
+      "",
+      renderTextTable(comparisonColumns(output.comparison), output.comparison.powers),
+      ...comparisonLines(output),
+    );
+  }
   for (const warning of output.warnings) lines.push(`warning: ${warning}`);
   if (reportDir) lines.push(`report: ${reportDir}`);
   return `${lines.join("\n")}\n`;
@@ -218,6 +226,16 @@ export function renderSummaryMarkdown(output: TuningOutput, meta: ReportMeta): s
   ];
   if (output.stats && output.stats.length > 0) {
     parts.push(renderMarkdownTable(columnsFor(output), markRows(output)), "");
+  }
+  if (output.comparison) {
+    parts.push(
+      "## Comparison",
+      "",
+      ...comparisonLines(output).map((line) => `- ${line}`),
+      "",
+      renderMarkdownTable(comparisonColumns(output.comparison), output.comparison.powers),
+      "",
+    );
   }
   for (const warning of output.warnings) parts.push(`> warning: ${warning}`, "");
   return parts.join("\n");
@@ -285,8 +303,31 @@ ${tableRows}
 <p>Execution <code>${escapeHtml(meta.executionArn)}</code>, started ${meta.startedAt.toISOString()}.
 Prices: ${escapeHtml(output.prices.architecture)} in ${escapeHtml(output.prices.region)}, taken on ${escapeHtml(output.prices.takenOn)}.
 Tuning run cost: ${escapeHtml(formatUsd(output.stateMachine.executionCost))} (state machine) + ${escapeHtml(formatUsd(output.stateMachine.lambdaCost))} (Lambda).</p>
-${output.warnings.map((w) => `<p><strong>warning:</strong> ${escapeHtml(w)}</p>`).join("\n")}
+${comparisonHtml(output)}${output.warnings.map((w) => `<p><strong>warning:</strong> ${escapeHtml(w)}</p>`).join("\n")}
 ${linkParagraphs.join("\n")}
 </body></html>
+`;
+}
+
+function comparisonHtml(output: TuningOutput): string {
+  const c = output.comparison;
+  if (!c) return "";
+  const columns = comparisonColumns(c);
+  const [what, summary, choices] = comparisonLines(output);
+  const rows = c.powers
+    .map(
+      (p) =>
+        `<tr>${columns.map((col) => `<td class="${col.align}">${escapeHtml(col.cell(p))}</td>`).join("")}</tr>`,
+    )
+    .join("\n");
+  return `<h2>Comparison</h2>
+<p>${escapeHtml(what ?? "")}.</p>
+<p>${escapeHtml(summary ?? "")}. ${escapeHtml(choices ?? "")}.</p>
+<table><thead><tr>${columns.map((col) => `<th class="${col.align}">${escapeHtml(col.header)}</th>`).join("")}</tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+<p><a href="${escapeHtml(c.quickchartUrl)}">Both on one chart on quickchart.io</a> (the link carries the figures);
+<a href="${escapeHtml(c.visualization)}">both on lambda-power-tuning.show's compare view</a> (the figures stay in the fragment).</p>
 `;
 }

@@ -281,6 +281,7 @@ export function createExecutor(deps: ExecutorDeps) {
       allowedErrors: results.filter((r) => r.failure?.allowed).length,
       errors: tallyFailures(results),
       ...(stoppedEarly ? { stoppedEarly } : {}),
+      ...(task.compared ? { compared: true as const } : {}),
       compute: { elapsedMs: Date.now() - started, memoryMb: deps.config.memoryMb },
     };
   };

@@ -30,10 +30,12 @@ export interface NamedTarget {
 const inputError = (field: string, problem: string, cause: unknown) =>
   new InvalidTuningInputError([{ field, problem }], { cause });
 
+/** `field`: the input field that names the target, lambdaARN or a comparison's compareWith. */
 export async function readTargetNamedByInput(
   lambda: LambdaApi,
   input: Pick<TuningInput, "lambdaARN" | "targetRoleArn">,
   target: TargetArn,
+  field: "lambdaARN" | "compareWith" = "lambdaARN",
 ): Promise<NamedTarget> {
   try {
     const latest = await readTargetConfig(lambda, target.functionArn);
@@ -86,8 +88,8 @@ export async function readTargetNamedByInput(
         : ["function, version or alias", "the name, qualifier, region and account"];
     const role = input.targetRoleArn ? "; targetRoleArn must be a role of that account" : "";
     throw inputError(
-      "lambdaARN",
-      `no ${what} ${input.lambdaARN} in ${target.region} (check ${check}${role})`,
+      field,
+      `no ${what} ${field === "lambdaARN" ? input.lambdaARN : target.functionArn} in ${target.region} (check ${check}${role})`,
       error,
     );
   }

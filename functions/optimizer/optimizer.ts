@@ -7,6 +7,7 @@ import {
   cleanupRun,
   DEFAULT_RETRY,
   type DocumentClient,
+  deleteArchitectureCopies,
   deleteCreated,
   deleteLeftovers,
   endLease,
@@ -37,7 +38,7 @@ import {
   targetAccess,
 } from "../tuner/core/index.js";
 import { applyTargetOf, servedCodeChanged } from "./qualified-target.js";
-import { BUSY_NOTE, cleanupStoppedRun, runTargetOf } from "./stopped-run.js";
+import { BUSY_NOTE, cleanupStoppedRun, compareWithOf, runTargetOf } from "./stopped-run.js";
 
 export interface OptimizerDeps {
   /** The Lambda API of every target, when targetLambda is not given. */
@@ -152,6 +153,8 @@ export function createOptimizer(deps: OptimizerDeps) {
         // Temporary aliases and versions go first, so publishing the winner below cannot return one of them.
         await deleteCreated(lambda, functionArn, lock.created ?? [], retry);
         await deleteLeftovers(lambda, functionArn, retry);
+        // An architectures run's copy goes whole, its versions and aliases with it.
+        await deleteArchitectureCopies(lambda, functionArn, retry);
         // The initializer's restore of $LATEST may still be under way (restoreTarget below waits for it itself).
         if (recommendation.decision === "apply") await settleTargetUpdate(lambda, functionArn, retry);
         const winner = recommendation.winnerPower;
@@ -206,6 +209,14 @@ export function createOptimizer(deps: OptimizerDeps) {
         throw error;
       }
     }
+    // compareWith's function: measured only, so undone whatever the decision, and its own lock released.
+    const compareWith = tuning.input.compareWith;
+    if (compareWith !== undefined) {
+      await cleanupRun(runDeps(compareWith, tuning.runId, tuning.target.roleArn), compareWith, tuning.runId, {
+        restore: true,
+        lease: { untilMs: lease },
+      });
+    }
     const warnings = [...analysis.warnings, ...applyWarnings];
     if (!claim.claimed && claim.busy) {
       warnings.push("another handler of this run was changing the function; this one applied nothing");
@@ -253,10 +264,16 @@ export function createOptimizer(deps: OptimizerDeps) {
     // After an initializer failure this finds the lock only if that run took it and died without undoing
     // (a timeout, a crash): a lock of another run is left alone. The state that failed held the lease, if
     // anyone did, and Step Functions has seen its invocation end: its lease no longer protects anything.
+    const lease = { untilMs: leaseEnd(context), holderEnded: true };
     const summary = await cleanupRun(runDeps(functionArn, runId, named?.roleArn), functionArn, runId, {
       restore: true,
-      lease: { untilMs: leaseEnd(context), holderEnded: true },
+      lease,
     });
+    // A comparison locked its second function as well (compareWith): it is undone the same way.
+    const second = state.tuning?.input.compareWith ?? compareWithOf(state.input) ?? compareWithOf(state);
+    if (second !== undefined && second !== functionArn) {
+      await cleanupRun(runDeps(second, runId, named?.roleArn), second, runId, { restore: true, lease });
+    }
     if (summary.busy) return { runId, ...summary, note: BUSY_NOTE };
     if (!state.tuning && !summary.lockHeld) {
       return { runId, ...summary, note: "the run failed in the initializer, which undid its own changes" };

@@ -31,6 +31,15 @@ export function runTargetOf(input: unknown): { functionArn: string; roleArn?: st
   };
 }
 
+/** The second function a comparison input names (compareWith), which the run locked too. */
+export function compareWithOf(input: unknown): string | undefined {
+  const arn =
+    typeof input === "object" && input !== null
+      ? (input as { compareWith?: unknown }).compareWith
+      : undefined;
+  return typeof arn === "string" ? arn : undefined;
+}
+
 function parseInput(text: string | undefined): unknown {
   try {
     return text === undefined ? undefined : JSON.parse(text);
@@ -73,10 +82,14 @@ export async function cleanupStoppedRun(
   }
   const { functionArn } = target;
   const lambda = deps.targetLambda(targetAccess(functionArn, runId, target.roleArn));
-  const summary = await cleanupRun({ ...deps, lambda }, functionArn, runId, {
-    restore: true,
-    lease: { untilMs: leaseEnd(context), maxWaitMs: deps.leaseWaitMs ?? LEASE_WAIT_MS },
-  });
+  const lease = { untilMs: leaseEnd(context), maxWaitMs: deps.leaseWaitMs ?? LEASE_WAIT_MS };
+  const summary = await cleanupRun({ ...deps, lambda }, functionArn, runId, { restore: true, lease });
+  // A comparison locked its second function as well: it is undone the same way (its own lock says if it was).
+  const second = compareWithOf(input);
+  if (second !== undefined && second !== functionArn) {
+    const secondLambda = deps.targetLambda(targetAccess(second, runId, target.roleArn));
+    await cleanupRun({ ...deps, lambda: secondLambda }, second, runId, { restore: true, lease });
+  }
   if (summary.busy) return { runId, ...summary, note: BUSY_NOTE };
   if (!summary.lockHeld) {
     return { runId, ...summary, note: "the run holds no lock: it was undone already, or never took one" };

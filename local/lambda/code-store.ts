@@ -2,10 +2,10 @@
 // flushed to disk before the function that uses it is saved, with the CodeSha256 Lambda reports for it.
 
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve, sep } from "node:path";
-import { unzipSync } from "fflate";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { unzipSync, zipSync } from "fflate";
 import { fsyncDirectory, writeFlushedSync } from "../shared/durable-file.js";
 import { InvalidParameterValueError } from "./errors.js";
 import type { FunctionCodeInput } from "./types.js";
@@ -104,4 +104,18 @@ export function removeUnusedCode(root: string, used: ReadonlySet<string>): void 
 export function defaultCodeRoot(dataDir: string | undefined): { codeRoot: string; temporary: boolean } {
   if (dataDir) return { codeRoot: join(dataDir, "functions"), temporary: false };
   return { codeRoot: mkdtempSync(join(tmpdir(), "powertune-lambda-")), temporary: true };
+}
+
+/** A function's code directory as the zip Lambda would serve for it (GetFunction's Code.Location). */
+export function zipDirectory(dir: string): Uint8Array {
+  const files: Record<string, Uint8Array> = {};
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) files[relative(dir, path).split(sep).join("/")] = readFileSync(path);
+    }
+  };
+  walk(dir);
+  return zipSync(files);
 }

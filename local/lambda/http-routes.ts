@@ -2,6 +2,8 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, sendJson, sendText } from "../shared/http.js";
+import { requestCredentialScope } from "../shared/sigv4.js";
+import { zipDirectory } from "./code-store.js";
 import {
   LambdaApiError,
   RequestTooLargeError,
@@ -40,6 +42,8 @@ const ROUTES = new Map<string, Handler>([
   ["POST 2015-03-31/functions", json(201, async (c) => c.service.createFunction(await readJson(c.req)))],
   ["GET 2015-03-31/functions", json(200, listFunctions)],
   ["GET 2015-03-31/functions/{fn}", json(200, getFunction)],
+  // Where GetFunction's Code.Location points: the zipped code, as Lambda's presigned S3 URL serves it.
+  ["GET 2015-03-31/functions/{fn}/code", downloadCode],
   ["DELETE 2015-03-31/functions/{fn}", json(204, (c) => c.service.deleteFunction(c.fn, c.qualifier))],
   ["POST 2015-03-31/functions/{fn}/invocations", invoke],
   ["POST 2021-11-15/functions/{fn}/response-streaming-invocations", invokeWithResponseStream],
@@ -147,11 +151,33 @@ function listFunctions({ service }: ApiCall): unknown {
   return { Functions: [...service.functions.values()].map((r) => structuredClone(r.latest.config)) };
 }
 
-function getFunction({ service, fn, qualifier }: ApiCall): unknown {
+/**
+ * Lambda's Code.Location is a presigned URL any HTTP client may GET. Here it is this service's own code route,
+ * presigned with the caller's credential scope, so the edge routes it here and the same account answers.
+ */
+function codeLocation({ req, fn, qualifier }: ApiCall, name: string): string {
+  const scope = requestCredentialScope(req);
+  const host = header(req, "host") ?? "127.0.0.1";
+  const query = new URLSearchParams({
+    ...(qualifier ? { Qualifier: qualifier } : {}),
+    "X-Amz-Credential": `${scope?.accessKeyId ?? "local"}/${scope?.date ?? "20250101"}/${scope?.region ?? "us-east-1"}/lambda/aws4_request`,
+  });
+  return `http://${host}/2015-03-31/functions/${encodeURIComponent(name || fn)}/code?${query}`;
+}
+
+async function downloadCode({ service, res, fn, qualifier }: ApiCall): Promise<void> {
+  const { snapshot } = service.resolve(fn, qualifier);
+  const zip = zipDirectory(snapshot.codeDir);
+  res.writeHead(200, { "content-type": "application/zip", "content-length": zip.byteLength });
+  res.end(zip);
+}
+
+function getFunction(call: ApiCall): unknown {
+  const { service, fn, qualifier } = call;
   const { record, snapshot } = service.resolve(fn, qualifier);
   const body: Record<string, unknown> = {
     Configuration: structuredClone(snapshot.config),
-    Code: { RepositoryType: "S3", Location: `file://${snapshot.codeDir}` },
+    Code: { RepositoryType: "S3", Location: codeLocation(call, snapshot.config.FunctionName) },
     Tags: { ...record.tags },
   };
   if (record.reservedConcurrency !== undefined) {

@@ -1,4 +1,5 @@
 // Undoing a run: delete its aliases/versions, put $LATEST back as it was, release the lock.
+import { deleteArchitectureCopies } from "./architecture-copy.js";
 import type { TunerConfig } from "./config.js";
 import { type DocumentClient, type LockItem, releaseLock } from "./history.js";
 import {
@@ -26,6 +27,8 @@ export interface CleanupSummary {
   deletedVersions: number;
   /** MB now on $LATEST when it was put back, else null. */
   restoredMemoryMb: number | null;
+  /** Temporary copies on the other architecture deleted (an `architectures` run's). */
+  deletedCopies?: number;
 }
 
 const sameEnvironment = (a: Record<string, string> | null, b: Record<string, string> | null) =>
@@ -75,11 +78,13 @@ export async function undoChanges(
     deps.retry ?? DEFAULT_RETRY,
   );
   const swept = await deleteLeftovers(deps.lambda, functionArn, deps.retry ?? DEFAULT_RETRY);
+  const deletedCopies = await deleteArchitectureCopies(deps.lambda, functionArn, deps.retry ?? DEFAULT_RETRY);
   const restoredMemoryMb = options.restore ? await restoreTarget(deps, functionArn, lock) : null;
   return {
     deletedAliases: deleted.aliases + swept.aliases,
     deletedVersions: deleted.versions + swept.versions,
     restoredMemoryMb,
+    ...(deletedCopies > 0 ? { deletedCopies } : {}),
   };
 }
 

@@ -1,6 +1,12 @@
 // The tuner's AWS adapters (the target function, the TuningHistory table, undoing a run, clients, config): what
 // its handlers and the CLI may import. Each function bundles only what it uses ("sideEffects": false).
 export {
+  COPY_MARKER,
+  createArchitectureCopy,
+  deleteArchitectureCopies,
+  MAX_COPIED_NAME,
+} from "./architecture-copy.js";
+export {
   type CleanupDeps,
   type CleanupOptions,
   type CleanupSummary,
@@ -29,6 +35,7 @@ export {
   type DocumentClient,
   expireAllLocks,
   type HistoryEntry,
+  type LockItem,
   putPendingRecommendation,
   readHistory,
   readLock,

@@ -1,5 +1,6 @@
 // The analyzer's pure core: measurements in; statistics, the decision, the recommendation and run cost out.
 import { chartUrl } from "./chart.js";
+import type { Comparison } from "./comparison.js";
 import {
   type Choice,
   decide,
@@ -173,6 +174,8 @@ export interface TuningOutput {
   prices: { region: string; architecture: string; takenOn: string };
   dryRun: boolean;
   warnings: string[];
+  /** With compareWith or architectures: the second target, and per power which of the two is faster and cheaper. */
+  comparison?: Comparison;
 }
 
 /** The analyzer's result: the output plus the statistics the optimizer publishes as metrics. */
@@ -193,7 +196,11 @@ export interface AnalyzeOptions {
 /** The execution's output: stats only when the input asked for them (includeOutputResults). */
 export function finalOutput(analysis: Analysis, includeOutputResults: boolean): TuningOutput {
   const { stats, ...rest } = analysis;
-  return includeOutputResults ? { ...rest, stats } : rest;
+  if (includeOutputResults) return { ...rest, stats };
+  if (!rest.comparison) return rest;
+  // The second target's stats follow the same rule as the first's.
+  const { stats: _secondStats, ...second } = rest.comparison.second;
+  return { ...rest, comparison: { ...rest.comparison, second } };
 }
 
 function nullableMean(values: number[]): number | null {
@@ -254,6 +261,11 @@ function metricSamplesOf(
     power: samples.power,
     values: perInvocationMetric(input.strategy, samples.power, costs, samples.durationMs, scale),
   }));
+}
+
+/** Each power's measured samples (as the run compares them) and per-invocation costs, ascending by power. */
+export function pricedSamples(context: TuningContext, samples: readonly PowerSamples[]) {
+  return priceAll(context, samples);
 }
 
 function priceAll(context: TuningContext, samples: readonly PowerSamples[]) {
@@ -441,8 +453,8 @@ function recommend(inputs: RecommendationInputs): Recommendation {
   };
 }
 
-/** Rounds measured, and how many powers each one measured. */
-function powersPerRound(samples: readonly PowerSamples[]): number[] {
+/** Rounds measured, and how many powers (executor tasks) each one measured. */
+export function powersPerRound(samples: readonly PowerSamples[]): number[] {
   const rounds = Math.max(0, ...samples.map((s) => s.perRound.length));
   return Array.from({ length: rounds }, (_, r) => samples.filter((s) => (s.perRound[r] ?? 0) > 0).length);
 }

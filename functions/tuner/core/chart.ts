@@ -53,8 +53,62 @@ function intervalBands(
 }
 
 export function chartUrl(points: readonly ChartPoint[]): string {
+  return renderChart(singleChart(points));
+}
+
+// A JSON string (not an object) keeps the URL's `c` parameter plain JSON, so it decodes back exactly.
+const renderChart = (config: object) =>
+  new QuickChart().setConfig(JSON.stringify(config)).setWidth(800).setHeight(400).getUrl();
+
+const AXES = {
+  scales: {
+    xAxes: [{ scaleLabel: { display: true, labelString: "Memory (MB)" } }],
+    yAxes: [
+      { id: "duration", position: "left", scaleLabel: { display: true, labelString: "Duration (ms)" } },
+      { id: "cost", position: "right", scaleLabel: { display: true, labelString: "Cost (USD)" } },
+    ],
+  },
+};
+
+/**
+ * Two targets on one chart: each one's duration (solid) and cost (dashed) over the union of their powers; a
+ * power one target was not measured at is a gap (null) in its lines.
+ */
+export function compareChartUrl(
+  first: { label: string; points: readonly ChartPoint[] },
+  second: { label: string; points: readonly ChartPoint[] },
+): string {
+  const powers = [...new Set([...first.points, ...second.points].map((p) => p.power))].sort((a, b) => a - b);
+  const series = (target: typeof first, axis: "duration" | "cost", color: string) => ({
+    label: `${target.label} ${axis === "duration" ? "duration (ms)" : "cost per invocation (USD)"}`,
+    yAxisID: axis,
+    borderColor: color,
+    ...(axis === "cost" ? { borderDash: [6, 4] } : {}),
+    fill: false,
+    spanGaps: false,
+    data: powers.map((power) => {
+      const p = target.points.find((x) => x.power === power);
+      return p ? short(axis === "duration" ? p.duration : p.cost) : null;
+    }),
+  });
+  return renderChart({
+    type: "line",
+    data: {
+      labels: powers.map((p) => `${p} MB`),
+      datasets: [
+        series(first, "duration", "rgb(54,162,235)"),
+        series(second, "duration", "rgb(255,159,64)"),
+        series(first, "cost", "rgb(54,162,235)"),
+        series(second, "cost", "rgb(255,159,64)"),
+      ],
+    },
+    options: AXES,
+  });
+}
+
+function singleChart(points: readonly ChartPoint[]): object {
   const sorted = [...points].sort((a, b) => a.power - b.power);
-  const config = {
+  return {
     type: "line",
     data: {
       labels: sorted.map((p) => `${p.power} MB`),
@@ -75,16 +129,6 @@ export function chartUrl(points: readonly ChartPoint[]): string {
         ...intervalBands(sorted, "cost", "Cost", "rgba(255,99,132,0.2)"),
       ],
     },
-    options: {
-      scales: {
-        xAxes: [{ scaleLabel: { display: true, labelString: "Memory (MB)" } }],
-        yAxes: [
-          { id: "duration", position: "left", scaleLabel: { display: true, labelString: "Duration (ms)" } },
-          { id: "cost", position: "right", scaleLabel: { display: true, labelString: "Cost (USD)" } },
-        ],
-      },
-    },
+    options: AXES,
   };
-  // A JSON string (not an object) keeps the URL's `c` parameter plain JSON, so it decodes back exactly.
-  return new QuickChart().setConfig(JSON.stringify(config)).setWidth(800).setHeight(400).getUrl();
 }

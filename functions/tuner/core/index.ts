@@ -1,7 +1,7 @@
 // The tuner's pure core (no AWS SDK): what its handlers, its aws adapters and the CLI may import.
 // package.json declares the project's modules free of import side effects ("sideEffects": false), so esbuild
 // bundles into each function only the modules it uses through this file.
-export { aliasName, TUNER_ALIAS_PATTERN } from "./aliases.js";
+export { aliasName, copyFunctionArn, copyFunctionName, TUNER_ALIAS_PATTERN } from "./aliases.js";
 export {
   type Analysis,
   analyze,
@@ -14,6 +14,15 @@ export {
   type StopReason,
   type TuningOutput,
 } from "./analysis.js";
+export {
+  analyzeComparison,
+  type ComparedSide,
+  type Comparison,
+  comparePowers,
+  describePowerComparison,
+  type MetricVerdict,
+  type PowerComparison,
+} from "./comparison.js";
 export { describePValue, EQUIVALENCE_ALPHA } from "./decision.js";
 export type { DriftReport } from "./drift.js";
 export {
@@ -40,6 +49,7 @@ export {
   shortMessage,
 } from "./feasibility.js";
 export {
+  ARCHITECTURES,
   INVOKE_MODES,
   type InvokeMode,
   isWeightedPayloadList,
@@ -84,6 +94,9 @@ export {
   unqualifiedArn,
 } from "./target-arn.js";
 export type {
+  ComparedTarget,
+  ComparisonContext,
+  ComparisonKind,
   ExecutorTask,
   InitializerResult,
   Measurements,
@@ -95,7 +108,9 @@ export type {
   TuningContext,
 } from "./types.js";
 export {
+  compareVisualizationUrl,
   DEFAULT_VISUALIZATION_URL,
+  decodeCompareVisualization,
   decodeVisualization,
   type VisualizationPoint,
   visualizationUrl,

@@ -6,7 +6,7 @@ import { type InputProblem, InvalidTuningInputError } from "./errors.js";
 import { DEFAULT_MAX_ERROR_RATES, ERROR_KINDS, type ErrorKind, type MaxErrorRates } from "./feasibility.js";
 import { parseS3Url } from "./payload-s3.js";
 import { DEFAULT_MAX_INVOCATIONS, ROUND_INVOCATIONS } from "./rounds.js";
-import { parseTargetArn, ROLE_ARN } from "./target-arn.js";
+import { parseTargetArn, ROLE_ARN, unqualifiedArn } from "./target-arn.js";
 
 /**
  * Powers whose metric is within this fraction of the best's tie with it (see decision.ts): 5 % is below what
@@ -22,8 +22,12 @@ export const ALL_POWER_VALUES: readonly number[] = Array.from({ length: 46 }, (_
 
 const TARGET_ARN =
   /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_-]{1,128})?$/;
+/** compareWith: a function itself ($LATEST), as the reference's lambdaARN. */
+const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$/;
 const FUNCTION_ARN_QUALIFIED =
   /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
+/** The two architectures Lambda runs (`architectures` compares them). */
+export const ARCHITECTURES = ["x86_64", "arm64"] as const;
 const ALIAS_NAME = /^(?!^[0-9]+$)[A-Za-z0-9_-]{1,128}$/;
 
 /**
@@ -309,6 +313,20 @@ const schema = z.strictObject({
     .optional(),
   // Checked on its own below: a number or "auto", each with its own message.
   num: z.unknown(),
+  compareWith: z
+    .string({
+      error: "compareWith must be the unqualified ARN of a second function to measure beside lambdaARN",
+    })
+    .regex(FUNCTION_ARN, {
+      error: "compareWith must be an unqualified function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
+    })
+    .optional(),
+  architectures: z
+    .array(z.enum(ARCHITECTURES, { error: 'each architecture must be "x86_64" or "arm64"' }), {
+      error: 'architectures must be the list ["x86_64", "arm64"]',
+    })
+    .length(2, { error: 'architectures must list both, ["x86_64", "arm64"]: a comparison has two targets' })
+    .optional(),
   maxInvocations: z
     .number({ error: `maxInvocations must be a number of invocations per power value` })
     .int({ error: "maxInvocations must be a whole number of invocations per power value" })
@@ -547,6 +565,56 @@ function clamped(field: string, value: number, min: number, max: number, warning
 }
 
 /**
+ * A comparison (compareWith or architectures) measures two targets side by side and applies nothing: which
+ * memory to apply is a question for each function's own run.
+ */
+function comparisonProblems(
+  input: Pick<
+    ParsedInput,
+    "lambdaARN" | "compareWith" | "architectures" | "autoOptimize" | "approval" | "autoOptimizeAlias"
+  >,
+): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const comparing = input.compareWith !== undefined || input.architectures !== undefined;
+  if (input.compareWith !== undefined && input.architectures !== undefined) {
+    problems.push({
+      field: "architectures",
+      problem:
+        "a run compares two functions (compareWith) or one function on two architectures (architectures), not both: drop one",
+    });
+  }
+  if (input.compareWith !== undefined && input.compareWith === unqualifiedArn(input.lambdaARN)) {
+    problems.push({
+      field: "compareWith",
+      problem:
+        'compareWith names lambdaARN itself: name another function, or compare lambdaARN\'s code on both architectures with architectures: ["x86_64", "arm64"]',
+    });
+  }
+  if (input.architectures !== undefined && new Set(input.architectures).size !== 2) {
+    problems.push({
+      field: "architectures",
+      problem: 'architectures must list each architecture once: ["x86_64", "arm64"]',
+    });
+  }
+  if (comparing) {
+    const field = input.compareWith !== undefined ? "compareWith" : "architectures";
+    if (input.autoOptimize) {
+      problems.push({
+        field: "autoOptimize",
+        problem: `a comparison (${field}) measures two targets and applies nothing: drop autoOptimize, or tune each function on its own run to apply its memory`,
+      });
+    }
+    if (input.approval === "manual") {
+      problems.push({
+        field: "approval",
+        problem: `a comparison (${field}) applies nothing, so there is nothing to approve: drop approval "manual"`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
  * Validates a raw execution input. Throws one InvalidTuningInputError naming every bad field.
  * @param defaultPowerValues used when the input has no powerValues (from the stack's props).
  */
@@ -635,12 +703,20 @@ export function validateTuningInput(
       `powerValues is empty: the default power values are measured (${defaultPowerValues.join(", ")} MB), as in the reference tool`,
     );
   }
-  const stateBytes = estimatedStateBytes(powerValues.length, perPower, input.payload, input.onlyColdStarts);
+  problems.push(...comparisonProblems(input));
+  // A comparison measures every power on two targets: twice the measurements pass between states.
+  const targets = input.compareWith !== undefined || input.architectures !== undefined ? 2 : 1;
+  const stateBytes = estimatedStateBytes(
+    powerValues.length * targets,
+    perPower,
+    input.payload,
+    input.onlyColdStarts,
+  );
   if (stateBytes > MAX_STATE_BYTES) {
     const countField = auto ? "maxInvocations" : "num";
     problems.push({
       field: payloadStateBytes(powerValues.length, input.payload) > stateBytes / 2 ? "payload" : countField,
-      problem: `${countField} ${perPower} × ${powerValues.length} powerValues with this payload would pass about ${Math.round(stateBytes / 1024)} KB between states, over the ${MAX_STATE_BYTES / 1024} KB this tuner allows under Step Functions' 256 KB limit: lower ${countField}, tune fewer powerValues per run, or shrink the payload`,
+      problem: `${countField} ${perPower} × ${powerValues.length} powerValues${targets > 1 ? " × 2 targets" : ""} with this payload would pass about ${Math.round(stateBytes / 1024)} KB between states, over the ${MAX_STATE_BYTES / 1024} KB this tuner allows under Step Functions' 256 KB limit: lower ${countField}, tune fewer powerValues per run, or shrink the payload`,
     });
   }
   if (input.autoOptimizeAlias !== undefined && TUNER_ALIAS_PATTERN.test(input.autoOptimizeAlias)) {

@@ -9,6 +9,7 @@ import {
   type StopReason,
   targetCostSoFar,
 } from "./analysis.js";
+import { analyzeComparison, secondTargetContext } from "./comparison.js";
 import type { Choice } from "./decision.js";
 import { addTallies } from "./feasibility.js";
 import { runPayload } from "./payloads.js";
@@ -40,12 +41,19 @@ export function executorTask(
   power: number,
   offset: number,
   count: number,
+  second = false,
 ): ExecutorTask {
   const { input } = context;
   const payload = runPayload(input.payload, input.dryRun);
+  const secondTarget = second ? context.comparison?.second : undefined;
+  if (second && !secondTarget) throw new RangeError("a task for a second target needs a comparison");
   return {
-    lambdaARN: context.target.functionArn,
-    access: targetAccess(context.target.functionArn, context.runId, context.target.roleArn),
+    lambdaARN: (secondTarget ?? context.target).functionArn,
+    access: targetAccess(
+      (secondTarget ?? context.target).functionArn,
+      context.runId,
+      (secondTarget ?? context.target).roleArn,
+    ),
     power,
     qualifiers: input.onlyColdStarts
       ? Array.from({ length: count }, (_, i) => aliasName(power, offset + i))
@@ -72,7 +80,20 @@ export function executorTask(
     maxErrorRate: input.maxErrorRate,
     disablePayloadLogs: input.disablePayloadLogs,
     invokeMode: context.target.invokeMode ?? "BUFFERED",
+    ...(secondTarget ? { compared: true as const } : {}),
   };
+}
+
+/**
+ * A round's tasks: each power of the first target, followed at once by the same power of the second one, so
+ * the two share every round (and, with a Map concurrency limit, every moment) and drift touches both alike.
+ */
+function roundTasks(first: readonly ExecutorTask[], second: readonly ExecutorTask[]): ExecutorTask[] {
+  const powers = [...new Set([...first, ...second].map((t) => t.power))].sort((a, b) => a - b);
+  return powers.flatMap((power) => [
+    ...first.filter((t) => t.power === power),
+    ...second.filter((t) => t.power === power),
+  ]);
 }
 
 function emptySamples(power: number): PowerSamples {
@@ -93,10 +114,15 @@ function emptySamples(power: number): PowerSamples {
 export function startSampling(context: TuningContext): SamplingState {
   const { input } = context;
   const count = roundInvocations(input);
+  const first = input.powerValues.map((power) => executorTask(context, power, 0, count));
+  const second = context.comparison
+    ? input.powerValues.map((power) => executorTask(context, power, 0, count, true))
+    : [];
   return {
     round: 0,
-    tasks: input.powerValues.map((power) => executorTask(context, power, 0, count)),
+    tasks: roundTasks(first, second),
     samples: input.powerValues.map(emptySamples),
+    ...(context.comparison ? { secondSamples: input.powerValues.map(emptySamples) } : {}),
     choices: [],
     tunerComputeUsd: 0,
     done: false,
@@ -170,7 +196,17 @@ export function advanceSampling(
   const { input } = context;
   const seed = options.seed ?? 42;
   const round = state.round + 1;
-  const samples = mergeRound(state.samples, results);
+  const samples = mergeRound(
+    state.samples,
+    results.filter((r) => !r.compared),
+  );
+  const comparing = context.comparison !== undefined;
+  const secondSamples = comparing
+    ? mergeRound(
+        state.secondSamples ?? input.powerValues.map(emptySamples),
+        results.filter((r) => r.compared),
+      )
+    : undefined;
   const { prices } = pricesForRegion(context.target.region);
   const tunerComputeUsd =
     state.tunerComputeUsd +
@@ -180,35 +216,64 @@ export function advanceSampling(
     );
   const perPower = invocationsPerPower(input);
   const size = roundInvocations(input);
-  const countOf = (power: number) => samples.find((s) => s.power === power)?.durationMs.length ?? 0;
+  const countIn = (list: readonly PowerSamples[] | undefined, power: number) =>
+    list?.find((s) => s.power === power)?.durationMs.length ?? 0;
+  const countOf = (power: number) => countIn(samples, power);
   const sliceOf = (power: number) => Math.min(size, perPower - countOf(power));
-  const plan = (powers: number[], choices: RoundChoice[]): SamplingState => ({
-    round,
-    tasks: powers.map((power) => executorTask(context, power, countOf(power), sliceOf(power))),
-    samples,
-    choices,
-    tunerComputeUsd,
-    done: false,
-  });
-  const finish = (choices: RoundChoice[], stop?: { reason: StopReason; text: string }): SamplingState => ({
-    round,
-    tasks: [],
-    samples,
-    choices,
-    tunerComputeUsd,
-    done: true,
-    analysis: analyze(context, samples, {
+  const secondMeasurable = (power: number) => {
+    const s = secondSamples?.find((x) => x.power === power);
+    return s !== undefined && s.durationMs.length < perPower && !clearlyInfeasible(input, s);
+  };
+  // The second target follows the first: each power the first measures next, the second measures too
+  // (unless it has its invocations already, or is clearly infeasible there); with a fixed num, a power the
+  // first has finished still goes on for the second until it has num.
+  const plan = (powers: number[], choices: RoundChoice[], secondOnly: number[] = []): SamplingState => {
+    const secondPowers = [...powers, ...secondOnly].filter(secondMeasurable);
+    const secondTask = (power: number) => {
+      const offset = countIn(secondSamples, power);
+      return executorTask(context, power, offset, Math.min(size, perPower - offset), true);
+    };
+    return {
+      round,
+      tasks: roundTasks(
+        powers.map((power) => executorTask(context, power, countOf(power), sliceOf(power))),
+        secondPowers.map(secondTask),
+      ),
+      samples,
+      ...(secondSamples ? { secondSamples } : {}),
+      choices,
+      tunerComputeUsd,
+      done: false,
+    };
+  };
+  const finish = (choices: RoundChoice[], stop?: { reason: StopReason; text: string }): SamplingState => {
+    const analyzeOptions = {
       seed,
       tunerComputeUsd,
       ...(stop ? { stop } : {}),
       ...(options.visualizationUrl ? { visualizationUrl: options.visualizationUrl } : {}),
-    }),
-  });
+    };
+    return {
+      round,
+      tasks: [],
+      samples,
+      ...(secondSamples ? { secondSamples } : {}),
+      choices,
+      tunerComputeUsd,
+      done: true,
+      analysis: secondSamples
+        ? analyzeComparison(context, samples, secondSamples, analyzeOptions)
+        : analyze(context, samples, analyzeOptions),
+    };
+  };
   const measurable = (s: PowerSamples) => countOf(s.power) < perPower && !clearlyInfeasible(input, s);
 
   if (input.num !== "auto" || input.dryRun) {
     const unfinished = samples.filter(measurable).map((s) => s.power);
-    return unfinished.length > 0 ? plan(unfinished, []) : finish([]);
+    const secondUnfinished = input.powerValues.filter((p) => !unfinished.includes(p) && secondMeasurable(p));
+    return unfinished.length > 0 || secondUnfinished.length > 0
+      ? plan(unfinished, [], secondUnfinished)
+      : finish([]);
   }
 
   // Powers above a threshold but not clearly so: measured on, outside the decision until they are feasible.
@@ -240,13 +305,17 @@ export function advanceSampling(
     });
   }
   if (input.maxCostUsd !== undefined) {
-    const spent = targetCostSoFar(context, samples);
+    // A comparison's budget covers both targets: the second's spend so far, and its share of the next round.
+    const secondSpent = secondSamples ? targetCostSoFar(secondTargetContext(context), secondSamples) : 0;
+    const spent = targetCostSoFar(context, samples) + secondSpent;
     const averageCost = (power: number) =>
       targetCostSoFar(
         context,
         samples.filter((s) => s.power === power),
       ) / Math.max(1, countOf(power));
-    const nextRound = toMeasure.reduce((sum, power) => sum + sliceOf(power) * averageCost(power), 0);
+    const firstNext = toMeasure.reduce((sum, power) => sum + sliceOf(power) * averageCost(power), 0);
+    const firstSpent = spent - secondSpent;
+    const nextRound = firstSpent > 0 ? firstNext * (1 + secondSpent / firstSpent) : firstNext;
     if (spent + nextRound > input.maxCostUsd) {
       return finish(choices, {
         reason: "max-cost",

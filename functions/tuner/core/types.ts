@@ -41,6 +41,8 @@ export interface ExecutorTask {
   disablePayloadLogs: boolean;
   /** RESPONSE_STREAM: InvokeWithResponseStream, read to the end of the stream; BUFFERED: Invoke. */
   invokeMode: ResolvedInvokeMode;
+  /** The slice measures the run's second target (compareWith, or the copy on the other architecture). */
+  compared?: true;
 }
 
 /** The object an executor task's payload is read from, and what spreading it needs to know of the input. */
@@ -73,6 +75,8 @@ export interface Measurements {
   stoppedEarly?: string;
   /** Responses shaped like an API Gateway proxy result with statusCode ≥ 400: measured, but error answers. */
   httpErrorResponses?: number;
+  /** Echoes its task's `compared`: these are the second target's measurements. */
+  compared?: true;
   compute: TunerCompute;
 }
 
@@ -113,12 +117,35 @@ export interface TargetSnapshot {
   invokeMode?: ResolvedInvokeMode;
 }
 
+/** What a comparison's two targets are: two functions, or one function's code on both architectures. */
+export type ComparisonKind = "functions" | "architectures";
+
+/** The second target of a comparison, measured beside `target` in the same rounds. */
+export interface ComparedTarget extends TargetSnapshot {
+  /** How the output names it: the function's name, or its architecture. */
+  label: string;
+  /**
+   * The function the tuner created for the run (a copy of lambdaARN on the other architecture), deleted whole
+   * when the run ends; absent for compareWith, which is the user's own function.
+   */
+  copyOf?: string;
+}
+
+export interface ComparisonContext {
+  kind: ComparisonKind;
+  /** How the output names the first target (lambdaARN). */
+  firstLabel: string;
+  second: ComparedTarget;
+}
+
 /** The initializer's run context, kept at `$.tuning` for the rest of the run. */
 export interface TuningContext {
   runId: string;
   startedAt: string;
   input: TuningInput;
   target: TargetSnapshot;
+  /** With compareWith or architectures: the second target. */
+  comparison?: ComparisonContext;
   compute: TunerCompute;
 }
 
@@ -138,6 +165,8 @@ export interface SamplingState {
   tasks: ExecutorTask[];
   /** Everything measured so far, one entry per power value, ascending. */
   samples: PowerSamples[];
+  /** The same for a comparison's second target. */
+  secondSamples?: PowerSamples[];
   /** The choice after each round (num "auto" only). */
   choices: RoundChoice[];
   /** USD the executors and analyzers used so far (the initializer's own compute is in the context). */

@@ -71,3 +71,39 @@ export function decodeVisualization(urlOrFragment: string): VisualizationPoint[]
     costUsd: costs.getFloat32(i * 4, true),
   }));
 }
+
+/**
+ * The reference UI's compare view: two targets' figures and their legends, `p1;d1;c1;p2;d2;c2;legend1;legend2`
+ * (legends URI-encoded). The UI merges unequal power sets itself.
+ */
+export function compareVisualizationUrl(
+  baseUrl: string,
+  first: readonly VisualizationPoint[],
+  second: readonly VisualizationPoint[],
+  legends: readonly [string, string],
+): string {
+  const hash = baseUrl.indexOf("#");
+  const fragment = [
+    encodeVisualization(first),
+    encodeVisualization(second),
+    encodeURIComponent(legends[0]),
+    encodeURIComponent(legends[1]),
+  ].join(";");
+  return `${hash < 0 ? baseUrl : baseUrl.slice(0, hash)}#${fragment}`;
+}
+
+/** Reads a compare URL (or fragment) back as the UI does: both targets' figures and legends. */
+export function decodeCompareVisualization(urlOrFragment: string): {
+  first: VisualizationPoint[];
+  second: VisualizationPoint[];
+  legends: [string, string];
+} {
+  const hash = urlOrFragment.indexOf("#");
+  const parts = (hash < 0 ? urlOrFragment : urlOrFragment.slice(hash + 1)).split(";");
+  if (parts.length !== 8) throw new RangeError(`a compare fragment has 8 parts, not ${parts.length}`);
+  return {
+    first: decodeVisualization(parts.slice(0, 3).join(";")),
+    second: decodeVisualization(parts.slice(3, 6).join(";")),
+    legends: [decodeURIComponent(parts[6] ?? ""), decodeURIComponent(parts[7] ?? "")],
+  };
+}

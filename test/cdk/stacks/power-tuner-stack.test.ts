@@ -248,15 +248,17 @@ describe("PowerTunerStack resources", () => {
     const lambdaStatements = policies.filter((s) =>
       [s.Action].flat().some((a) => a.startsWith("lambda:") && a !== "lambda:InvokeFunction"),
     );
-    // The initializer and the optimizer change the target, the initializer reads its function URL's invoke
-    // mode; the executor reads its versions' State.
+    // The initializer and the optimizer change the target; the initializer reads its function URL's invoke
+    // mode and alone creates the temporary copy of an `architectures` run; the executor reads its versions'
+    // State.
     expect(lambdaStatements.map((s) => [s.Action].flat().sort())).toEqual([
       [...TARGET_ACTIONS].sort(),
       ["lambda:GetFunctionUrlConfig"],
+      ["lambda:CreateFunction"],
       ["lambda:GetFunctionConfiguration"],
       [...TARGET_ACTIONS].sort(),
     ]);
-    for (const s of lambdaStatements) {
+    for (const s of lambdaStatements.filter((x) => x.Action !== "lambda:CreateFunction")) {
       const resources = JSON.stringify(s.Resource);
       expect(resources).not.toContain('"*"');
       expect(resources).toContain("Fn::ImportValue");
@@ -265,6 +267,52 @@ describe("PowerTunerStack resources", () => {
     for (const s of policies) {
       if (JSON.stringify(s.Resource) === '"*"') expect(s.Action).toBe("cloudwatch:PutMetricData");
     }
+  });
+
+  it("lets the initializer alone create the targets' copies by their exact names and pass the target's role to Lambda only", () => {
+    const roles = template.findResources("AWS::IAM::Role");
+    const statementsOf = (fn: string) =>
+      Object.entries(roles)
+        .filter(([id]) => id.startsWith(fn))
+        .flatMap(([, r]) =>
+          (
+            (r as { Properties: { Policies?: { PolicyDocument: { Statement: unknown[] } }[] } }).Properties
+              .Policies ?? []
+          ).flatMap((p) => p.PolicyDocument.Statement),
+        ) as { Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+    const create = statementsOf("Initializer").find((x) => x.Action === "lambda:CreateFunction");
+    const copies = JSON.stringify(create?.Resource);
+    expect(copies).toContain("-pt-x86_64");
+    expect(copies).toContain("-pt-arm64");
+    expect(copies).not.toContain(":*");
+    const passRole = statementsOf("Initializer").find((x) => x.Action === "iam:PassRole");
+    expect(JSON.stringify(passRole?.Resource)).toContain("Fn::ImportValue");
+    expect(passRole?.Condition).toEqual({ StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } });
+    for (const fn of ["Executor", "Analyzer", "Optimizer"]) {
+      const actions = statementsOf(fn).flatMap((x) => [x.Action].flat());
+      expect(actions).not.toContain("lambda:CreateFunction");
+      expect(actions).not.toContain("iam:PassRole");
+    }
+    // The copies' names are in the grants the target has, so the executor invokes and cleanup deletes them.
+    const changeTarget = statementsOf("Optimizer").find((x) =>
+      [x.Action].flat().includes("lambda:DeleteFunction"),
+    );
+    expect(JSON.stringify(changeTarget?.Resource)).toContain("-pt-arm64");
+  });
+
+  it("grants no PassRole when targetFunctionArns are given without targetRoleArns", () => {
+    const otherApp = new App();
+    const otherCrud = new CrudServiceStack(otherApp, STACKS.crud, { env });
+    const other = new PowerTunerStack(otherApp, STACKS.tuner, {
+      env,
+      defaultTarget: otherCrud.crudFunction,
+      defaultTargetTable: otherCrud.table,
+      targetFunctionArns: ["arn:aws:lambda:us-east-1:000000000000:function:other"],
+    });
+    const text = JSON.stringify(Template.fromStack(other).toJSON());
+    expect(text).not.toContain("iam:PassRole");
+    expect(text).not.toContain("lambda:CreateFunction");
+    expect(text).toContain("function:other-pt-arm64");
   });
 
   it("gives the analyzer alone the visualizationURL, lambda-power-tuning.show by default", () => {

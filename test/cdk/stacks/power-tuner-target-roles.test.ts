@@ -137,8 +137,15 @@ describe("PowerTunerStack targetFunctionArns with a version or alias", () => {
       (statements[name] ?? [])
         .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action))
         .map((s) => s.Resource);
-    expect(resourcesOf("Initializer", "lambda:PublishVersion")).toEqual([[fn, `${fn}:*`]]);
-    expect(resourcesOf("Optimizer", "lambda:UpdateAlias")).toEqual([[fn, `${fn}:*`]]);
-    expect(resourcesOf("Executor", "lambda:InvokeFunction")).toEqual([[fn, `${fn}:*`]]);
+    // With the function's temporary copies on either architecture (an `architectures` run), by their exact
+    // names: those of the function, not of the qualifier.
+    const granted = [
+      fn,
+      `${fn}:*`,
+      ...["x86_64", "arm64"].flatMap((a) => [`${fn}-pt-${a}`, `${fn}-pt-${a}:*`]),
+    ];
+    expect(resourcesOf("Initializer", "lambda:PublishVersion")).toEqual([granted]);
+    expect(resourcesOf("Optimizer", "lambda:UpdateAlias")).toEqual([granted]);
+    expect(resourcesOf("Executor", "lambda:InvokeFunction")).toEqual([granted]);
   });
 });
