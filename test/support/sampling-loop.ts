@@ -1,13 +1,8 @@
 // Runs the tuner's round loop (Initializer's plan → Map → Analyzer → Choice) in process, with a synthetic
 // executor, as the state machine would: for the sampling and state-size tests.
 import { validateTuningInput } from "../../functions/tuner/core/input.js";
-import { advanceSampling, startSampling } from "../../functions/tuner/core/sampling.js";
-import type {
-  ExecutorTask,
-  Measurements,
-  SamplingState,
-  TuningContext,
-} from "../../functions/tuner/core/types.js";
+import { advanceSampling, type SamplingState, startSampling } from "../../functions/tuner/core/sampling.js";
+import type { ExecutorTask, Measurements, TuningContext } from "../../functions/tuner/core/types.js";
 
 export const TEST_ARN = "arn:aws:lambda:us-east-1:000000000000:function:target";
 

@@ -15,86 +15,21 @@ import {
 import { compareChartUrl } from "./chart.js";
 import { describePValue, EQUIVALENCE_ALPHA, trimmedMeanPermutationTest } from "./decision.js";
 import { NoFeasiblePowerError } from "./errors.js";
-import type { Architecture } from "./pricing.js";
+import type { ComparedSide, Comparison, MetricVerdict, PowerComparison } from "./output.js";
 import { pricesForRegion } from "./pricing.js";
 import { executionCost } from "./run-cost.js";
 import { trimmedMean } from "./stats.js";
-import type { ComparisonKind, PowerSamples, TuningContext } from "./types.js";
+import type { PowerSamples, TuningContext } from "./types.js";
 import { compareVisualizationUrl, DEFAULT_VISUALIZATION_URL } from "./visualization.js";
 
 /** One target at one power, as the comparison reads it. */
-export interface ComparedSide {
-  /** Trimmed mean duration, ms; null when the power has no measurement on this target. */
-  averageMs: number | null;
-  /** Trimmed mean cost per invocation, USD; null likewise. */
-  costUsd: number | null;
-  invocations: number;
-  /** Its failures are within maxErrorRate. */
-  feasible: boolean;
-}
-
-/** Which of the two targets wins on one metric at one power. */
-export interface MetricVerdict {
-  /** The label of the target with the lower trimmed mean; null when they are equal or either is unusable. */
-  winner: string | null;
-  /** How much lower the winner's trimmed mean is, percent of the other's. */
-  byPercent: number | null;
-  /** second ÷ first. */
-  ratio: number | null;
-  /** Two-sided permutation p-value of the difference (the decision's test); null when not tested. */
-  pValue: number | null;
-  /** The difference is resolved at 95 % (pValue ≤ 0.05): noise cannot flip the winner. */
-  significant: boolean;
-}
-
-export interface PowerComparison {
-  /** MB */
-  power: number;
-  first: ComparedSide;
-  second: ComparedSide;
-  /** On duration (ms). */
-  faster: MetricVerdict;
-  /** On cost per invocation (USD). */
-  cheaper: MetricVerdict;
-}
-
-export interface ComparedTargetSummary {
-  label: string;
-  functionArn: string;
-  architecture: Architecture;
-}
-
-export interface Comparison {
-  kind: ComparisonKind;
-  first: ComparedTargetSummary;
-  second: ComparedTargetSummary & {
-    /** The tuner created it for this run from lambdaARN's code, and deleted it at the end. */
-    temporaryCopy: boolean;
-    /** The second target's own choice under the run's strategy (null when none of its powers is feasible), MB. */
-    power: number | null;
-    /** USD per invocation at that power. */
-    cost: number | null;
-    /** ms at that power. */
-    duration: number | null;
-    /** Its powers indistinguishable from its best at 95 %. */
-    equivalentPowers: number[];
-    /** USD of its invocations (the first target's are sampling.spentUsd). */
-    spentUsd: number;
-    /** Its per-power statistics, as stats[] is for the first (in the output only with includeOutputResults). */
-    stats?: PowerStats[];
-  };
-  /** Every power either target was measured at, ascending. */
-  powers: PowerComparison[];
-  /** One line: where each target is faster and cheaper, and how many of those differences are resolved. */
-  summary: string;
-  /**
-   * The reference UI's compare view: `#p1;d1;c1;p2;d2;c2;legend1;legend2` (each target's feasible powers,
-   * averageDuration and averagePrice), on the stack's visualizationURL.
-   */
-  visualization: string;
-  /** Both targets' duration and cost on one quickchart.io chart. */
-  quickchartUrl: string;
-}
+export type {
+  ComparedSide,
+  ComparedTargetSummary,
+  Comparison,
+  MetricVerdict,
+  PowerComparison,
+} from "./output.js";
 
 /** The labels of the two targets: architectures, or the functions' names (their ARNs when the names match). */
 export function comparisonLabels(context: TuningContext): [string, string] {

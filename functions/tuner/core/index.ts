@@ -81,6 +81,7 @@ export {
 export { findReport, type InvocationReport, reportFromLogResult } from "./report-line.js";
 export { invocationsPerPower, ROUND_INVOCATIONS } from "./rounds.js";
 export { tunerComputeCost } from "./run-cost.js";
+export type { InitializerResult, SamplingState } from "./sampling.js";
 export { advanceSampling, startSampling } from "./sampling.js";
 export { type RunSettings, runSettingDifferences } from "./served-code.js";
 export {
@@ -98,11 +99,9 @@ export type {
   ComparisonContext,
   ComparisonKind,
   ExecutorTask,
-  InitializerResult,
   Measurements,
   PayloadS3Task,
   PowerSamples,
-  SamplingState,
   TargetSnapshot,
   TunerCompute,
   TuningContext,

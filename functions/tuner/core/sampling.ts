@@ -2,6 +2,7 @@
 
 import { aliasName } from "./aliases.js";
 import {
+  type Analysis,
   analyze,
   clearlyInfeasible,
   decideOn,
@@ -17,14 +18,7 @@ import { pricesForRegion } from "./pricing.js";
 import { invocationsPerPower, roundInvocations } from "./rounds.js";
 import { tunerComputeCost } from "./run-cost.js";
 import { targetAccess } from "./target-arn.js";
-import type {
-  ExecutorTask,
-  Measurements,
-  PowerSamples,
-  RoundChoice,
-  SamplingState,
-  TuningContext,
-} from "./types.js";
+import type { ExecutorTask, Measurements, PowerSamples, RoundChoice, TuningContext } from "./types.js";
 
 /** A power whose p-value against the best is at or below this clearly cannot win (99 %): it is not measured. */
 export const CLEAR_EXCLUSION = 0.01;
@@ -324,4 +318,30 @@ export function advanceSampling(
     }
   }
   return plan(toMeasure, choices);
+}
+
+/** Where measuring stands, kept at `$.sampling`: the initializer starts it, the analyzer advances it. */
+export interface SamplingState {
+  /** Rounds measured so far. */
+  round: number;
+  /** The next round's tasks, one per power still measured; empty once measuring is over. */
+  tasks: ExecutorTask[];
+  /** Everything measured so far, one entry per power value, ascending. */
+  samples: PowerSamples[];
+  /** The same for a comparison's second target. */
+  secondSamples?: PowerSamples[];
+  /** The choice after each round (num "auto" only). */
+  choices: RoundChoice[];
+  /** USD the executors and analyzers used so far (the initializer's own compute is in the context). */
+  tunerComputeUsd: number;
+  /** No round is left: the state machine moves on to the optimizer. */
+  done: boolean;
+  /** The run's analysis, once done. */
+  analysis?: Analysis;
+}
+
+/** The initializer's result: the whole state of the run from then on. */
+export interface InitializerResult {
+  tuning: TuningContext;
+  sampling: SamplingState;
 }

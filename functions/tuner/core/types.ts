@@ -1,5 +1,4 @@
 // Shapes passed between the states of the tuning state machine.
-import type { Analysis } from "./analysis.js";
 import type { ErrorTally, MaxErrorRates } from "./feasibility.js";
 import type { ResolvedInvokeMode, TuningInput } from "./input.js";
 import type { Architecture } from "./pricing.js";
@@ -155,30 +154,4 @@ export interface RoundChoice {
   chosenPower: number;
   /** Every smaller power clearly excluded and the chosen one clearly in the tie (see sampling.ts). */
   separated: boolean;
-}
-
-/** Where measuring stands, kept at `$.sampling`: the initializer starts it, the analyzer advances it. */
-export interface SamplingState {
-  /** Rounds measured so far. */
-  round: number;
-  /** The next round's tasks, one per power still measured; empty once measuring is over. */
-  tasks: ExecutorTask[];
-  /** Everything measured so far, one entry per power value, ascending. */
-  samples: PowerSamples[];
-  /** The same for a comparison's second target. */
-  secondSamples?: PowerSamples[];
-  /** The choice after each round (num "auto" only). */
-  choices: RoundChoice[];
-  /** USD the executors and analyzers used so far (the initializer's own compute is in the context). */
-  tunerComputeUsd: number;
-  /** No round is left: the state machine moves on to the optimizer. */
-  done: boolean;
-  /** The run's analysis, once done. */
-  analysis?: Analysis;
-}
-
-/** The initializer's result: the whole state of the run from then on. */
-export interface InitializerResult {
-  tuning: TuningContext;
-  sampling: SamplingState;
 }
