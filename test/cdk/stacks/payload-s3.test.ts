@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { App, Validations } from "aws-cdk-lib";
+import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,7 +16,8 @@ import { CrudServiceStack } from "../../../stacks/crud-service-stack.js";
 import { ValidationError } from "../../../stacks/errors.js";
 import { PAYLOAD_S3_CONTEXT, parsePayloadS3Context } from "../../../stacks/payload-s3-context.js";
 import type { PayloadS3Access } from "../../../stacks/power-tuner-options.js";
-import { ACCEPTED_WILDCARD_FINDINGS, PowerTunerStack } from "../../../stacks/power-tuner-stack.js";
+import { PowerTunerStack } from "../../../stacks/power-tuner-stack.js";
+import { acknowledgeAcceptedWildcards } from "../../support/accepted-wildcards.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 const env = { account: "000000000000", region: "us-east-1" };
@@ -115,24 +116,8 @@ describe("PowerTunerStack payloadS3", () => {
 
   it("passes cdk-nag AwsSolutions once its one wildcard, the objects under the prefix, is accepted from the table", () => {
     const { tuner } = build({ bucket: "my-payloads", prefix: "tuning/" });
-    const constructs = new Map(tuner.node.findAll().map((c) => [c.node.path, c]));
-    const unaccepted: string[] = [];
-    const usedForS3: string[] = [];
-    for (const violation of new AwsSolutionsChecks().validateScope(tuner).violations) {
-      const resource = /^AwsSolutions-IAM5\[Resource::(.*)\]$/.exec(violation.ruleName)?.[1];
-      for (const { constructPath = "" } of violation.violatingResources) {
-        const accepted = ACCEPTED_WILDCARD_FINDINGS.find(
-          (a) => resource !== undefined && a.construct.test(constructPath) && a.resource.test(resource),
-        );
-        const construct = constructs.get(constructPath);
-        if (!accepted || !construct) {
-          unaccepted.push(`${violation.ruleName} on ${constructPath}`);
-          continue;
-        }
-        if (accepted.onlyWith === "payloadS3") usedForS3.push(resource ?? "");
-        Validations.of(construct).acknowledge({ id: violation.ruleName, reason: accepted.reason });
-      }
-    }
+    const { unaccepted, accepted } = acknowledgeAcceptedWildcards(tuner);
+    const usedForS3 = accepted.filter((a) => a.entry.onlyWith === "payloadS3").map((a) => a.resource);
     expect(unaccepted).toEqual([]);
     expect(usedForS3).toEqual(["arn:<AWS::Partition>:s3:::my-payloads/tuning/*"]);
     expect(new AwsSolutionsChecks().validateScope(tuner).violations).toEqual([]);

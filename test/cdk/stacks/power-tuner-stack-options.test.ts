@@ -1,4 +1,4 @@
-import { App, Duration, PermissionsBoundary, Stack, Validations } from "aws-cdk-lib";
+import { App, Duration, PermissionsBoundary, Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { SecurityGroup, SubnetType, Vpc } from "aws-cdk-lib/aws-ec2";
 import { Schedule } from "aws-cdk-lib/aws-events";
@@ -11,10 +11,10 @@ import { ValidationError } from "../../../stacks/errors.js";
 import { POWER_TUNER_DEFAULTS } from "../../../stacks/power-tuner-options.js";
 import {
   ACCEPTED_WILDCARD_FINDINGS,
-  type AcceptedWildcard,
   PowerTunerStack,
   type PowerTunerStackProps,
 } from "../../../stacks/power-tuner-stack.js";
+import { acknowledgeAcceptedWildcards } from "../../support/accepted-wildcards.js";
 
 const env = { account: "000000000000", region: "us-east-1" };
 type Options = Omit<PowerTunerStackProps, "defaultTarget" | "defaultTargetTable">;
@@ -448,24 +448,8 @@ describe("PowerTunerStack with every option", () => {
       weeklyApproval: "manual",
       payloadS3: { bucket: "team-a-payloads", prefix: "tuning/" },
     }));
-    const constructs = new Map(tuner.node.findAll().map((c) => [c.node.path, c]));
-    const used = new Set<AcceptedWildcard>();
-    const unaccepted: string[] = [];
-    for (const violation of new AwsSolutionsChecks().validateScope(tuner).violations) {
-      const resource = /^AwsSolutions-IAM5\[Resource::(.*)\]$/.exec(violation.ruleName)?.[1];
-      for (const { constructPath = "" } of violation.violatingResources) {
-        const accepted = ACCEPTED_WILDCARD_FINDINGS.find(
-          (a) => resource !== undefined && a.construct.test(constructPath) && a.resource.test(resource),
-        );
-        const construct = constructs.get(constructPath);
-        if (!accepted || !construct) {
-          unaccepted.push(`${violation.ruleName} on ${constructPath}`);
-          continue;
-        }
-        used.add(accepted);
-        Validations.of(construct).acknowledge({ id: violation.ruleName, reason: accepted.reason });
-      }
-    }
+    const { unaccepted, accepted } = acknowledgeAcceptedWildcards(tuner);
+    const used = new Set(accepted.map((a) => a.entry));
     expect(unaccepted).toEqual([]);
     expect(new AwsSolutionsChecks().validateScope(tuner).violations).toEqual([]);
     // What the options bring is needed here, and every other entry too.

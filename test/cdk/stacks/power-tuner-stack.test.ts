@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { App, Validations } from "aws-cdk-lib";
+import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
@@ -14,11 +14,11 @@ import { CPU_ADMISSION_TAG } from "../../../stacks/constructs/tuner-function.js"
 import { CrudServiceStack } from "../../../stacks/crud-service-stack.js";
 import {
   ACCEPTED_WILDCARD_FINDINGS,
-  type AcceptedWildcard,
   checkVisualizationUrl,
   PowerTunerStack,
   TARGET_ACTIONS,
 } from "../../../stacks/power-tuner-stack.js";
+import { acknowledgeAcceptedWildcards } from "../../support/accepted-wildcards.js";
 
 // asl-validator ships no types; this is the slice used here.
 type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
@@ -468,24 +468,8 @@ describe("PowerTunerStack resources", () => {
       weeklyTuning: true,
     });
     Template.fromStack(nagStack); // nag runs on the synthesized stack, as in a deployment
-    const constructs = new Map(nagStack.node.findAll().map((c) => [c.node.path, c]));
-    const used = new Set<AcceptedWildcard>();
-    const unaccepted: string[] = [];
-    for (const violation of new AwsSolutionsChecks().validateScope(nagStack).violations) {
-      const resource = /^AwsSolutions-IAM5\[Resource::(.*)\]$/.exec(violation.ruleName)?.[1];
-      for (const { constructPath = "" } of violation.violatingResources) {
-        const accepted = ACCEPTED_WILDCARD_FINDINGS.find(
-          (a) => resource !== undefined && a.construct.test(constructPath) && a.resource.test(resource),
-        );
-        const construct = constructs.get(constructPath);
-        if (!accepted || !construct) {
-          unaccepted.push(`${violation.ruleName} on ${constructPath}`);
-          continue;
-        }
-        used.add(accepted);
-        Validations.of(construct).acknowledge({ id: violation.ruleName, reason: accepted.reason });
-      }
-    }
+    const { unaccepted, accepted } = acknowledgeAcceptedWildcards(nagStack);
+    const used = new Set(accepted.map((a) => a.entry));
     expect(unaccepted).toEqual([]);
     expect(new AwsSolutionsChecks().validateScope(nagStack).violations).toEqual([]);
     // Every entry of the table is needed (those an option brings, by the stack with every option: see

@@ -1,17 +1,14 @@
 // PowerTunerStack's targetRoleArns (cross-account tuning) and qualified targetFunctionArns: what the roles may do,
 // what the functions are told, and cdk-nag.
-import { App, Validations } from "aws-cdk-lib";
+import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { STACKS } from "../../../contract/index.js";
 import { CrudServiceStack } from "../../../stacks/crud-service-stack.js";
 import { ValidationError } from "../../../stacks/errors.js";
-import {
-  ACCEPTED_WILDCARD_FINDINGS,
-  PowerTunerStack,
-  type PowerTunerStackProps,
-} from "../../../stacks/power-tuner-stack.js";
+import { PowerTunerStack, type PowerTunerStackProps } from "../../../stacks/power-tuner-stack.js";
+import { acknowledgeAcceptedWildcards } from "../../support/accepted-wildcards.js";
 
 const env = { account: "000000000000", region: "us-east-1" };
 const ROLE_A = "arn:aws:iam::111122223333:role/powertune-target";
@@ -110,19 +107,7 @@ describe("PowerTunerStack targetRoleArns", () => {
       targetRoleArns: [ROLE_A],
       targetFunctionArns: ["arn:aws:lambda:us-west-2:000000000000:function:orders:live"],
     });
-    const constructs = new Map(tuner.node.findAll().map((c) => [c.node.path, c]));
-    const unaccepted: string[] = [];
-    for (const violation of new AwsSolutionsChecks().validateScope(tuner).violations) {
-      const resource = /^AwsSolutions-IAM5\[Resource::(.*)\]$/.exec(violation.ruleName)?.[1];
-      for (const { constructPath = "" } of violation.violatingResources) {
-        const accepted = ACCEPTED_WILDCARD_FINDINGS.find(
-          (a) => resource !== undefined && a.construct.test(constructPath) && a.resource.test(resource),
-        );
-        const construct = constructs.get(constructPath);
-        if (!accepted || !construct) unaccepted.push(`${violation.ruleName} on ${constructPath}`);
-        else Validations.of(construct).acknowledge({ id: violation.ruleName, reason: accepted.reason });
-      }
-    }
+    const { unaccepted } = acknowledgeAcceptedWildcards(tuner);
     expect(unaccepted).toEqual([]);
     expect(new AwsSolutionsChecks().validateScope(tuner).violations).toEqual([]);
   });

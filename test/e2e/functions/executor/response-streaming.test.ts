@@ -5,11 +5,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TuningOutput } from "../../../../functions/tuner/core/index.js";
-import { zipFixture } from "../../../integration/local/lambda/support.js";
-import { bootTunerCloud, ended, leftovers, startTuning, type TunerCloud } from "../tuner/support.js";
+import {
+  bootTunerCloud,
+  createFixtureFunction,
+  ended,
+  leftovers,
+  startTuning,
+  type TunerCloud,
+} from "../tuner/support.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-streaming-"));
 const MEMORY_MB = 512;
@@ -29,19 +34,8 @@ afterAll(async () => {
 });
 
 /** test/fixtures/functions/streaming, at MEMORY_MB. */
-async function createStreamingTarget(name: string): Promise<string> {
-  const created = await t.lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: "nodejs22.x",
-      Role: `arn:aws:iam::000000000000:role/${name}`,
-      Handler: "index.handler",
-      MemorySize: MEMORY_MB,
-      Timeout: 30,
-      Code: { ZipFile: zipFixture("streaming") },
-    }),
-  );
-  return created.FunctionArn ?? "";
+function createStreamingTarget(name: string): Promise<string> {
+  return createFixtureFunction(t, name, { fixture: "streaming", memoryMb: MEMORY_MB });
 }
 
 async function tune(lambdaARN: string, input: Record<string, unknown>) {

@@ -6,18 +6,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  CreateFunctionCommand,
-  GetFunctionConfigurationCommand,
-  ResourceNotFoundException,
-} from "@aws-sdk/client-lambda";
+import { GetFunctionConfigurationCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
 import { StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TuningOutput } from "../../../../functions/tuner/core/index.js";
 import { decodeCompareVisualization, decodeVisualization } from "../../../../functions/tuner/core/index.js";
-import { zipFixture } from "../../../integration/local/lambda/support.js";
 import {
   bootTunerCloud,
+  createFixtureFunction,
   createTarget,
   ended,
   enteredState,
@@ -42,20 +38,12 @@ afterAll(async () => {
 });
 
 /** The tuning-target fixture with WORK_FACTOR set: the same code doing `factor` times the work. */
-async function createWorker(name: string, factor: number): Promise<string> {
-  const created = await t.lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: "nodejs22.x",
-      Role: `arn:aws:iam::000000000000:role/${name}`,
-      Handler: "index.handler",
-      MemorySize: MEMORY_MB,
-      Timeout: 30,
-      Environment: { Variables: { WORK_FACTOR: String(factor) } },
-      Code: { ZipFile: zipFixture("tuning-target") },
-    }),
-  );
-  return created.FunctionArn ?? "";
+function createWorker(name: string, factor: number): Promise<string> {
+  return createFixtureFunction(t, name, {
+    fixture: "tuning-target",
+    memoryMb: MEMORY_MB,
+    environment: { WORK_FACTOR: String(factor) },
+  });
 }
 
 async function exists(functionArn: string): Promise<boolean> {

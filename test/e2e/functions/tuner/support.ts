@@ -61,20 +61,38 @@ export async function bootTunerCloud(scratch: string): Promise<TunerCloud> {
   };
 }
 
-/** A CPU-bound function to tune (test/fixtures/functions/tuning-target) at `memoryMb`; returns its ARN. */
-export async function createTarget(t: TunerCloud, name: string, memoryMb: number): Promise<string> {
+/** How a test's target is made: a fixture under test/fixtures/functions, its memory, timeout and environment. */
+export interface FixtureFunction {
+  fixture: string;
+  memoryMb: number;
+  timeoutS?: number;
+  environment?: Record<string, string>;
+}
+
+/** Creates a function from a fixture on the local cloud; returns its ARN. */
+export async function createFixtureFunction(
+  t: TunerCloud,
+  name: string,
+  fn: FixtureFunction,
+): Promise<string> {
   const created = await t.lambda.send(
     new CreateFunctionCommand({
       FunctionName: name,
       Runtime: "nodejs22.x",
       Role: `arn:aws:iam::000000000000:role/${name}`,
       Handler: "index.handler",
-      MemorySize: memoryMb,
-      Timeout: 30,
-      Code: { ZipFile: zipFixture("tuning-target") },
+      MemorySize: fn.memoryMb,
+      Timeout: fn.timeoutS ?? 30,
+      ...(fn.environment ? { Environment: { Variables: fn.environment } } : {}),
+      Code: { ZipFile: zipFixture(fn.fixture) },
     }),
   );
   return created.FunctionArn ?? "";
+}
+
+/** A CPU-bound function to tune (test/fixtures/functions/tuning-target) at `memoryMb`; returns its ARN. */
+export function createTarget(t: TunerCloud, name: string, memoryMb: number): Promise<string> {
+  return createFixtureFunction(t, name, { fixture: "tuning-target", memoryMb });
 }
 
 export async function startTuning(t: TunerCloud, input: unknown): Promise<string> {

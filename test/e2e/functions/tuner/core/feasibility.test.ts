@@ -5,11 +5,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeVisualization, type TuningOutput } from "../../../../../functions/tuner/core/index.js";
-import { zipFixture } from "../../../../integration/local/lambda/support.js";
-import { bootTunerCloud, ended, leftovers, startTuning, type TunerCloud } from "../support.js";
+import {
+  bootTunerCloud,
+  createFixtureFunction,
+  ended,
+  leftovers,
+  startTuning,
+  type TunerCloud,
+} from "../support.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-feasibility-"));
 const MEMORY_MB = 1024;
@@ -30,19 +35,8 @@ afterAll(async () => {
  * test/fixtures/functions/small-memory-failures. A timeout of 1 s ends a timed-out invocation soon; the one that
  * runs out of memory gets 30 s, so it fills 128 MB at 128 MB's CPU share before its time is up.
  */
-async function createTarget(name: string, timeoutS: number): Promise<string> {
-  const created = await t.lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: "nodejs22.x",
-      Role: `arn:aws:iam::000000000000:role/${name}`,
-      Handler: "index.handler",
-      MemorySize: MEMORY_MB,
-      Timeout: timeoutS,
-      Code: { ZipFile: zipFixture("small-memory-failures") },
-    }),
-  );
-  return created.FunctionArn ?? "";
+function createTarget(name: string, timeoutS: number): Promise<string> {
+  return createFixtureFunction(t, name, { fixture: "small-memory-failures", memoryMb: MEMORY_MB, timeoutS });
 }
 
 async function tune(name: string, input: Record<string, unknown>, timeoutS = 1) {

@@ -5,11 +5,17 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TuningOutput } from "../../../../../functions/tuner/core/index.js";
-import { zipFixture } from "../../../../integration/local/lambda/support.js";
-import { bootTunerCloud, ended, eventually, leftovers, startTuning, type TunerCloud } from "../support.js";
+import {
+  bootTunerCloud,
+  createFixtureFunction,
+  ended,
+  eventually,
+  leftovers,
+  startTuning,
+  type TunerCloud,
+} from "../support.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-reference-input-"));
 const MEMORY_MB = 192;
@@ -25,19 +31,8 @@ afterAll(async () => {
 });
 
 /** test/fixtures/functions/esm: logs `echo <the event as JSON>` and answers with `{event, …}`. */
-async function createEcho(name: string): Promise<string> {
-  const created = await t.lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: "nodejs22.x",
-      Role: `arn:aws:iam::000000000000:role/${name}`,
-      Handler: "index.handler",
-      MemorySize: MEMORY_MB,
-      Timeout: 10,
-      Code: { ZipFile: zipFixture("esm") },
-    }),
-  );
-  return created.FunctionArn ?? "";
+function createEcho(name: string): Promise<string> {
+  return createFixtureFunction(t, name, { fixture: "esm", memoryMb: MEMORY_MB, timeoutS: 10 });
 }
 
 /** The events a function logged, as the local Lambda service keeps its logs (`<data dir>/logs/<name>.log`). */
