@@ -122,19 +122,22 @@ function checkPowerValues(
   }
   // The reference tool measures an empty list as its default one.
   if (parsed.data.length === 0) return undefined;
-  // The reference tool would measure a repeated value twice over; once is enough, but a repeat may be a typo
-  // for another value: say which.
+  // A repeat is most likely a typo for another value: refuse it, naming both places, rather than guess.
   const firstIndex = new Map<number, number>();
+  let repeated = false;
   parsed.data.forEach((power, index) => {
     const first = firstIndex.get(power);
     if (first === undefined) {
       firstIndex.set(power, index);
       return;
     }
-    warnings.push(
-      `powerValues[${index}]: ${power} MB is listed twice (also at powerValues[${first}]): it is measured once`,
-    );
+    repeated = true;
+    problems.push({
+      field: `powerValues[${index}]`,
+      problem: `${power} MB is listed twice (also at powerValues[${first}]): list each power value once`,
+    });
   });
+  if (repeated) return undefined;
   return parsed.data;
 }
 

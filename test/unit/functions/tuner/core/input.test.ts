@@ -279,13 +279,12 @@ describe("validateTuningInput: inputs written for the reference tool run, with t
     ]);
   });
 
-  it("measures a power value listed twice once, naming each repeat and its first listing", () => {
-    const input = validateTuningInput({ ...valid, powerValues: [256, 512, 1024, 512, "256"] }, DEFAULTS);
-    expect(input.powerValues).toEqual([256, 512, 1024]);
-    expect(input.warnings).toEqual([
-      "powerValues[3]: 512 MB is listed twice (also at powerValues[1]): it is measured once",
-      "powerValues[4]: 256 MB is listed twice (also at powerValues[0]): it is measured once",
-    ]);
+  it("refuses a power value listed twice, naming each repeat and its first listing", () => {
+    expect(() =>
+      validateTuningInput({ ...valid, powerValues: [256, 512, 1024, 512, "256"] }, DEFAULTS),
+    ).toThrow(
+      /powerValues\[3\]: 512 MB is listed twice \(also at powerValues\[1\]\)[\s\S]*powerValues\[4\]: 256 MB is listed twice \(also at powerValues\[0\]\)/,
+    );
   });
 
   it("ignores keys of a weighted payload item other than payload and weight", () => {
