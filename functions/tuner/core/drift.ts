@@ -15,7 +15,10 @@ export interface DriftReport {
    * median over all its rounds' medians). Null for a round with fewer than two powers to compare.
    */
   roundFactors: (number | null)[];
-  /** Largest factor ÷ smallest factor − 1, percent (0 with fewer than two rounds). */
+  /**
+   * Largest factor ÷ smallest factor − 1, percent (0 with fewer than two rounds), over the rounds after the
+   * first when there are three or more (the first carries warm-up).
+   */
   spreadPercent: number;
   /** The spread is above DRIFT_THRESHOLD and every power moved the same way between those two rounds. */
   detected: boolean;
@@ -49,10 +52,13 @@ export function detectDrift(samples: readonly PowerSamples[]): DriftReport {
     const here = levels.map((l) => l[r]).filter((v): v is number => v !== null && v !== undefined);
     return here.length >= 2 ? median(here) : null;
   });
+  // The first round carries each version's warm-up (its cold start, the JIT, cold caches): with three rounds
+  // or more it is left out of the comparison, or every run would report "drift" that is only warm-up.
+  const firstCompared = rounds >= 3 ? 1 : 0;
   let high = -1;
   let low = -1;
   roundFactors.forEach((factor, r) => {
-    if (factor === null) return;
+    if (factor === null || r < firstCompared) return;
     if (high < 0 || factor > (roundFactors[high] as number)) high = r;
     if (low < 0 || factor < (roundFactors[low] as number)) low = r;
   });

@@ -37,6 +37,14 @@ describe("detectDrift", () => {
     expect(driftWarning(report)).toBeUndefined();
   });
 
+  it("leaves the first of three or more rounds out: it carries warm-up, not drift", () => {
+    const warmUp = detectDrift([rounds(128, [150, 100, 100, 100]), rounds(512, [40, 25, 25, 25])]);
+    expect(warmUp.roundFactors[0]).toBeGreaterThan(1.4);
+    expect(warmUp.detected).toBe(false);
+    const later = detectDrift([rounds(128, [150, 100, 150, 100]), rounds(512, [40, 25, 40, 25])]);
+    expect(later.detected).toBe(true);
+  });
+
   it("skips rounds a power sat out or measured too little to have a median", () => {
     const sparse = { ...rounds(128, [100, 200]), perRound: [10, 0, 10] };
     const report = detectDrift([sparse, rounds(512, [25, 25, 50])]);
