@@ -20,9 +20,17 @@ export interface PowerVerdict {
   estimate: number;
   /** Two-sided permutation p-value of the difference from the best; 1 for the best itself. */
   pValue: number;
-  /** The estimate is within the equivalence margin of the best's: a difference too small to act on. */
+  /**
+   * Told apart from the best, but not shown worse than it by more than the equivalence margin at 95 %: a
+   * difference too small to act on, or one the run cannot place beyond the margin.
+   */
   withinMargin: boolean;
-  /** Ties with the best: not told apart from it at 95 % (pValue > EQUIVALENCE_ALPHA), or within the margin. */
+  /**
+   * The p-value that decided exclusion: `pValue` without a margin; with one, that of the test of the difference
+   * less the margin (a power is excluded only when it is worse than the best by more than the margin).
+   */
+  exclusionPValue: number;
+  /** Ties with the best: not shown worse than it (by more than the margin, if any) at 95 %. */
   equivalent: boolean;
 }
 
@@ -50,9 +58,9 @@ export interface DecideOptions {
   seed?: number;
   permutations?: number;
   /**
-   * A power whose estimate is at most this fraction worse than the best's ties with it even when the test
-   * tells them apart: a real but small difference would otherwise be resolved in one run and not in the
-   * next, and the choice would flip between them. 0 (the default here) leaves the test alone to decide.
+   * A power ties with the best unless the run shows it worse by more than this fraction of the best's
+   * estimate (at 95 %): a real but small difference would otherwise be resolved in one run and not in the
+   * next, and the choice would flip between them. 0 (the default here) leaves the plain test to decide.
    */
   equivalenceMargin?: number;
 }
@@ -206,22 +214,39 @@ export function decide(samples: readonly MetricSamples[], options: DecideOptions
             pairSeed(seed, s.power, best.power),
             options.permutations,
           );
-    const withinMargin =
-      margin > 0 && s.power !== best.power && s.estimate <= best.estimate + margin * Math.abs(best.estimate);
+    // Non-inferiority by the margin: the power's values less the margin, tested against the best's. It is
+    // excluded only when, so shifted, it is still worse and the test tells them apart; a difference near the
+    // margin itself then ties in every run instead of flipping between runs at the margin's edge.
+    const allowance = margin * Math.abs(best.estimate);
+    const shifted = s.values.map((v) => v - allowance);
+    const exclusionPValue =
+      s.power === best.power || margin === 0
+        ? pValue
+        : s.estimate - allowance <= best.estimate
+          ? 1
+          : trimmedMeanPermutationTest(
+              shifted,
+              best.values,
+              options.discardTopBottom,
+              pairSeed(seed, s.power, best.power) ^ 0x5bd1e995,
+              options.permutations,
+            );
+    const equivalent = exclusionPValue > EQUIVALENCE_ALPHA;
     return {
       power: s.power,
       estimate: s.estimate,
       pValue,
-      withinMargin,
-      equivalent: pValue > EQUIVALENCE_ALPHA || withinMargin,
+      withinMargin: equivalent && pValue <= EQUIVALENCE_ALPHA,
+      exclusionPValue,
+      equivalent,
     };
   });
   const equivalentPowers = verdicts.filter((v) => v.equivalent).map((v) => v.power);
   const chosenPower = equivalentPowers[0] ?? best.power;
   let weakestExclusion: Choice["weakestExclusion"] = null;
   for (const v of verdicts) {
-    if (v.power < chosenPower && (!weakestExclusion || v.pValue > weakestExclusion.pValue)) {
-      weakestExclusion = { power: v.power, pValue: v.pValue };
+    if (v.power < chosenPower && (!weakestExclusion || v.exclusionPValue > weakestExclusion.pValue)) {
+      weakestExclusion = { power: v.power, pValue: v.exclusionPValue };
     }
   }
   return {

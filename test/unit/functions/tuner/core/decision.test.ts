@@ -191,6 +191,32 @@ describe("decide with an equivalence margin", () => {
     expect(decide(samples, { discardTopBottom: TRIM, equivalenceMargin: 0.01 }).chosenPower).toBe(1536);
   });
 
+  it("at the margin's edge, keeps the lesser power far more often than a cut at the point estimate would", () => {
+    // 1024 MB exactly 5 % worse than 1536 MB: a cut at the point estimate flips between them about half the
+    // time; excluding only what is shown worse by more than the margin keeps 1024 MB in most runs.
+    const atTheEdge: Record<number, NoiseModel> = {
+      512: { mean: 1.15, relativeSd: 0.05 },
+      1024: { mean: 1.05, relativeSd: 0.05 },
+      1536: { mean: 1.0, relativeSd: 0.05 },
+    };
+    let kept = 0;
+    let keptByPointEstimate = 0;
+    for (let seed = 1; seed <= 100; seed++) {
+      const choice = decide(scenario(atTheEdge, 50, seed), {
+        discardTopBottom: TRIM,
+        seed,
+        equivalenceMargin: 0.05,
+      });
+      expect(choice.equivalentPowers).not.toContain(512);
+      if (choice.chosenPower === 1024) kept++;
+      const best = choice.verdicts.find((v) => v.power === choice.bestPower)?.estimate ?? 0;
+      const v1024 = choice.verdicts.find((v) => v.power === 1024);
+      if (v1024 && (v1024.pValue > EQUIVALENCE_ALPHA || v1024.estimate <= best * 1.05)) keptByPointEstimate++;
+    }
+    expect(kept).toBeGreaterThanOrEqual(90);
+    expect(keptByPointEstimate).toBeLessThan(60);
+  });
+
   it("gives one answer over 100 noisy runs where the test alone flips between two powers", () => {
     const strict = new Set<number>();
     const lenient = new Set<number>();
