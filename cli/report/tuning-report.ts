@@ -82,9 +82,11 @@ function listPowers(powers: number[]): string {
   return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }
 
-/** " (at 95 % or within 5 % of the best)" when the tie was drawn with a margin. */
+/** " (not shown worse than the best by more than 5 %)" when the tie was drawn with a margin. */
 function marginNote(margin: number | undefined): string {
-  return margin ? ` (at 95 % or within ${Number((margin * 100).toFixed(1))} % of the best)` : "";
+  return margin
+    ? ` (not shown worse than the best by more than ${Number((margin * 100).toFixed(1))} % at 95 %)`
+    : "";
 }
 
 /** "256 MB; 512 MB is indistinguishable": the choice and the tie it was chosen from. */

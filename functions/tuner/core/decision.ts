@@ -184,9 +184,9 @@ export function trimmedMeanPermutationTest(
 
 /**
  * The decision rule, the same for every strategy (its metric is per invocation, lower is better): test each
- * power against the best on that metric; the powers not told apart from it at 95 %, or within the equivalence
- * margin of it, tie; the least memory in the tie is chosen (for speed: the least memory among those tied for
- * fastest).
+ * power against the best on that metric; the powers not shown worse than it at 95 % (by more than the
+ * equivalence margin, when one is given) tie; the least memory in the tie is chosen (for speed: the least
+ * memory among those tied for fastest).
  */
 export function decide(samples: readonly MetricSamples[], options: DecideOptions): Choice {
   if (samples.length === 0) throw new RangeError("decide needs the samples of at least one power value");

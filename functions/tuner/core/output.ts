@@ -64,7 +64,7 @@ export interface Recommendation {
   /** The power with the best trimmed mean of the strategy's metric. */
   bestPower: number;
   /**
-   * The powers indistinguishable from the best at 95 % or within equivalenceMargin of it, ascending;
+   * The powers not shown worse than the best at 95 % (by more than equivalenceMargin, when one is set), ascending;
    * winnerPower is the least of them.
    */
   equivalentPowers: number[];
