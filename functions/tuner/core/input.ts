@@ -100,11 +100,7 @@ const powerValue = z.preprocess(
 const powerValueList = z.array(powerValue);
 
 /** powerValues as MB values, or "ALL"; undefined when absent or empty (the defaults) or wrong (in problems). */
-function checkPowerValues(
-  raw: unknown,
-  problems: InputProblem[],
-  warnings: string[],
-): number[] | "ALL" | undefined {
+function checkPowerValues(raw: unknown, problems: InputProblem[]): number[] | "ALL" | undefined {
   if (raw === undefined || raw === "ALL") return raw;
   if (!Array.isArray(raw)) {
     problems.push({
@@ -637,7 +633,7 @@ export function validateTuningInput(
   }
   const warnings: string[] = [];
   const known = knownFields(raw as Record<string, unknown>, warnings);
-  const checkedPowerValues = checkPowerValues(known.powerValues, problems, warnings);
+  const checkedPowerValues = checkPowerValues(known.powerValues, problems);
   const numProblems: InputProblem[] = [];
   const num = checkNum(known.num, numProblems);
   const maxErrorRate = checkMaxErrorRate(known.maxErrorRate, problems);
