@@ -4,9 +4,14 @@ import { z } from "zod";
 import { TUNER_ALIAS_PATTERN } from "./aliases.js";
 import { type InputProblem, InvalidTuningInputError } from "./errors.js";
 import { DEFAULT_MAX_ERROR_RATES, ERROR_KINDS, type ErrorKind, type MaxErrorRates } from "./feasibility.js";
+import { asBoolean, asNumber, editDistance } from "./input-conversions.js";
 import { parseS3Url } from "./payload-s3.js";
 import { DEFAULT_MAX_INVOCATIONS, ROUND_INVOCATIONS } from "./rounds.js";
+import { estimatedStateBytes, MAX_STATE_BYTES, payloadStateBytes } from "./state-size.js";
 import { parseTargetArn, ROLE_ARN, unqualifiedArn } from "./target-arn.js";
+
+export { asBoolean, asNumber } from "./input-conversions.js";
+export { estimatedStateBytes, MAX_STATE_BYTES } from "./state-size.js";
 
 /**
  * Powers whose metric is within this fraction of the best's tie with it (see decision.ts): 5 % is below what
@@ -29,18 +34,6 @@ const FUNCTION_ARN_QUALIFIED =
 /** The two architectures Lambda runs (`architectures` compares them). */
 export const ARCHITECTURES = ["x86_64", "arm64"] as const;
 const ALIAS_NAME = /^(?!^[0-9]+$)[A-Za-z0-9_-]{1,128}$/;
-
-/**
- * true/false, the words "true"/"false" (any case) and 1/0 as booleans; anything else is left for the schema
- * to refuse. The reference tool takes any value's truthiness, which makes the string "false" true: a run
- * that silently does the opposite of what its input says is worse than a refused input.
- */
-export function asBoolean(value: unknown): unknown {
-  if (value === 1 || value === 0) return value === 1;
-  if (typeof value !== "string") return value;
-  const word = value.trim().toLowerCase();
-  return word === "true" ? true : word === "false" ? false : value;
-}
 
 const bool = (field: string) =>
   z.preprocess(
@@ -74,16 +67,6 @@ function resolveInvokeModeInput(
     });
   }
   return invokeMode ?? aliased ?? "auto";
-}
-
-const NUMERIC_STRING = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
-
-/**
- * A decimal numeric string ("10", "0.3") as its number, as the reference tool's parseInt and arithmetic
- * take it; anything else is left for the schema to refuse, naming the field.
- */
-export function asNumber(value: unknown): unknown {
-  return typeof value === "string" && NUMERIC_STRING.test(value) ? Number(value) : value;
 }
 
 const powerValue = z.preprocess(
@@ -223,62 +206,6 @@ function closestField(key: string): string | undefined {
     if (distance <= 2 && (!best || distance < best.distance)) best = { field, distance };
   }
   return best?.field;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-/** What a run may pass between states, leaving room under Step Functions' 256 KB for everything else. */
-export const MAX_STATE_BYTES = 200 * 1024;
-/** JSON of one invocation's raw measurements (duration, billed, init, memory), generously. */
-const BYTES_PER_INVOCATION = 32;
-/** An onlyColdStarts alias name in an executor task's qualifier list (`"RAM10240-999",`). */
-const BYTES_PER_COLD_START_ALIAS = 16;
-/** Per power and round: its invocation count in `perRound`, and its share of the round's choice record. */
-const BYTES_PER_POWER_ROUND = 8;
-/** Per power: its statistics, p-value and chart points in the last round's analysis, and its task's fields. */
-const BYTES_PER_POWER = 2048;
-/**
- * Per power: its failures, beyond what BYTES_PER_POWER leaves: up to MAX_TALLIES_PER_POWER tallies (one message
- * of at most MESSAGE_CHARS) in its samples, its last measurements and its stats, and the warning naming it.
- */
-const BYTES_PER_POWER_FAILURES = 512;
-
-/**
- * The largest state is the Analyzer's, after the last round: every invocation's raw measurements, the last
- * round's measurements once more, the analysis, and the payload carried by the run's context and by each
- * power's executor task. Past the limit the execution would fail in a way no Catch can handle, leaving the
- * target's aliases and the lock behind.
- * @param invocations per power: num, or maxInvocations with num "auto".
- */
-export function estimatedStateBytes(
-  powers: number,
-  invocations: number,
-  payload: unknown,
-  onlyColdStarts = false,
-): number {
-  const rounds = Math.ceil(invocations / ROUND_INVOCATIONS);
-  const lastRound = Math.min(invocations, ROUND_INVOCATIONS);
-  const measurements = powers * (invocations + lastRound) * BYTES_PER_INVOCATION;
-  const aliases = onlyColdStarts ? powers * lastRound * BYTES_PER_COLD_START_ALIAS : 0;
-  const bookkeeping =
-    powers * rounds * BYTES_PER_POWER_ROUND + powers * (BYTES_PER_POWER + BYTES_PER_POWER_FAILURES);
-  return measurements + aliases + bookkeeping + payloadStateBytes(powers, payload) + 8192;
-}
-
-/** The payload's copies in that state: the execution's input, the run's context, one per executor task. */
-function payloadStateBytes(powers: number, payload: unknown): number {
-  return JSON.stringify(payload ?? null).length * (powers + 2);
 }
 
 /**
