@@ -18,6 +18,7 @@ import {
   DEFAULT_VISUALIZATION_URL,
   OUTPUTS,
 } from "../contract/index.js";
+import { METRICS_NAMESPACE } from "./accepted-wildcards.js";
 import { removalPolicyFor, type Stage } from "./config.js";
 import { StoppedRunCleanup } from "./constructs/stopped-run-cleanup.js";
 import { TunerFunction, type TunerNetwork } from "./constructs/tuner-function.js";
@@ -30,7 +31,11 @@ import {
   tunerFunctionTimeouts,
 } from "./power-tuner-options.js";
 
-export const METRICS_NAMESPACE = "PowerTuning";
+export {
+  ACCEPTED_WILDCARD_FINDINGS,
+  type AcceptedWildcard,
+  METRICS_NAMESPACE,
+} from "./accepted-wildcards.js";
 
 /** What the tuner may do to a target: read and change its configuration, version it, alias it, invoke it. */
 export const TARGET_ACTIONS = [
@@ -46,80 +51,6 @@ export const TARGET_ACTIONS = [
   "lambda:ListAliases",
   "lambda:ListVersionsByFunction",
 ] as const;
-
-/** A cdk-nag AwsSolutions-IAM5 finding this design accepts: where it is, which wildcard, and why. */
-export interface AcceptedWildcard {
-  /** Matches the construct path of the role or policy cdk-nag reports. */
-  construct: RegExp;
-  /** Matches the wildcard resource as cdk-nag flattens it (the text inside `IAM5[Resource::…]`). */
-  resource: RegExp;
-  reason: string;
-  /** The option that brings the finding; without it, every PowerTuner stack has it. */
-  onlyWith?: keyof PowerTunerOptions;
-}
-
-/**
- * The IAM wildcards of this stack and why each is needed. cdk-nag names an IAM5 finding by its flattened
- * resource, which changes between before and after synthesis (a cross-stack ARN becomes an export name), so
- * exact finding ids cannot be acknowledged here ahead of time: wherever nag runs (test/cdk), each finding is
- * matched against this one table and acknowledged with its reason. A wildcard not listed here stays a finding.
- */
-export const ACCEPTED_WILDCARD_FINDINGS: readonly AcceptedWildcard[] = [
-  {
-    construct: /\/(Initializer|Executor|Optimizer)\/Role\/Resource$/,
-    // Function ARNs only: the executions below have their own entry.
-    resource: /^(?!\*$)(?!.*:states:).+:\*$/,
-    reason:
-      "FUNCTION:* covers the qualified ARNs (versions and RAM<power> aliases) of the target and processor " +
-      "functions named in the stack props only; their qualifiers are created at run time, so they cannot be listed.",
-  },
-  {
-    construct: /\/(Initializer|Optimizer)\/Role\/Resource$/,
-    resource: /^arn:(aws|<AWS::Partition>):states:[^:*]+:[^:*]+:execution:[A-Za-z0-9_-]+-Tuning:\*$/,
-    reason:
-      "states:DescribeExecution on EXECUTION:* covers the executions of this stack's own tuning state machine " +
-      "only (named <stateMachineNamePrefix>-Tuning, by default <stack>-Tuning); execution names are chosen " +
-      "when each run starts, so they cannot be listed.",
-  },
-  {
-    construct: /\/Optimizer\/Role\/Resource$/,
-    resource: /^\*$/,
-    reason:
-      "cloudwatch:PutMetricData has no resource-level permissions; the statement is conditioned on " +
-      `cloudwatch:namespace = ${METRICS_NAMESPACE}.`,
-  },
-  {
-    construct: /\/Tuner\/StateMachine\/Role\/DefaultPolicy\/Resource$/,
-    resource: /^<(Initializer|Executor|Analyzer|Optimizer)Function[0-9A-F]{8}\.Arn>:\*$/,
-    reason:
-      "CDK's LambdaInvoke grant on the tuner's own four functions includes their qualified ARNs (FUNCTION:*); " +
-      "no other function is covered.",
-  },
-  {
-    construct: /\/Tuner\/StateMachine\/Role\/DefaultPolicy\/Resource$/,
-    resource: /^\*$/,
-    reason:
-      "Step Functions log delivery (logs:*LogDelivery, PutResourcePolicy, Describe*) and X-Ray trace writes " +
-      "support no resource-level permissions, so AWS requires Resource * for them.",
-  },
-  {
-    construct: /\/Executor\/Role\/Resource$/,
-    resource: /^arn:(aws|<AWS::Partition>):s3:::[^/*]+\/[^*]*\*$/,
-    reason:
-      "s3:GetObject on BUCKET/PREFIX* covers the objects under the payloadS3 prop's prefix in its bucket only, " +
-      "for the executor only: a run's payloadS3 input names its object at run time.",
-    onlyWith: "payloadS3",
-  },
-  {
-    construct: /\/TunerVpcAccess\/Resource$/,
-    resource: /^\*$/,
-    reason:
-      "The network interfaces Lambda manages for the tuner's functions in the VPC: the actions of the AWS " +
-      "managed AWSLambdaVPCAccessExecutionRole, whose Describe calls support no resource-level permissions " +
-      "and whose interfaces are created with ids not known in advance.",
-    onlyWith: "vpc",
-  },
-];
 
 export interface PowerTunerStackProps extends StackProps, PowerTunerOptions {
   /** The function the weekly rule tunes (the CRUD function). */
@@ -450,7 +381,7 @@ export class PowerTunerStack extends Stack {
     });
 
     // cdk-nag AwsSolutions findings this design accepts. IAM5 (wildcards) is per resource: see
-    // ACCEPTED_WILDCARD_FINDINGS below.
+    // ACCEPTED_WILDCARD_FINDINGS in accepted-wildcards.ts.
     for (const fn of Object.values(this.functions)) {
       Validations.of(fn).acknowledge({
         id: "AwsSolutions-L1",
