@@ -1,37 +1,23 @@
-// End to end on the synthesized app: a response-streaming target (awslambda.streamifyResponse) tuned over
-// [128, 1024] with invokeMode RESPONSE_STREAM. Its durations run to the end of its stream; a stream larger
-// than Invoke may answer tunes only that way (buffered, every power fails Function.ResponseSizeTooLarge); an
-// error mid-stream counts as a failed invocation of its type; cleanup holds after each run.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TuningOutput } from "../../../../functions/tuner/core/index.js";
 import {
-  bootTunerCloud,
   createFixtureFunction,
   ended,
   leftovers,
   startTuning,
   type TunerCloud,
+  useTunerCloud,
 } from "../tuner/support.js";
 
-const scratch = mkdtempSync(join(tmpdir(), "powertune-streaming-"));
+useTunerCloud("powertune-streaming-", (cloud) => {
+  t = cloud;
+});
 const MEMORY_MB = 512;
 const POWERS = [128, 1024];
 /** Between its three writes the target waits this long: its Duration cannot be shorter than twice this. */
 const PAUSE_MS = 60;
 const nothingLeft = { aliases: [], versions: [], memoryMb: MEMORY_MB, locked: false };
 let t: TunerCloud;
-
-beforeAll(async () => {
-  t = await bootTunerCloud(scratch);
-}, 180_000);
-
-afterAll(async () => {
-  await t?.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
 
 /** test/fixtures/functions/streaming, at MEMORY_MB. */
 function createStreamingTarget(name: string): Promise<string> {

@@ -1,18 +1,9 @@
-// End to end: comparisons on the real synthesized app. Two functions (the same code, one doing twice the work)
-// measured in one run compare as significantly different; one function on both architectures is measured
-// beside a temporary copy on the other one, which is gone afterwards, also after a stopped run. Locally both
-// architectures run on this machine's CPU, so their durations differ only by noise: the tests check the
-// structure and consistency of the comparison, not that arm64 is faster.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { GetFunctionConfigurationCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
 import { StopExecutionCommand } from "@aws-sdk/client-sfn";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TuningOutput } from "../../../../functions/tuner/core/index.js";
 import { decodeCompareVisualization, decodeVisualization } from "../../../../functions/tuner/core/index.js";
 import {
-  bootTunerCloud,
   createFixtureFunction,
   createTarget,
   ended,
@@ -21,21 +12,15 @@ import {
   leftovers,
   startTuning,
   type TunerCloud,
+  useTunerCloud,
 } from "./support.js";
 
-const scratch = mkdtempSync(join(tmpdir(), "powertune-compare-"));
+useTunerCloud("powertune-compare-", (cloud) => {
+  t = cloud;
+});
 const MEMORY_MB = 256;
 const nothingLeft = { aliases: [], versions: [], memoryMb: MEMORY_MB, locked: false };
 let t: TunerCloud;
-
-beforeAll(async () => {
-  t = await bootTunerCloud(scratch);
-}, 180_000);
-
-afterAll(async () => {
-  await t?.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
 
 /** The tuning-target fixture with WORK_FACTOR set: the same code doing `factor` times the work. */
 function createWorker(name: string, factor: number): Promise<string> {

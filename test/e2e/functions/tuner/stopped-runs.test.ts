@@ -2,13 +2,11 @@
 // behind, and a new tune starts within seconds: through the stopped-run rule's immediate cleanup, and through
 // the next run's takeover when that rule is disabled. Also what `powertune tune` says on Ctrl-C.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DescribeExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  bootTunerCloud,
   createTarget,
   deployVariant,
   ended,
@@ -19,23 +17,17 @@ import {
   original,
   startTuning,
   type TunerCloud,
+  useTunerCloud,
   withCleanupRule,
   withTimeoutSeconds,
 } from "./support.js";
 
-const scratch = mkdtempSync(join(tmpdir(), "powertune-stopped-"));
+const scratch = useTunerCloud("powertune-stopped-", (cloud) => {
+  t = cloud;
+});
 const MEMORY_MB = 192;
 const nothingLeft = { aliases: [], versions: [], memoryMb: MEMORY_MB, locked: false };
 let t: TunerCloud;
-
-beforeAll(async () => {
-  t = await bootTunerCloud(scratch);
-}, 180_000);
-
-afterAll(async () => {
-  await t?.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
 
 /** A run long enough to stop a few seconds in, and to outlast an 8 s timeout: six powers of CPU-bound work. */
 const longRun = (lambdaARN: string) => ({

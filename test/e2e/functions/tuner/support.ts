@@ -1,6 +1,7 @@
 // The real synthesized app on a local cloud, for the tuner's end-to-end tests: a target function, runs through
 // the deployed state machine, the lock in TuningHistory, and deployments of variants of the app's templates.
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
@@ -19,6 +20,7 @@ import {
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll } from "vitest";
 import { STACKS, stackOutput } from "../../../../contract/index.js";
 import { bootLocalCloudWithApp, type LocalCloud } from "../../../../local/cloud.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../../../local/shared/identity.js";
@@ -59,6 +61,24 @@ export async function bootTunerCloud(scratch: string): Promise<TunerCloud> {
       await cloud.close();
     },
   };
+}
+
+/**
+ * Boots a tuner cloud in a new scratch folder before the file's tests and closes it and removes the folder
+ * after them; `set` receives the cloud once it is up. Returns the scratch folder.
+ */
+export function useTunerCloud(prefix: string, set: (cloud: TunerCloud) => void): string {
+  const scratch = mkdtempSync(join(tmpdir(), prefix));
+  let cloud: TunerCloud | undefined;
+  beforeAll(async () => {
+    cloud = await bootTunerCloud(scratch);
+    set(cloud);
+  }, 180_000);
+  afterAll(async () => {
+    await cloud?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+  return scratch;
 }
 
 /** How a test's target is made: a fixture under test/fixtures/functions, its memory, timeout and environment. */

@@ -1,35 +1,21 @@
-// End to end on the synthesized app: a target that runs out of memory, times out or throws at 128 MB, tuned
-// over [128, 512, 1024]. The run succeeds without 128 MB, which is marked infeasible with its error type,
-// named in warnings with a memory floor, and invoked no more once it failed; a target no power can run fails
-// the run with a clear error, and cleanup holds either way.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeVisualization, type TuningOutput } from "../../../../../functions/tuner/core/index.js";
 import {
-  bootTunerCloud,
   createFixtureFunction,
   ended,
   leftovers,
   startTuning,
   type TunerCloud,
+  useTunerCloud,
 } from "../support.js";
 
-const scratch = mkdtempSync(join(tmpdir(), "powertune-feasibility-"));
+useTunerCloud("powertune-feasibility-", (cloud) => {
+  t = cloud;
+});
 const MEMORY_MB = 1024;
 const POWERS = [128, 512, 1024];
 const nothingLeft = { aliases: [], versions: [], memoryMb: MEMORY_MB, locked: false };
 let t: TunerCloud;
-
-beforeAll(async () => {
-  t = await bootTunerCloud(scratch);
-}, 180_000);
-
-afterAll(async () => {
-  await t?.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
 
 /**
  * test/fixtures/functions/small-memory-failures. A timeout of 1 s ends a timed-out invocation soon; the one that

@@ -2,33 +2,25 @@
 // with the meaning it has there. num and powerValues as strings, a boolean as the word "false", a misspelt
 // field and an autoOptimizeAlias without autoOptimize are taken (the last two ignored, named in warnings), and
 // a payload that is not JSON reaches the function as a JSON string, and its response the post-processor as is.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TuningOutput } from "../../../../../functions/tuner/core/index.js";
 import {
-  bootTunerCloud,
   createFixtureFunction,
   ended,
   eventually,
   leftovers,
   startTuning,
   type TunerCloud,
+  useTunerCloud,
 } from "../support.js";
 
-const scratch = mkdtempSync(join(tmpdir(), "powertune-reference-input-"));
+const scratch = useTunerCloud("powertune-reference-input-", (cloud) => {
+  t = cloud;
+});
 const MEMORY_MB = 192;
 let t: TunerCloud;
-
-beforeAll(async () => {
-  t = await bootTunerCloud(scratch);
-}, 180_000);
-
-afterAll(async () => {
-  await t?.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
 
 /** test/fixtures/functions/esm: logs `echo <the event as JSON>` and answers with `{event, …}`. */
 function createEcho(name: string): Promise<string> {
