@@ -1,16 +1,12 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { App, Stack, Validations } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { AttributeType, Table } from "aws-cdk-lib/aws-dynamodb";
 import { Code, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import { DefinitionBody, Pass, StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { AwsSolutionsChecks } from "cdk-nag";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OUTPUTS, STACKS } from "../../../contract/index.js";
 import { CrudServiceStack } from "../../../stacks/crud-service-stack.js";
 import {
@@ -24,8 +20,8 @@ import {
   parseGitHubAccessContext,
 } from "../../../stacks/github-access-stack.js";
 import { PowerTunerStack } from "../../../stacks/power-tuner-stack.js";
+import { cdkSynthInScratch } from "../../support/cdk-synth.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 const env = { account: "000000000000", region: "us-east-1" };
 const REPOSITORY = "example-org/example-repo";
 const PROVIDER_ARN = "arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com";
@@ -372,22 +368,7 @@ describe("GitHubAccessStack permissions", () => {
 });
 
 describe("cdk synth of the app", () => {
-  const cdk = join(root, "node_modules", ".bin", "cdk");
-  const scratch = mkdtempSync(join(tmpdir(), "powertune-synth-"));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-  /** Runs `cdk synth` into a scratch folder; exit code and output, never throwing. */
-  async function synth(name: string, ...context: string[]) {
-    const out = join(scratch, name);
-    const args = ["synth", "--quiet", "-o", out, ...context.flatMap((c) => ["-c", c])];
-    try {
-      const { stdout, stderr } = await promisify(execFile)(cdk, args, { cwd: root, maxBuffer: 1 << 24 });
-      return { code: 0, output: `${stdout}${stderr}`, out };
-    } catch (error) {
-      const { code, stdout, stderr } = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: code ?? 1, output: `${stdout ?? ""}${stderr ?? ""}`, out };
-    }
-  }
+  const synth = cdkSynthInScratch("powertune-synth-");
   const manifestStacks = (out: string) =>
     Object.entries(
       (

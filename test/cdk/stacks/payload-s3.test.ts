@@ -1,16 +1,9 @@
-// PowerTunerStack's payloadS3 prop: the executor alone may read the objects under the prefix (and list the bucket
-// under it, so a missing key is a 404); without the prop no role has any S3 action. Bad values are refused naming
-// the prop; cdk-nag accepts the one wildcard it brings. The context flags of stacks/app.ts set it.
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { STACKS } from "../../../contract/index.js";
 import { CrudServiceStack } from "../../../stacks/crud-service-stack.js";
 import { ValidationError } from "../../../stacks/errors.js";
@@ -18,8 +11,8 @@ import { PAYLOAD_S3_CONTEXT, parsePayloadS3Context } from "../../../stacks/paylo
 import type { PayloadS3Access } from "../../../stacks/power-tuner-options.js";
 import { PowerTunerStack } from "../../../stacks/power-tuner-stack.js";
 import { acknowledgeAcceptedWildcards } from "../../support/accepted-wildcards.js";
+import { cdkSynthInScratch } from "../../support/cdk-synth.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 const env = { account: "000000000000", region: "us-east-1" };
 
 function build(payloadS3?: PayloadS3Access) {
@@ -145,20 +138,7 @@ describe("payloadS3 context flags", () => {
     );
   });
 
-  const scratch = mkdtempSync(join(tmpdir(), "powertune-payload-s3-"));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-  const cdk = join(root, "node_modules", ".bin", "cdk");
-  async function synth(name: string, ...context: string[]) {
-    const out = join(scratch, name);
-    const args = ["synth", "--quiet", "-o", out, ...context.flatMap((c) => ["-c", c])];
-    try {
-      const { stdout, stderr } = await promisify(execFile)(cdk, args, { cwd: root, maxBuffer: 1 << 24 });
-      return { code: 0, output: `${stdout}${stderr}`, out };
-    } catch (error) {
-      const { code, stdout, stderr } = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: code ?? 1, output: `${stdout ?? ""}${stderr ?? ""}`, out };
-    }
-  }
+  const synth = cdkSynthInScratch("powertune-payload-s3-");
 
   it("cdk synth -c payloadS3Bucket=… -c payloadS3Prefix=… grants the executor that prefix", async () => {
     const { code, output, out } = await synth(

@@ -1,18 +1,14 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { STACKS } from "../../../contract/index.js";
 import { CrudServiceStack } from "../../../stacks/crud-service-stack.js";
 import { PowerTunerStack } from "../../../stacks/power-tuner-stack.js";
 import { parseWeeklyTuningContext, WEEKLY_CONTEXT } from "../../../stacks/weekly-tuning-context.js";
+import { cdkSynthInScratch } from "../../support/cdk-synth.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 const env = { account: "000000000000", region: "us-east-1" };
 
 const parse = (context: Record<string, unknown>) => parseWeeklyTuningContext((key) => context[key]);
@@ -142,21 +138,7 @@ describe("the tuner stack synthesized with each weekly flag", () => {
 });
 
 describe("cdk synth of the app with weekly flags", () => {
-  const scratch = mkdtempSync(join(tmpdir(), "powertune-weekly-"));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-  const cdk = join(root, "node_modules", ".bin", "cdk");
-
-  async function synth(name: string, ...context: string[]) {
-    const out = join(scratch, name);
-    const args = ["synth", "--quiet", "-o", out, ...context.flatMap((c) => ["-c", c])];
-    try {
-      const { stdout, stderr } = await promisify(execFile)(cdk, args, { cwd: root, maxBuffer: 1 << 24 });
-      return { code: 0, output: `${stdout}${stderr}`, out };
-    } catch (error) {
-      const { code, stdout, stderr } = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: code ?? 1, output: `${stdout ?? ""}${stderr ?? ""}`, out };
-    }
-  }
+  const synth = cdkSynthInScratch("powertune-weekly-");
 
   it("synthesizes offline with -c weeklyTuning=true -c weeklyApproval=manual", async () => {
     const { code, output, out } = await synth("manual", "weeklyTuning=true", "weeklyApproval=manual");
