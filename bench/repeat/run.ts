@@ -3,13 +3,19 @@
 // confidence, its rounds and every power's average, and prints them as Markdown tables; with --write-doc it
 // also rewrites the "## Repeated tunes" section of docs/benchmarks.md.
 //
-//   npm run bench:repeat -- [--runs 10] [--write-doc]
+// With --samples FILE it writes one JSON line per run: the run's context and every power's raw samples, as the
+// optimizer received them, so a change to the decision rule can be replayed on measured data.
+//
+// --num and --max-invocations replace the input's num (e.g. `--num auto --max-invocations 200`), to compare
+// sampling settings on the same function.
+//
+//   npm run bench:repeat -- [--runs 10] [--write-doc] [--samples runs.jsonl] [--num N|auto] [--max-invocations N]
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { SFNClient } from "@aws-sdk/client-sfn";
+import { GetExecutionHistoryCommand, type SFNClient } from "@aws-sdk/client-sfn";
 import { localSfnClient } from "../../cli/cloud-target.js";
 import { seedSampleItems, weeklyTuningInput } from "../../cli/demo-steps.js";
 import { runExecution } from "../../cli/run-execution.js";
@@ -27,7 +33,13 @@ const SECTION = "## Repeated tunes";
 const TARGET_SAME = 1;
 
 const { values } = parseArgs({
-  options: { runs: { type: "string", default: "10" }, "write-doc": { type: "boolean", default: false } },
+  options: {
+    runs: { type: "string", default: "10" },
+    "write-doc": { type: "boolean", default: false },
+    samples: { type: "string" },
+    num: { type: "string" },
+    "max-invocations": { type: "string" },
+  },
 });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1 || runs > 100) {
@@ -46,16 +58,17 @@ interface RepeatRun {
 
 function runsTable(results: RepeatRun[]): string {
   const header =
-    "| Run | Chosen | Tie (equivalentPowers, MB) | Confidence | Best on the metric | Rounds | Wall time | Drift |";
+    "| Run | Chosen | Tie (equivalentPowers, MB) | Confidence | Best on the metric | Rounds | Invocations | Wall time | Drift |";
   const rows = results.map(({ output, wallMs }, i) => {
     const r = output.recommendation;
     const confidence = r.confidence === null ? "—" : `${(r.confidence * 100).toFixed(1)} %`;
     const drift = output.sampling.drift.detected
       ? `${output.sampling.drift.spreadPercent.toFixed(0)} %`
       : "no";
-    return `| ${i + 1} | ${output.power} MB | ${mbList(r.equivalentPowers)} | ${confidence} | ${r.bestPower} MB | ${output.sampling.rounds} | ${(wallMs / 1000).toFixed(1)} s | ${drift} |`;
+    const invocations = output.sampling.invocations.reduce((sum, i) => sum + i.count, 0);
+    return `| ${i + 1} | ${output.power} MB | ${mbList(r.equivalentPowers)} | ${confidence} | ${r.bestPower} MB | ${output.sampling.rounds} | ${invocations} | ${(wallMs / 1000).toFixed(1)} s | ${drift} |`;
   });
-  return [header, "| --- | --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
+  return [header, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
 function averagesTable(results: RepeatRun[]): string {
@@ -70,6 +83,25 @@ function averagesTable(results: RepeatRun[]): string {
     return `| ${i + 1} | ${cells.join(" | ")} |`;
   });
   return [header, rule, ...rows].join("\n");
+}
+
+/** The state the Optimizer was entered with: the run's context and its whole sampling state. */
+async function optimizerInput(sfn: SFNClient, executionArn: string): Promise<unknown> {
+  let entered: string | undefined;
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
+    );
+    for (const event of page.events ?? []) {
+      const details = event.stateEnteredEventDetails;
+      if (details?.name === "Optimizer") entered = details.input;
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  if (entered === undefined) throw new Error(`${executionArn} never entered the Optimizer`);
+  const state = JSON.parse(entered) as { tuning: unknown; sampling: { samples: unknown; choices: unknown } };
+  return { tuning: state.tuning, samples: state.sampling.samples, choices: state.sampling.choices };
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "powertune-bench-repeat-"));
@@ -90,12 +122,16 @@ try {
     throw new Error("the deployed app lacks the crud API URL or the state machine");
   await seedSampleItems(apiUrl, SAMPLE_ITEM_COUNT, log);
   // What `npm start` sends: the weekly rule's own input, with the per-power statistics.
-  const input = { includeOutputResults: true, ...weeklyTuningInput(cloud) };
+  const input: Record<string, unknown> = { includeOutputResults: true, ...weeklyTuningInput(cloud) };
+  if (values.num !== undefined) input.num = values.num === "auto" ? "auto" : Number(values.num);
+  if (values["max-invocations"] !== undefined) input.maxInvocations = Number(values["max-invocations"]);
   const checked = validateTuningInput(input, []);
   const localSfn = localSfnClient(cloud.endpoint);
   sfn = localSfn;
   const endpoint = cloud.endpoint;
   const results: RepeatRun[] = [];
+  const samplesFile = values.samples;
+  if (samplesFile) writeFileSync(samplesFile, "");
   for (let i = 1; i <= runs; i++) {
     log(
       `tune ${i} of ${runs}: ${checked.powerValues.join(", ")} MB, num ${checked.num}, ${checked.strategy}`,
@@ -112,6 +148,8 @@ try {
     });
     const output = result.output as TuningOutput;
     results.push({ output, wallMs: result.finishedAt.getTime() - result.startedAt.getTime() });
+    if (samplesFile)
+      appendFileSync(samplesFile, `${JSON.stringify(await optimizerInput(localSfn, result.executionArn))}\n`);
     log(`tune ${i}: ${output.power} MB; tie ${mbList(output.recommendation.equivalentPowers)} MB`);
   }
   const chosen = results.map((r) => r.output.power);
@@ -123,7 +161,7 @@ try {
 
 ${machineLine()} · CPU law enforced by: ${cloud.lambda.cpuLawEnforcement}.
 \`npm start\`'s tune (the weekly rule's input: the crud function at ${checked.powerValues.join(", ")} MB, num ${checked.num},
-strategy ${checked.strategy}, its weighted payload) repeated ${runs} times on one local cloud.
+strategy ${checked.strategy}, sleepBetweenRunsMs ${checked.sleepBetweenRunsMs}, its weighted payload) repeated ${runs} times on one local cloud.
 
 Chosen power: ${[...counts.entries()].map(([p, n]) => `${p} MB ${n} of ${runs}`).join(", ")} — the same in every run: ${same ? "yes" : `NO (most often ${mostPower} MB)`}.
 

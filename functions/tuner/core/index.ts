@@ -6,6 +6,7 @@ export {
   type Analysis,
   analyze,
   type Decision,
+  decideOn,
   finalOutput,
   type PowerPValue,
   type PowerStats,

@@ -1,0 +1,72 @@
+// npm run bench:replay -- FILE… — the decision rule as it is now, on runs recorded by `bench:repeat --samples`:
+// each run's chosen power, its tie and every power's estimate and exclusion p-value, then how often each power
+// was chosen. A change to the rule can so be judged on measured data, not only on synthetic samples.
+//
+//   npm run bench:replay -- runs.jsonl [more.jsonl …]
+
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { decideOn, type PowerSamples, type TuningContext } from "../../functions/tuner/core/index.js";
+
+const USAGE = `usage: npm run bench:replay -- FILE [FILE …]
+
+Replays the tuner's decision rule on runs recorded with \`npm run bench:repeat -- --samples FILE\`
+(one JSON line per run: its tuning context and every power's samples) and prints, per run, the chosen
+power, the tie and each power's estimate relative to the best with its exclusion p-value.
+`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { help: { type: "boolean", short: "h", default: false } },
+});
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (positionals.length === 0) {
+  process.stderr.write(`bench:replay needs at least one file of recorded runs\n\n${USAGE}`);
+  process.exit(2);
+}
+
+interface RecordedRun {
+  tuning: TuningContext;
+  samples: PowerSamples[];
+}
+
+function readRuns(file: string): RecordedRun[] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line, i) => {
+      const run = JSON.parse(line) as Partial<RecordedRun>;
+      if (!run.tuning || !Array.isArray(run.samples))
+        throw new Error(`${file} line ${i + 1} is no recorded run: it needs "tuning" and "samples"`);
+      return run as RecordedRun;
+    });
+}
+
+const runs = positionals.flatMap(readRuns);
+const chosen = new Map<number, number>();
+const rows = runs.map((run, i) => {
+  const choice = decideOn(run.tuning, run.samples);
+  if (!choice) return `| ${i + 1} | — (no feasible power) | | |`;
+  chosen.set(choice.chosenPower, (chosen.get(choice.chosenPower) ?? 0) + 1);
+  const best = choice.verdicts.find((v) => v.power === choice.bestPower)?.estimate ?? 1;
+  const verdicts = choice.verdicts
+    .map(
+      (v) =>
+        `${v.power}: ×${(v.estimate / best).toFixed(3)} p=${v.exclusionPValue.toFixed(3)}${v.equivalent ? " (tie)" : ""}`,
+    )
+    .join("; ");
+  return `| ${i + 1} | ${choice.chosenPower} MB | ${choice.equivalentPowers.join(", ")} | ${verdicts} |`;
+});
+process.stdout.write(
+  [
+    "| Run | Chosen | Tie (MB) | Each power: estimate ÷ the best's, exclusion p-value |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+    `Chosen over ${runs.length} runs: ${[...chosen.entries()].map(([p, n]) => `${p} MB ${n}`).join(", ")}`,
+    "",
+  ].join("\n"),
+);
