@@ -1,14 +1,7 @@
 // The analyzer's pure core: measurements in; statistics, the decision, the recommendation and run cost out.
 import { chartUrl } from "./chart.js";
-import {
-  type Choice,
-  decide,
-  describePValue,
-  EQUIVALENCE_ALPHA,
-  type MetricSamples,
-  trimmedMeanPermutationTest,
-} from "./decision.js";
-import { detectDrift, driftWarning } from "./drift.js";
+import { type Choice, decide, describePValue, EQUIVALENCE_ALPHA, type MetricSamples } from "./decision.js";
+import { detectDrift, driftWarning, withoutDrift } from "./drift.js";
 import { NoFeasiblePowerError } from "./errors.js";
 import {
   describeReason,
@@ -20,6 +13,7 @@ import {
 } from "./feasibility.js";
 import type { TuningInput } from "./input.js";
 import type { Analysis, Decision, PowerStats, Recommendation, StopReason, TuningOutput } from "./output.js";
+import { permutationTest } from "./permutation-tests.js";
 import { costPerInvocation, durationCost, PRICES_TAKEN_ON, pricesForRegion } from "./pricing.js";
 import { invocationsPerPower, roundInvocations } from "./rounds.js";
 import { executionCost, tunerComputeCost } from "./run-cost.js";
@@ -102,7 +96,10 @@ function costsOf(context: TuningContext, samples: PowerSamples): number[] {
   );
 }
 
-/** Every power's per-invocation values of the strategy's metric, ascending by power. */
+/**
+ * Every power's per-invocation values of the strategy's metric, ascending by power, with the rounds' common
+ * factor (machine-wide drift) taken out: what the decision tests.
+ */
 function metricSamplesOf(
   input: TuningInput,
   priced: readonly { samples: PowerSamples; costs: number[] }[],
@@ -113,9 +110,14 @@ function metricSamplesOf(
     maxDuration: Math.max(...priced.map((p) => trimmedMean(p.samples.durationMs, discard))),
     balancedWeight: input.balancedWeight,
   };
+  const { roundFactors } = detectDrift(priced.map((p) => p.samples));
   return priced.map(({ samples, costs }) => ({
     power: samples.power,
-    values: perInvocationMetric(input.strategy, samples.power, costs, samples.durationMs, scale),
+    values: withoutDrift(
+      perInvocationMetric(input.strategy, samples.power, costs, samples.durationMs, scale),
+      samples.perRound,
+      roundFactors,
+    ),
   }));
 }
 
@@ -256,7 +258,7 @@ function recommend(inputs: RecommendationInputs): Recommendation {
     if (!currentTied && chosen !== currentPower) {
       // Outside the tie means worse than the best; switching needs the chosen power itself to beat it.
       const values = (power: number) => metric.find((m) => m.power === power)?.values ?? [];
-      directPValue = trimmedMeanPermutationTest(values(currentPower), values(chosen), discard, seed);
+      directPValue = permutationTest(values(currentPower), values(chosen), discard, seed);
       significant = chosenEstimate < currentEstimate && directPValue <= EQUIVALENCE_ALPHA;
     }
   }

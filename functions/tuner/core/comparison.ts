@@ -1,6 +1,7 @@
 // Comparing two targets measured in the same run (two functions, or one function's code on both
 // architectures): per power, which one is faster and which cheaper, by how much, and whether the run resolved
-// the difference. The test is the decision's own (trimmedMeanPermutationTest), on the same trimming.
+// the difference. The test is the decision's own (permutationTest: both targets' i-th invocations got
+// the same payload), on the same trimming.
 import {
   type Analysis,
   type AnalyzeOptions,
@@ -13,9 +14,10 @@ import {
   targetCostSoFar,
 } from "./analysis.js";
 import { compareChartUrl } from "./chart.js";
-import { describePValue, EQUIVALENCE_ALPHA, trimmedMeanPermutationTest } from "./decision.js";
+import { describePValue, EQUIVALENCE_ALPHA } from "./decision.js";
 import { NoFeasiblePowerError } from "./errors.js";
 import type { ComparedSide, Comparison, MetricVerdict, PowerComparison } from "./output.js";
+import { permutationTest } from "./permutation-tests.js";
 import { pricesForRegion } from "./pricing.js";
 import { executionCost } from "./run-cost.js";
 import { trimmedMean } from "./stats.js";
@@ -49,7 +51,7 @@ function verdict(
   if (!first || !second || first.length === 0 || second.length === 0) return none;
   const a = trimmedMean(first, discard);
   const b = trimmedMean(second, discard);
-  const pValue = trimmedMeanPermutationTest(first, second, discard, seed);
+  const pValue = permutationTest(first, second, discard, seed);
   const ratio = a > 0 ? b / a : null;
   if (a === b) return { winner: null, byPercent: 0, ratio, pValue, significant: false };
   const [winner, low, high] = a < b ? [labels[0], a, b] : [labels[1], b, a];

@@ -1,14 +1,16 @@
 // The decision rule: which powers the run cannot tell apart from the best, and the one chosen among them.
-// Pure and deterministic: the same samples (in any order) and seed give the same answer.
-import { seededRandom, trimmedMean } from "./stats.js";
+// Pure and deterministic: the same samples (the invocations in any order, each power's i-th value still beside
+// the others' i-th) and seed give the same answer.
+import { nearlyEqual, permutationTest } from "./permutation-tests.js";
+import { trimmedMean } from "./stats.js";
 
 /** A power whose p-value against the best is at or below this is told apart from it (95 %). */
 export const EQUIVALENCE_ALPHA = 0.05;
 
-/** Permutations per test: the p-value's Monte Carlo error near 0.05 is then about ±0.005. */
-export const PERMUTATIONS = 2000;
-
-/** One power's per-invocation values of the strategy's metric (lower is better). */
+/**
+ * One power's per-invocation values of the strategy's metric (lower is better), in payload-sequence order:
+ * the i-th value of every power came from the same, i-th payload, so the test pairs them.
+ */
 export interface MetricSamples {
   power: number;
   values: readonly number[];
@@ -18,7 +20,7 @@ export interface PowerVerdict {
   power: number;
   /** Trimmed mean of the metric. */
   estimate: number;
-  /** Two-sided permutation p-value of the difference from the best; 1 for the best itself. */
+  /** Two-sided permutation p-value (paired when the pairs can resolve) of the difference from the best; 1 for the best itself. */
   pValue: number;
   /**
    * Told apart from the best, but not shown worse than it by more than the equivalence margin at 95 %: a
@@ -65,121 +67,9 @@ export interface DecideOptions {
   equivalenceMargin?: number;
 }
 
-// Costs are sums of float products; treat values within a relative 1e-9 as equal so ties are real ties.
-function nearlyEqual(a: number, b: number): boolean {
-  return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
-}
-
 /** A seed per pair of powers, independent of the order the samples came in. */
 function pairSeed(seed: number, power: number, best: number): number {
   return (Math.imul(seed, 2654435761) + Math.imul(power, 40503) + best) >>> 0;
-}
-
-/** Running sums of one group's values met in ascending order, for its trimmed mean and winsorized variance. */
-interface GroupSums {
-  seen: number;
-  sum: number;
-  squares: number;
-  low: number;
-  high: number;
-}
-
-const LABEL_A = 0;
-const LABEL_B = 1;
-
-/**
- * Yuen's statistic: the difference of the trimmed means over the standard error of that difference, each
- * group's error from its winsorized variance. `sorted` is the pooled values ascending, `labels` says which
- * group each belongs to; one pass, no sorting.
- */
-function yuenStatistic(
-  sorted: Float64Array,
-  labels: Uint8Array,
-  n: readonly [number, number],
-  drop: readonly [number, number],
-): number {
-  const groups: [GroupSums, GroupSums] = [
-    { seen: 0, sum: 0, squares: 0, low: 0, high: 0 },
-    { seen: 0, sum: 0, squares: 0, low: 0, high: 0 },
-  ];
-  for (let i = 0; i < sorted.length; i++) {
-    const label = labels[i] as 0 | 1;
-    const group = groups[label];
-    const rank = group.seen++;
-    const value = sorted[i] as number;
-    const k = drop[label];
-    if (rank === k) group.low = value;
-    if (rank === n[label] - k - 1) group.high = value;
-    if (rank >= k && rank < n[label] - k) {
-      group.sum += value;
-      group.squares += value * value;
-    }
-  }
-  const part = (label: 0 | 1) => {
-    const g = groups[label];
-    const size = n[label];
-    const k = drop[label];
-    const kept = size - 2 * k;
-    const winsorizedSum = g.sum + k * (g.low + g.high);
-    const winsorizedSquares = g.squares + k * (g.low * g.low + g.high * g.high);
-    const variance = Math.max(0, (winsorizedSquares - (winsorizedSum * winsorizedSum) / size) / (size - 1));
-    return { mean: g.sum / kept, error: ((size - 1) * variance) / (kept * (kept - 1)) };
-  };
-  const a = part(LABEL_A);
-  const b = part(LABEL_B);
-  const difference = a.mean - b.mean;
-  const error = Math.sqrt(a.error + b.error);
-  if (error > 0) return difference / error;
-  if (nearlyEqual(a.mean, b.mean)) return 0;
-  return difference > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-}
-
-/**
- * Two-sided permutation test of the difference between the trimmed means of `a` and `b`, studentized (Yuen):
- * the share of random relabelings of the pooled values whose |statistic| reaches the observed one.
- * Returns 1 when a group keeps fewer than 2 values after trimming, since nothing can then be resolved.
- */
-export function trimmedMeanPermutationTest(
-  a: readonly number[],
-  b: readonly number[],
-  discardTopBottom: number,
-  seed = 42,
-  permutations = PERMUTATIONS,
-): number {
-  const n: [number, number] = [a.length, b.length];
-  const drop: [number, number] = [Math.floor(n[0] * discardTopBottom), Math.floor(n[1] * discardTopBottom)];
-  if (n[0] - 2 * drop[0] < 2 || n[1] - 2 * drop[1] < 2) return 1;
-  const pooled = [
-    ...a.map((value) => ({ value, label: LABEL_A })),
-    ...b.map((value) => ({ value, label: LABEL_B })),
-  ].sort((x, y) => x.value - y.value || x.label - y.label);
-  // Centred on the pooled median: sums of squares of values like 2e-7 USD ± 1e-9 keep their precision.
-  const centre = pooled[Math.floor(pooled.length / 2)]?.value ?? 0;
-  const sorted = Float64Array.from(pooled, (p) => p.value - centre);
-  const observed = Math.abs(
-    yuenStatistic(
-      sorted,
-      Uint8Array.from(pooled, (p) => p.label),
-      n,
-      drop,
-    ),
-  );
-  // Relabelings start from a fixed arrangement, so they depend only on the sorted values, not input order.
-  const labels = new Uint8Array(sorted.length).fill(LABEL_B, n[0]);
-  const random = seededRandom(seed);
-  let asExtreme = 0;
-  for (let r = 0; r < permutations; r++) {
-    for (let i = labels.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const swap = labels[i] as number;
-      labels[i] = labels[j] as number;
-      labels[j] = swap;
-    }
-    const statistic = Math.abs(yuenStatistic(sorted, labels, n, drop));
-    // Float sums in another order may differ in the last bits: count those as reaching the observed value.
-    if (statistic >= observed || (Number.isFinite(observed) && nearlyEqual(statistic, observed))) asExtreme++;
-  }
-  return (asExtreme + 1) / (permutations + 1);
 }
 
 /**
@@ -207,7 +97,7 @@ export function decide(samples: readonly MetricSamples[], options: DecideOptions
     const pValue =
       s.power === best.power
         ? 1
-        : trimmedMeanPermutationTest(
+        : permutationTest(
             s.values,
             best.values,
             options.discardTopBottom,
@@ -224,7 +114,7 @@ export function decide(samples: readonly MetricSamples[], options: DecideOptions
         ? pValue
         : s.estimate - allowance <= best.estimate
           ? 1
-          : trimmedMeanPermutationTest(
+          : permutationTest(
               shifted,
               best.values,
               options.discardTopBottom,

@@ -79,3 +79,28 @@ export function driftWarning(report: DriftReport): string | undefined {
   const factors = report.roundFactors.map((f) => (f === null ? "–" : f.toFixed(2))).join(", ");
   return `machine-wide drift: every power's durations moved together between rounds, by up to ${report.spreadPercent.toFixed(0)} % (round factors ${factors}; warm-up or load on the machine or a shared dependency); the rounds interleave the powers, so their comparison holds, but absolute durations and costs are uncertain`;
 }
+
+/**
+ * A power's per-invocation values with the rounds' common factor taken out: each value divided by its round's
+ * factor (values index-aligned with the durations, round after round as `perRound` counts them). A round
+ * without a factor keeps its values. The rounds interleave the powers, so drift moves every power alike; left
+ * in, it widens each power's spread and the test resolves less than the run measured.
+ */
+export function withoutDrift(
+  values: readonly number[],
+  perRound: readonly number[],
+  roundFactors: readonly (number | null)[],
+): number[] {
+  const adjusted: number[] = [];
+  let index = 0;
+  perRound.forEach((count, round) => {
+    const factor = roundFactors[round] ?? null;
+    for (let k = 0; k < count && index < values.length; k++, index++) {
+      const value = values[index] as number;
+      adjusted.push(factor !== null && factor > 0 ? value / factor : value);
+    }
+  });
+  // Values beyond what perRound counts (none in a well-formed run) keep their level.
+  for (; index < values.length; index++) adjusted.push(values[index] as number);
+  return adjusted;
+}

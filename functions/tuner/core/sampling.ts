@@ -20,9 +20,12 @@ import { tunerComputeCost } from "./run-cost.js";
 import { targetAccess } from "./target-arn.js";
 import type { ExecutorTask, Measurements, PowerSamples, RoundChoice, TuningContext } from "./types.js";
 
-/** A power whose p-value against the best is at or below this clearly cannot win (99 %): it is not measured. */
+/**
+ * A power whose exclusion p-value is at or below this clearly cannot win (shown worse than the best, by more
+ * than the equivalence margin, at 99 %): it is not measured.
+ */
 export const CLEAR_EXCLUSION = 0.01;
-/** The chosen power is clearly in the tie when it is the best or its p-value against the best is above this. */
+/** The chosen power is clearly in the tie when it is the best or its exclusion p-value is above this. */
 export const CLEAR_INCLUSION = 0.2;
 /** Rounds in a row the choice must be the same and separated before an adaptive run stops. */
 export const SETTLE_ROUNDS = 2;
@@ -161,9 +164,10 @@ export function mergeRound(
 export function isSeparated(choice: Choice): boolean {
   const chosen = choice.verdicts.find((v) => v.power === choice.chosenPower);
   const smallerExcluded = choice.verdicts.every(
-    (v) => v.power >= choice.chosenPower || v.pValue <= CLEAR_EXCLUSION,
+    (v) => v.power >= choice.chosenPower || v.exclusionPValue <= CLEAR_EXCLUSION,
   );
-  const chosenInside = choice.chosenPower === choice.bestPower || (chosen?.pValue ?? 0) > CLEAR_INCLUSION;
+  const chosenInside =
+    choice.chosenPower === choice.bestPower || (chosen?.exclusionPValue ?? 0) > CLEAR_INCLUSION;
   return smallerExcluded && chosenInside;
 }
 
@@ -289,7 +293,7 @@ export function advanceSampling(
     });
   }
   const open = choice.verdicts
-    .filter((v) => v.pValue > CLEAR_EXCLUSION && countOf(v.power) < perPower)
+    .filter((v) => v.exclusionPValue > CLEAR_EXCLUSION && countOf(v.power) < perPower)
     .map((v) => v.power);
   const toMeasure = [...open, ...undecided].sort((a, b) => a - b);
   if (open.length === 0) {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DRIFT_THRESHOLD, detectDrift, driftWarning } from "../../../../../functions/tuner/core/drift.js";
+import {
+  DRIFT_THRESHOLD,
+  detectDrift,
+  driftWarning,
+  withoutDrift,
+} from "../../../../../functions/tuner/core/drift.js";
 import type { PowerSamples } from "../../../../../functions/tuner/core/types.js";
 
 /** A power measured in rounds of `per` invocations, each round at the given level (ms), ±1 ms. */
@@ -57,5 +62,19 @@ describe("detectDrift", () => {
       spreadPercent: 0,
       detected: false,
     });
+  });
+});
+
+describe("withoutDrift", () => {
+  it("divides each value by its round's common factor, and leaves a round without one as it was", () => {
+    expect(withoutDrift([10, 12, 20, 24, 11], [2, 2, 1], [1, 2, null])).toEqual([10, 12, 10, 12, 11]);
+  });
+
+  it("takes a machine-wide slowdown out of every power alike, so their ratio is what is left", () => {
+    const samples = [rounds(128, [100, 100, 200, 100]), rounds(512, [25, 25, 50, 25])];
+    const { roundFactors } = detectDrift(samples);
+    const [slow, fast] = samples.map((s) => withoutDrift(s.durationMs, s.perRound, roundFactors));
+    expect(Math.max(...(slow as number[]))).toBeLessThanOrEqual(101);
+    expect(Math.max(...(fast as number[]))).toBeLessThanOrEqual(26);
   });
 });

@@ -140,9 +140,10 @@ describe('adaptive sampling (num "auto")', () => {
   });
 
   /**
-   * 128 MB runs the same invocations as 256 MB plus a delay that shrinks as the run measures more, so its
-   * p-value against 256 MB stays between 0.01 and 0.2: never clearly out, never clearly in the tie.
-   * 512 MB is twice as slow.
+   * 128 MB runs 256 MB's invocations plus a delay that shrinks as the run measures more, and an offset per
+   * invocation that averages out (−27 … +27 ms), so the pairs' differences keep the same spread while their
+   * mean shrinks like 1/√(invocations): the p-value against 256 MB stays between 0.01 and 0.2, never clearly
+   * out, never clearly in the tie. 512 MB is twice as slow.
    */
   function unresolvedExecutor(seed: number) {
     const z = normalDraws(seed);
@@ -153,13 +154,18 @@ describe('adaptive sampling (num "auto")', () => {
       baseRound = round;
       const delay = 18 * (Math.sqrt(round) - Math.sqrt(round - 1));
       const durations =
-        task.power === 128 ? base.map((d) => d + delay) : task.power === 256 ? base : base.map((d) => d * 2);
+        task.power === 128
+          ? base.map((d, k) => d + delay + 6 * (k - 4.5))
+          : task.power === 256
+            ? base
+            : base.map((d) => d * 2);
       return measurementsOf(task, durations.slice(0, task.num));
     };
   }
 
   it("uses the whole budget when the difference stays at the edge of what the run resolves", () => {
-    const context = contextFor({ num: "auto", maxInvocations: 100, strategy: "speed" });
+    // The plain test (no margin): the delay sits at the edge of what it resolves.
+    const context = contextFor({ num: "auto", maxInvocations: 100, strategy: "speed", equivalenceMargin: 0 });
     const { sampling } = runRounds(context, unresolvedExecutor(1));
     const summary = sampling.analysis?.sampling;
     expect(summary?.stop).toBe("max-invocations");
@@ -173,7 +179,13 @@ describe('adaptive sampling (num "auto")', () => {
 
   it("stops before a round that would pass maxCostUsd", () => {
     const maxCostUsd = 0.00005;
-    const context = contextFor({ num: "auto", maxInvocations: 1000, maxCostUsd, strategy: "speed" });
+    const context = contextFor({
+      num: "auto",
+      maxInvocations: 1000,
+      maxCostUsd,
+      strategy: "speed",
+      equivalenceMargin: 0,
+    });
     const { sampling, rounds } = runRounds(context, unresolvedExecutor(1));
     const summary = sampling.analysis?.sampling;
     expect(summary?.stop).toBe("max-cost");
