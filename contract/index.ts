@@ -28,6 +28,7 @@ export {
 } from "./stacks.js";
 export {
   CRUD_TUNING_NUM,
+  CRUD_TUNING_SLEEP_MS,
   type CrudTuningInput,
   crudTuningInput,
   type TuningDecisionSettings,

@@ -1,11 +1,14 @@
 // npm run bench:tune — a local tune of the crud function end to end: total wall time, time per state,
 // orchestration overhead, parallel vs serial per-power averages, and whether repeated tunes choose the same
 // power. Prints one table per measure and rewrites the "## Local tune" section of docs/benchmarks.md.
+//
+//   npm run bench:tune -- [--sleep-between-runs-ms N]   (N ms between a power's invocations, every tune)
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { parseArgs } from "node:util";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from "@aws-sdk/client-sfn";
 import { localSfnClient } from "../../cli/cloud-target.js";
@@ -25,6 +28,31 @@ import { blockedMs } from "../../local/lambda/emulated-duration.js";
 import type { InvocationMeasurement } from "../../local/lambda/index.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { BENCHMARKS_DOC, machineLine, rewriteSection } from "../support/benchmarks-doc.js";
+
+const USAGE = `usage: npm run bench:tune -- [--sleep-between-runs-ms N]
+
+Tunes the crud function and a CPU-bound function on a local cloud, in parallel and each power alone, and
+rewrites the "## Local tune" section of docs/benchmarks.md. --sleep-between-runs-ms sets the tuner input's
+sleepBetweenRunsMs in every tune (default: the weekly rule's input, which has none).
+`;
+const { values: args } = parseArgs({
+  options: {
+    help: { type: "boolean", short: "h", default: false },
+    "sleep-between-runs-ms": { type: "string" },
+  },
+});
+if (args.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const SLEEP_MS =
+  args["sleep-between-runs-ms"] === undefined ? undefined : Number(args["sleep-between-runs-ms"]);
+if (SLEEP_MS !== undefined && !(Number.isInteger(SLEEP_MS) && SLEEP_MS >= 0)) {
+  process.stderr.write(
+    `--sleep-between-runs-ms must be a whole number of ms, got "${args["sleep-between-runs-ms"]}"\n\n${USAGE}`,
+  );
+  process.exit(2);
+}
 
 const SECTION = "## Local tune";
 /** The tuner's defaults, which the weekly rule measures. */
@@ -322,6 +350,7 @@ try {
       powerValues,
       num: NUM,
       includeOutputResults: true,
+      ...(SLEEP_MS !== undefined ? { sleepBetweenRunsMs: SLEEP_MS } : {}),
     };
     const functionName = service.parseFunctionName(target.functionArn).name;
     const invocations: InvocationMeasurement[] = [];
@@ -477,7 +506,7 @@ ${parallel.map((m, i) => `| parallel ${i + 1} | ${m.output.power} MB | ${millis(
 ${machineLine()} ·
 CPU law enforced by: ${cloud.lambda.cpuLawEnforcement}. The synthesized app on the local cloud; ${SEED_ITEMS} sample items
 seeded through the API; the crud function tuned at ${POWERS.join(", ")} MB × ${NUM} invocations, strategy
-${String(weekly.strategy ?? "default")}, payload: the weekly rule's input payload. A first tune on the cold cloud (its wall time is shown);
+${String(weekly.strategy ?? "default")}, payload: the weekly rule's input payload${SLEEP_MS !== undefined ? `, sleepBetweenRunsMs ${SLEEP_MS} in every tune` : ""}. A first tune on the cold cloud (its wall time is shown);
 then ${REPEATS} rounds of a parallel tune followed by each power tuned alone (serial), all on the same cloud. Every tuning creates fresh
 versions, so each power starts with a cold start in every tune. Times come from GetExecutionHistory timestamps.
 Task states failed (retried or caught) across all tunes: ${failedTasks}.

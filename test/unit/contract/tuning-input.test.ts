@@ -7,7 +7,14 @@ const target = { functionArn: "arn:aws:lambda:us-east-1:000000000000:function:cr
 describe("crudTuningInput", () => {
   it("reports only by default, with neither approval nor autoOptimize in the input", () => {
     const input = crudTuningInput(target);
-    expect(Object.keys(input).sort()).toEqual(["lambdaARN", "num", "payload", "powerValues", "strategy"]);
+    expect(Object.keys(input).sort()).toEqual([
+      "lambdaARN",
+      "num",
+      "payload",
+      "powerValues",
+      "sleepBetweenRunsMs",
+      "strategy",
+    ]);
     expect(crudTuningInput(target, DEFAULT_POWER_VALUES, { approval: "auto", autoOptimize: false })).toEqual(
       input,
     );

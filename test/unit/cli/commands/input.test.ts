@@ -14,11 +14,12 @@ const source = {
 };
 
 describe("powertune input", () => {
-  it("is the weekly rule's input for the deployment: its function, its table in the payload, default powers, num 50", () => {
+  it("is the weekly rule's input for the deployment: its function, its table in the payload, default powers, num 50 30 ms apart", () => {
     expect(tuningInputFor(source, undefined)).toEqual({
       lambdaARN: FUNCTION_ARN,
       powerValues: [...DEFAULT_POWER_VALUES],
       num: 50,
+      sleepBetweenRunsMs: 30,
       strategy: "balanced",
       payload: crudTuningPayload("CrudService-Items"),
     });
