@@ -62,9 +62,12 @@ function runsTable(results: RepeatRun[]): string {
   const rows = results.map(({ output, wallMs }, i) => {
     const r = output.recommendation;
     const confidence = r.confidence === null ? "—" : `${(r.confidence * 100).toFixed(1)} %`;
-    const drift = output.sampling.drift.detected
-      ? `${output.sampling.drift.spreadPercent.toFixed(0)} %`
-      : "no";
+    const { detected, warmUp, spreadPercent } = output.sampling.drift;
+    const drift = detected
+      ? `${spreadPercent.toFixed(0)} %`
+      : warmUp
+        ? `warm-up, ${spreadPercent.toFixed(0)} %`
+        : "no";
     const invocations = output.sampling.invocations.reduce((sum, i) => sum + i.count, 0);
     return `| ${i + 1} | ${output.power} MB | ${mbList(r.equivalentPowers)} | ${confidence} | ${r.bestPower} MB | ${output.sampling.rounds} | ${invocations} | ${(wallMs / 1000).toFixed(1)} s | ${drift} |`;
   });

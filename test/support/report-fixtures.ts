@@ -86,7 +86,7 @@ export function tuningOutput(power: number, applied: "yes" | "no" = "yes"): Tuni
       spentUsd: 0.00007,
       stop: "num",
       stoppedBecause: "every power got num invocations",
-      drift: { roundFactors: [1], spreadPercent: 0, detected: false },
+      drift: { roundFactors: [1], spreadPercent: 0, detected: false, warmUp: false },
     },
     dryRun: false,
     warnings: [],

@@ -20,8 +20,17 @@ export interface DriftReport {
    * first when there are three or more (the first carries warm-up).
    */
   spreadPercent: number;
-  /** The spread is above DRIFT_THRESHOLD and every power moved the same way between those two rounds. */
+  /**
+   * The spread is above DRIFT_THRESHOLD, every power moved the same way between those two rounds, and it is not
+   * a warm-up.
+   */
   detected: boolean;
+  /**
+   * The same, but shaped like a warm-up: the slowest compared round comes before the fastest, and no round
+   * after it climbs back past halfway between the two. Every fresh version's first invocations run slower
+   * (JIT, cold caches), on Lambda too, often for more than one round.
+   */
+  warmUp: boolean;
 }
 
 const median = (values: readonly number[]) => percentile(values, 50);
@@ -62,21 +71,34 @@ export function detectDrift(samples: readonly PowerSamples[]): DriftReport {
     if (high < 0 || factor > (roundFactors[high] as number)) high = r;
     if (low < 0 || factor < (roundFactors[low] as number)) low = r;
   });
-  if (high < 0 || high === low) return { roundFactors, spreadPercent: 0, detected: false };
-  const spread = (roundFactors[high] as number) / (roundFactors[low] as number) - 1;
+  if (high < 0 || high === low) return { roundFactors, spreadPercent: 0, detected: false, warmUp: false };
+  const slowest = roundFactors[high] as number;
+  const fastest = roundFactors[low] as number;
+  const spread = slowest / fastest - 1;
   // "Together": every power measured in both rounds was slower in the slow one.
   const together = levels.every((l) => {
     const slow = l[high];
     const fast = l[low];
     return slow === null || fast === null || slow === undefined || fast === undefined || slow > fast;
   });
-  return { roundFactors, spreadPercent: spread * 100, detected: spread > DRIFT_THRESHOLD && together };
+  const moved = spread > DRIFT_THRESHOLD && together;
+  const halfway = (slowest + fastest) / 2;
+  const settled =
+    high < low && roundFactors.slice(high + 1).every((factor) => factor === null || factor < halfway);
+  return {
+    roundFactors,
+    spreadPercent: spread * 100,
+    detected: moved && !settled,
+    warmUp: moved && settled,
+  };
 }
 
-/** The output's warning for a detected drift. */
+/** The output's warning for a detected drift or a long warm-up. */
 export function driftWarning(report: DriftReport): string | undefined {
-  if (!report.detected) return undefined;
   const factors = report.roundFactors.map((f) => (f === null ? "–" : f.toFixed(2))).join(", ");
+  if (report.warmUp)
+    return `warm-up: every power's durations fell together over the first rounds, by up to ${report.spreadPercent.toFixed(0)} % (round factors ${factors}), as fresh versions warm up (JIT, caches) on Lambda too; the rounds interleave the powers, so their comparison holds, and the averages include the warm-up`;
+  if (!report.detected) return undefined;
   return `machine-wide drift: every power's durations moved together between rounds, by up to ${report.spreadPercent.toFixed(0)} % (round factors ${factors}; warm-up or load on the machine or a shared dependency); the rounds interleave the powers, so their comparison holds, but absolute durations and costs are uncertain`;
 }
 

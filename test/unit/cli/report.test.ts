@@ -61,7 +61,7 @@ const output: TuningOutput = {
     spentUsd: 0.0004,
     stop: "num",
     stoppedBecause: "every power got num 50 invocations",
-    drift: { roundFactors: [1, 1, 1, 1, 1], spreadPercent: 0, detected: false },
+    drift: { roundFactors: [1, 1, 1, 1, 1], spreadPercent: 0, detected: false, warmUp: false },
   },
   stats: [stats(128, 80, 0.0000017), stats(512, 20, 0.0000021), stats(1024, 19, 0.0000034)],
   prices: { region: "us-east-1", architecture: "arm64", takenOn: "2025-10-01" },

@@ -50,6 +50,18 @@ describe("detectDrift", () => {
     expect(later.detected).toBe(true);
   });
 
+  it("calls rounds that get faster and stay faster a warm-up, not drift, and warns of each in its own words", () => {
+    const warmUp = detectDrift([rounds(128, [150, 130, 100, 100, 100]), rounds(512, [40, 33, 25, 25, 25])]);
+    expect(warmUp).toMatchObject({ detected: false, warmUp: true });
+    expect(driftWarning(warmUp)).toMatch(/^warm-up: .*by up to \d+ %/);
+    // Slower in the middle, or slower again at the end: drift.
+    const middle = detectDrift([rounds(128, [100, 100, 150, 100, 100]), rounds(512, [25, 25, 38, 25, 25])]);
+    expect(middle).toMatchObject({ detected: true, warmUp: false });
+    const back = detectDrift([rounds(128, [150, 130, 100, 100, 125]), rounds(512, [40, 33, 25, 25, 32])]);
+    expect(back).toMatchObject({ detected: true, warmUp: false });
+    expect(driftWarning(back)).toMatch(/^machine-wide drift/);
+  });
+
   it("skips rounds a power sat out or measured too little to have a median", () => {
     const sparse = { ...rounds(128, [100, 200]), perRound: [10, 0, 10] };
     const report = detectDrift([sparse, rounds(512, [25, 25, 50])]);
