@@ -37,6 +37,8 @@ const MECHANISMS: Mechanism[] = [
   { label: "quota, 20 ms period", cpuLaw: { periodUs: 20_000 } },
   { label: "quota, 50 ms period", cpuLaw: { periodUs: 50_000 } },
   { label: "quota, 100 ms period", cpuLaw: { periodUs: 100_000 } },
+  { label: "quota, 200 ms period", cpuLaw: { periodUs: 200_000 } },
+  { label: "quota, 500 ms period", cpuLaw: { periodUs: 500_000 } },
   { label: "quota, 100 ms period, burst = quota", cpuLaw: { periodUs: 100_000, burstFraction: 1 } },
   {
     label: `quota, 100 ms period, cpuset: CPU ${CORES - 1} for every environment`,

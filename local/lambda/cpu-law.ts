@@ -6,9 +6,10 @@ export const MB_PER_VCPU = 1769;
 /**
  * A 100 ms CFS period (the kernel's default). Duration does not depend on it (it is accounted from CPU time,
  * see emulated-duration.ts), but CPU time does: every throttled gap lets other processes evict the handler's
- * caches, and at 128 MB a 20 ms period makes 5 times as many gaps, which cost JSON-heavy work 10–15 % more CPU
- * than at 100 ms (docs/benchmarks.md, "CPU-law mechanisms"). A reply that the quota let finish early is paced
- * to its Duration.
+ * caches. At 128 MB, JSON-heavy work cost 1.23× the ideal with a 20 ms period, 1.10× with 100 ms and 1.02×
+ * with 500 ms (docs/benchmarks.md, "CPU-law mechanisms"). Longer periods are not taken: the timeout is on the
+ * wall clock, and at 128 MB a 500 ms period can stall a handler for 464 ms at a time. A reply that the quota
+ * let finish early is paced to its Duration.
  */
 export const CFS_PERIOD_US = 100_000;
 
