@@ -19,6 +19,26 @@ export function nearlyEqual(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
 }
 
+/** `value / error`, or, when the error is 0 (every value alike), 0 for no difference and ±∞ for one. */
+function studentized(value: number, error: number, noDifference: boolean): number {
+  if (error > 0) return value / error;
+  if (noDifference) return 0;
+  return value > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+}
+
+/**
+ * (count + 1) / (permutations + 1), counting the draws whose |statistic| reaches the observed |statistic|.
+ * Float sums in another order may differ in the last bits: those count as reaching it.
+ */
+function permutationPValue(observed: number, permutations: number, draw: () => number): number {
+  let asExtreme = 0;
+  for (let r = 0; r < permutations; r++) {
+    const statistic = Math.abs(draw());
+    if (statistic >= observed || (Number.isFinite(observed) && nearlyEqual(statistic, observed))) asExtreme++;
+  }
+  return (asExtreme + 1) / (permutations + 1);
+}
+
 /** Running sums of one group's values met in ascending order, for its trimmed mean and winsorized variance. */
 interface GroupSums {
   seen: number;
@@ -72,10 +92,7 @@ function yuenStatistic(
   const a = part(LABEL_A);
   const b = part(LABEL_B);
   const difference = a.mean - b.mean;
-  const error = Math.sqrt(a.error + b.error);
-  if (error > 0) return difference / error;
-  if (nearlyEqual(a.mean, b.mean)) return 0;
-  return difference > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  return studentized(difference, Math.sqrt(a.error + b.error), nearlyEqual(a.mean, b.mean));
 }
 
 /**
@@ -111,19 +128,15 @@ export function trimmedMeanPermutationTest(
   // Relabelings start from a fixed arrangement, so they depend only on the sorted values, not input order.
   const labels = new Uint8Array(sorted.length).fill(LABEL_B, n[0]);
   const random = seededRandom(seed);
-  let asExtreme = 0;
-  for (let r = 0; r < permutations; r++) {
+  return permutationPValue(observed, permutations, () => {
     for (let i = labels.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       const swap = labels[i] as number;
       labels[i] = labels[j] as number;
       labels[j] = swap;
     }
-    const statistic = Math.abs(yuenStatistic(sorted, labels, n, drop));
-    // Float sums in another order may differ in the last bits: count those as reaching the observed value.
-    if (statistic >= observed || (Number.isFinite(observed) && nearlyEqual(statistic, observed))) asExtreme++;
-  }
-  return (asExtreme + 1) / (permutations + 1);
+    return yuenStatistic(sorted, labels, n, drop);
+  });
 }
 
 /**
@@ -147,10 +160,7 @@ function trimmedMeanStatistic(values: Float64Array, drop: number): number {
   const winsorizedSum = sum + drop * (low + high);
   const winsorizedSquares = squares + drop * (low * low + high * high);
   const variance = Math.max(0, (winsorizedSquares - (winsorizedSum * winsorizedSum) / n) / (n - 1));
-  const error = Math.sqrt(variance) / ((kept / n) * Math.sqrt(n));
-  if (error > 0) return mean / error;
-  if (mean === 0) return 0;
-  return mean > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  return studentized(mean, Math.sqrt(variance) / ((kept / n) * Math.sqrt(n)), mean === 0);
 }
 
 /**
@@ -174,17 +184,13 @@ export function pairedPermutationTest(
   const observed = Math.abs(trimmedMeanStatistic(Float64Array.from(differences), drop));
   const random = seededRandom(seed);
   const flipped = new Float64Array(n);
-  let asExtreme = 0;
-  for (let r = 0; r < permutations; r++) {
+  return permutationPValue(observed, permutations, () => {
     for (let i = 0; i < n; i++) {
       const d = differences[i] as number;
       flipped[i] = random() < 0.5 ? -d : d;
     }
-    const statistic = Math.abs(trimmedMeanStatistic(flipped, drop));
-    // Float sums in another order may differ in the last bits: count those as reaching the observed value.
-    if (statistic >= observed || (Number.isFinite(observed) && nearlyEqual(statistic, observed))) asExtreme++;
-  }
-  return (asExtreme + 1) / (permutations + 1);
+    return trimmedMeanStatistic(flipped, drop);
+  });
 }
 
 /**
