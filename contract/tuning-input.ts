@@ -8,8 +8,9 @@ export const CRUD_TUNING_NUM = 50;
 
 /**
  * The pause between one power's invocations, ms: an API's requests arrive with gaps between them, and measured
- * back to back a warm environment keeps its caches, which made the crud function's invocations at 1024 MB and
- * up 15–20 % cheaper in CPU when tuned alone than beside the other powers (docs/benchmarks.md, "Local tune").
+ * back to back a warm environment keeps its caches, which made the crud function's invocations at 1024 and
+ * 1536 MB 18–20 % cheaper in CPU when tuned alone than beside the other powers (docs/benchmarks.md, "Local
+ * tune").
  * Spaced, every invocation starts as a request in service does, whatever else runs.
  */
 export const CRUD_TUNING_SLEEP_MS = 30;
