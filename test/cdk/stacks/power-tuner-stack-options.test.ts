@@ -396,6 +396,7 @@ describe("PowerTunerStack weekly options", () => {
       lambdaARN: "crud-arn",
       powerValues: [128, 256, 512, 1024, 1536, 3008],
       num: 50,
+      sleepBetweenRunsMs: 30,
       strategy: "balanced",
       payload: crudTuningPayload("crud-table"),
       approval: "manual",

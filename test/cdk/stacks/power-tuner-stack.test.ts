@@ -199,6 +199,7 @@ describe("PowerTunerStack resources", () => {
       lambdaARN: "arn:aws:lambda:us-east-1:000000000000:function:crud",
       powerValues: DEFAULT_POWER_VALUES,
       num: 50,
+      sleepBetweenRunsMs: 30,
       strategy: "balanced",
       payload: crudTuningPayload("crud-table"),
     });
