@@ -132,7 +132,13 @@ describe("a run stopped a few seconds in, without the stopped-run rule", () => {
     expect(left.aliases).toHaveLength(6);
     expect(left.locked).toBe(true);
     await expectTuneSucceeds(functionArn);
-    expect((await historyRecords(t, functionArn)).map(([, status]) => status)).toEqual(["succeeded"]);
+    const records = await historyRecords(t, functionArn);
+    // On failure, which runs wrote what: the stopped run's id is its execution's name.
+    const seen = `stopped run ${runName(executionArn)}; records ${JSON.stringify(records)}`;
+    expect(
+      records.map(([, status]) => status),
+      seen,
+    ).toEqual(["succeeded"]);
   }, 240_000);
 });
 
