@@ -34,18 +34,35 @@ interface RecordedRun {
 }
 
 function readRuns(file: string): RecordedRun[] {
-  return readFileSync(file, "utf8")
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return text
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line, i) => {
-      const run = JSON.parse(line) as Partial<RecordedRun>;
+      let run: Partial<RecordedRun>;
+      try {
+        run = JSON.parse(line) as Partial<RecordedRun>;
+      } catch {
+        throw new Error(`${file} line ${i + 1} is not JSON: record runs with bench:repeat --samples`);
+      }
       if (!run.tuning || !Array.isArray(run.samples))
         throw new Error(`${file} line ${i + 1} is no recorded run: it needs "tuning" and "samples"`);
       return run as RecordedRun;
     });
 }
 
-const runs = positionals.flatMap(readRuns);
+let runs: RecordedRun[];
+try {
+  runs = positionals.flatMap(readRuns);
+} catch (error) {
+  process.stderr.write(`bench:replay: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}
 const chosen = new Map<number, number>();
 const rows = runs.map((run, i) => {
   const choice = decideOn(run.tuning, run.samples);

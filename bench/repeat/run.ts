@@ -32,8 +32,20 @@ import { machineLine, rewriteSection } from "../support/benchmarks-doc.js";
 const SECTION = "## Repeated tunes";
 const TARGET_SAME = 1;
 
+const USAGE = `usage: npm run bench:repeat -- [--runs 10] [--write-doc] [--samples FILE] [--num N|auto] [--max-invocations N]
+
+Repeats \`npm start\`'s tune (the weekly rule's input on the crud function) on one local cloud and prints
+each run's chosen power, tie, confidence and every power's average as Markdown tables.
+  --runs N             tunes in a row, 1 to 100 (default 10)
+  --write-doc          also rewrite the "## Repeated tunes" section of docs/benchmarks.md
+  --samples FILE       write each run's context and raw samples as JSON lines (for npm run bench:replay)
+  --num N|auto         replace the input's num
+  --max-invocations N  set maxInvocations (with --num auto)
+`;
+
 const { values } = parseArgs({
   options: {
+    help: { type: "boolean", short: "h", default: false },
     runs: { type: "string", default: "10" },
     "write-doc": { type: "boolean", default: false },
     samples: { type: "string" },
@@ -41,9 +53,13 @@ const { values } = parseArgs({
     "max-invocations": { type: "string" },
   },
 });
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1 || runs > 100) {
-  process.stderr.write(`--runs must be a whole number from 1 to 100, got "${values.runs}"\n`);
+  process.stderr.write(`--runs must be a whole number from 1 to 100, got "${values.runs}"\n\n${USAGE}`);
   process.exit(2);
 }
 
