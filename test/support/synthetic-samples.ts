@@ -1,5 +1,6 @@
 // Seeded synthetic measurements for the tuner's statistics tests: noise with known distributions.
 import { seededRandom } from "../../functions/tuner/core/stats.js";
+import type { PowerSamples } from "../../functions/tuner/core/types.js";
 
 /** Standard normal draws (Box–Muller) from a seeded generator. */
 export function normalDraws(seed: number): () => number {
@@ -39,4 +40,27 @@ export function shuffled<T>(values: readonly T[], seed: number): T[] {
     [out[i], out[j]] = [out[j] as T, out[i] as T];
   }
   return out;
+}
+
+/**
+ * A power's samples from its durations (ms): billed to the whole ms above, no errors, one round unless
+ * `perRound` says otherwise; `coldInitMs` gives the first invocation an Init Duration (a cold start).
+ */
+export function powerSamplesOf(
+  power: number,
+  durationMs: number[],
+  options: { perRound?: number[]; coldInitMs?: number; memoryMb?: number } = {},
+): PowerSamples {
+  const cold = options.coldInitMs ?? 0;
+  return {
+    power,
+    durationMs,
+    billedMs: durationMs.map((d) => Math.ceil(d)),
+    initMs: durationMs.map((_, i) => (i === 0 ? cold : 0)),
+    maxMemoryUsedMb: durationMs.map(() => options.memoryMb ?? 60),
+    allowedErrors: 0,
+    httpErrorResponses: 0,
+    errors: [],
+    perRound: options.perRound ?? [durationMs.length],
+  };
 }

@@ -9,22 +9,15 @@ import { finalOutput } from "../../../../functions/tuner/core/analysis.js";
 import { analyzeComparison } from "../../../../functions/tuner/core/comparison.js";
 import { validateTuningInput } from "../../../../functions/tuner/core/input.js";
 import type { PowerSamples, TuningContext } from "../../../../functions/tuner/core/types.js";
+import { powerSamplesOf } from "../../../support/synthetic-samples.js";
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:api";
 
 function samples(power: number, base: number): PowerSamples {
-  const durationMs = Array.from({ length: 10 }, (_, i) => base + (i % 5) * 0.5);
-  return {
+  return powerSamplesOf(
     power,
-    durationMs,
-    billedMs: durationMs.map((d) => Math.ceil(d)),
-    initMs: durationMs.map(() => 0),
-    maxMemoryUsedMb: durationMs.map(() => 60),
-    allowedErrors: 0,
-    httpErrorResponses: 0,
-    errors: [],
-    perRound: [10],
-  };
+    Array.from({ length: 10 }, (_, i) => base + (i % 5) * 0.5),
+  );
 }
 
 const tuning: TuningContext = {

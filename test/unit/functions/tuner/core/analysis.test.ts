@@ -8,7 +8,7 @@ import { pricesForRegion } from "../../../../../functions/tuner/core/pricing.js"
 import { trimmedMean } from "../../../../../functions/tuner/core/stats.js";
 import type { PowerSamples, TuningContext } from "../../../../../functions/tuner/core/types.js";
 import { decodeVisualization } from "../../../../../functions/tuner/core/visualization.js";
-import { noisySamples } from "../../../../support/synthetic-samples.js";
+import { noisySamples, powerSamplesOf } from "../../../../support/synthetic-samples.js";
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:f";
 
@@ -34,17 +34,7 @@ function measured(power: number, base: number): PowerSamples {
 }
 
 function fromDurations(power: number, durationMs: number[], perRound = [durationMs.length]): PowerSamples {
-  return {
-    power,
-    durationMs,
-    billedMs: durationMs.map((d) => Math.ceil(d)),
-    initMs: durationMs.map((_, i) => (i === 0 ? 150 : 0)),
-    maxMemoryUsedMb: durationMs.map(() => 60),
-    allowedErrors: 0,
-    httpErrorResponses: 0,
-    errors: [],
-    perRound,
-  };
+  return powerSamplesOf(power, durationMs, { perRound, coldInitMs: 150 });
 }
 const data = [measured(128, 100), measured(1024, 20)];
 

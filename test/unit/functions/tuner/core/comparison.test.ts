@@ -21,6 +21,7 @@ import {
   decodeCompareVisualization,
 } from "../../../../../functions/tuner/core/visualization.js";
 import { contextFor, measurementsOf, runRounds } from "../../../../support/sampling-loop.js";
+import { powerSamplesOf } from "../../../../support/synthetic-samples.js";
 
 const FIRST = "arn:aws:lambda:us-east-1:000000000000:function:first";
 const SECOND = "arn:aws:lambda:us-east-1:000000000000:function:second";
@@ -82,18 +83,10 @@ function context(input: Record<string, unknown> = {}, kind: "functions" | "archi
 
 /** Durations around `base` ms with a little spread, all warm. */
 function samples(power: number, base: number, count = 10): PowerSamples {
-  const durationMs = Array.from({ length: count }, (_, i) => base + (i % 5) * 0.5);
-  return {
+  return powerSamplesOf(
     power,
-    durationMs,
-    billedMs: durationMs.map((d) => Math.ceil(d)),
-    initMs: durationMs.map(() => 0),
-    maxMemoryUsedMb: durationMs.map(() => 60),
-    allowedErrors: 0,
-    httpErrorResponses: 0,
-    errors: [],
-    perRound: [count],
-  };
+    Array.from({ length: count }, (_, i) => base + (i % 5) * 0.5),
+  );
 }
 
 describe("comparePowers", () => {

@@ -6,21 +6,12 @@ import {
   withoutDrift,
 } from "../../../../../functions/tuner/core/drift.js";
 import type { PowerSamples } from "../../../../../functions/tuner/core/types.js";
+import { powerSamplesOf } from "../../../../support/synthetic-samples.js";
 
 /** A power measured in rounds of `per` invocations, each round at the given level (ms), ±1 ms. */
 function rounds(power: number, levels: number[], per = 10): PowerSamples {
   const durationMs = levels.flatMap((level) => Array.from({ length: per }, (_, i) => level + (i % 3) - 1));
-  return {
-    power,
-    durationMs,
-    billedMs: durationMs.map(Math.ceil),
-    initMs: durationMs.map(() => 0),
-    maxMemoryUsedMb: durationMs.map(() => 64),
-    allowedErrors: 0,
-    httpErrorResponses: 0,
-    errors: [],
-    perRound: levels.map(() => per),
-  };
+  return powerSamplesOf(power, durationMs, { perRound: levels.map(() => per), memoryMb: 64 });
 }
 
 describe("detectDrift", () => {
