@@ -6,12 +6,12 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { STACKS } from "../../../contract/index.js";
 import { CrudServiceStack } from "../../../stacks/crud-service-stack.js";
-import { ValidationError } from "../../../stacks/errors.js";
 import { PAYLOAD_S3_CONTEXT, parsePayloadS3Context } from "../../../stacks/payload-s3-context.js";
 import type { PayloadS3Access } from "../../../stacks/power-tuner-options.js";
 import { PowerTunerStack } from "../../../stacks/power-tuner-stack.js";
 import { acknowledgeAcceptedWildcards } from "../../support/accepted-wildcards.js";
 import { cdkSynthInScratch } from "../../support/cdk-synth.js";
+import { expectValidationError } from "../../support/validation-error.js";
 
 const env = { account: "000000000000", region: "us-east-1" };
 
@@ -54,15 +54,7 @@ function s3Statements(template: Template): Record<string, Statement[]> {
 const partition = (rest: string) => ({ "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, rest]] });
 
 function expectRefused(payloadS3: PayloadS3Access, text: string | RegExp) {
-  let error: unknown;
-  try {
-    build(payloadS3);
-  } catch (caught) {
-    error = caught;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as ValidationError).prop).toBe("payloadS3");
-  expect((error as ValidationError).message).toMatch(text);
+  expectValidationError(() => build(payloadS3), "payloadS3", text);
 }
 
 describe("PowerTunerStack payloadS3", () => {

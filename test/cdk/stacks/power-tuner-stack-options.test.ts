@@ -15,6 +15,7 @@ import {
   type PowerTunerStackProps,
 } from "../../../stacks/power-tuner-stack.js";
 import { acknowledgeAcceptedWildcards } from "../../support/accepted-wildcards.js";
+import { expectValidationError } from "../../support/validation-error.js";
 
 const env = { account: "000000000000", region: "us-east-1" };
 type Options = Omit<PowerTunerStackProps, "defaultTarget" | "defaultTargetTable">;
@@ -100,16 +101,8 @@ function executionResources(template: Template): string[] {
 
 /** The construct fails to build, with a ValidationError naming `prop` and saying `text`. */
 function expectRefused(options: Options, prop: string, text: string | RegExp, tunerId?: string) {
-  let error: unknown;
-  try {
-    build(options, tunerId);
-  } catch (caught) {
-    error = caught;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as ValidationError).prop).toBe(prop);
-  expect((error as ValidationError).message).toContain(prop);
-  expect((error as ValidationError).message).toMatch(text);
+  const error = expectValidationError(() => build(options, tunerId), prop, text);
+  expect(error.message).toContain(prop);
 }
 
 describe("PowerTunerStack options left out", () => {

@@ -6,9 +6,9 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { STACKS } from "../../../contract/index.js";
 import { CrudServiceStack } from "../../../stacks/crud-service-stack.js";
-import { ValidationError } from "../../../stacks/errors.js";
 import { PowerTunerStack, type PowerTunerStackProps } from "../../../stacks/power-tuner-stack.js";
 import { acknowledgeAcceptedWildcards } from "../../support/accepted-wildcards.js";
+import { expectValidationError } from "../../support/validation-error.js";
 
 const env = { account: "000000000000", region: "us-east-1" };
 const ROLE_A = "arn:aws:iam::111122223333:role/powertune-target";
@@ -90,15 +90,7 @@ describe("PowerTunerStack targetRoleArns", () => {
       ],
       [[ROLE_A, ROLE_A], /\[1\] lists .* twice/],
     ] as const) {
-      let error: unknown;
-      try {
-        build({ targetRoleArns: [...roles] });
-      } catch (caught) {
-        error = caught;
-      }
-      expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).prop).toBe("targetRoleArns");
-      expect((error as ValidationError).message).toMatch(text);
+      expectValidationError(() => build({ targetRoleArns: [...roles] }), "targetRoleArns", text);
     }
   });
 
