@@ -53,13 +53,10 @@ export {
   ARCHITECTURES,
   INVOKE_MODES,
   type InvokeMode,
-  isWeightedPayloadList,
   type ResolvedInvokeMode,
   type TuningInput,
   type ValidationOptions,
   validateTuningInput,
-  weightedCountProblems,
-  weightedItemProblems,
 } from "./input.js";
 export {
   bucketNameProblem,
@@ -115,3 +112,4 @@ export {
   type VisualizationPoint,
   visualizationUrl,
 } from "./visualization.js";
+export { isWeightedPayloadList, weightedCountProblems, weightedItemProblems } from "./weighted-payload.js";

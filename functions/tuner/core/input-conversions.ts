@@ -36,3 +36,12 @@ export function editDistance(a: string, b: string): number {
   }
   return previous[b.length] ?? 0;
 }
+
+/** An issue's path as the input's field: `payload[2].weight`; "(input)" for the input itself. */
+export function fieldName(path: readonly PropertyKey[]): string {
+  let name = "";
+  for (const part of path) {
+    name += typeof part === "number" ? `[${part}]` : `${name ? "." : ""}${String(part)}`;
+  }
+  return name || "(input)";
+}

@@ -4,11 +4,12 @@ import { z } from "zod";
 import { TUNER_ALIAS_PATTERN } from "./aliases.js";
 import { type InputProblem, InvalidTuningInputError } from "./errors.js";
 import { DEFAULT_MAX_ERROR_RATES, ERROR_KINDS, type ErrorKind, type MaxErrorRates } from "./feasibility.js";
-import { asBoolean, asNumber, editDistance } from "./input-conversions.js";
+import { asBoolean, asNumber, editDistance, fieldName } from "./input-conversions.js";
 import { parseS3Url } from "./payload-s3.js";
 import { DEFAULT_MAX_INVOCATIONS, ROUND_INVOCATIONS } from "./rounds.js";
 import { estimatedStateBytes, MAX_STATE_BYTES, payloadStateBytes } from "./state-size.js";
 import { parseTargetArn, ROLE_ARN, unqualifiedArn } from "./target-arn.js";
+import { isWeightedPayloadList, weightedCountProblems, weightedItemProblems } from "./weighted-payload.js";
 
 export { asBoolean, asNumber } from "./input-conversions.js";
 export { estimatedStateBytes, MAX_STATE_BYTES } from "./state-size.js";
@@ -190,14 +191,6 @@ function checkMaxErrorRate(raw: unknown, problems: InputProblem[]): MaxErrorRate
   return valid ? rates : undefined;
 }
 
-// Not strict: the reference tool reads payload and weight and ignores any other key of an item (named in warnings).
-const weightedPayload = z.object({
-  payload: z.unknown(),
-  weight: z
-    .number({ error: "weight must be a positive number" })
-    .positive({ error: "weight must be a positive number" }),
-});
-
 /** The input field a misspelt one most likely meant: at most two edits away, ignoring case. */
 function closestField(key: string): string | undefined {
   let best: { field: string; distance: number } | undefined;
@@ -206,26 +199,6 @@ function closestField(key: string): string | undefined {
     if (distance <= 2 && (!best || distance < best.distance)) best = { field, distance };
   }
   return best?.field;
-}
-
-/**
- * Invocations a weighted entry gets: floor(weight / total × num), the original tool's rule. Multiplying first
- * keeps whole shares whole: (1 / 49) × 49 is 0.999… in floating point.
- */
-export function invocationsForWeight(weight: number, total: number, num: number): number {
-  return Math.floor((weight * num) / total + 1e-9);
-}
-
-/**
- * A payload list is weighted when every item is an object with both `payload` and `weight`. (The reference tool
- * also wants both truthy; an item with a zero weight is refused here rather than sent as part of a plain list.)
- */
-export function isWeightedPayloadList(payload: unknown): payload is { payload: unknown; weight: number }[] {
-  return (
-    Array.isArray(payload) &&
-    payload.length > 0 &&
-    payload.every((p) => typeof p === "object" && p !== null && "payload" in p && "weight" in p)
-  );
 }
 
 const schema = z.strictObject({
@@ -383,14 +356,6 @@ function describeJson(value: unknown): string {
   if (value === undefined) return "nothing";
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
-function fieldName(path: readonly PropertyKey[]): string {
-  let name = "";
-  for (const part of path) {
-    name += typeof part === "number" ? `[${part}]` : `${name ? "." : ""}${String(part)}`;
-  }
-  return name || "(input)";
 }
 
 export interface ValidationOptions {
@@ -669,52 +634,4 @@ export function validateTuningInput(
   }
   if (problems.length > 0) throw new InvalidTuningInputError(problems);
   return { ...input, powerValues: [...new Set(powerValues)].sort((a, b) => a - b) };
-}
-
-/** Each item of a weighted list is `{payload, weight}` with a positive weight. @param field what holds the list. */
-export function weightedItemProblems(
-  list: readonly { payload: unknown; weight: number }[],
-  field: string,
-): InputProblem[] {
-  return list.flatMap((item, i) => {
-    const parsed = weightedPayload.safeParse(item);
-    return parsed.success
-      ? []
-      : parsed.error.issues.map((issue) => ({
-          field: fieldName([field, i, ...issue.path]),
-          problem: issue.message,
-        }));
-  });
-}
-
-/**
- * A weighted list fits a sequence of `perPower` invocations: no more items than invocations, and every item gets
- * at least one (a dry run sends the first payload once, so it is not checked). With num "auto" the weights spread
- * over the longest run, maxInvocations; rounds take the sequence in order.
- */
-export function weightedCountProblems(
-  list: readonly { payload: unknown; weight: number }[],
-  perPower: number,
-  countField: "num" | "maxInvocations",
-  field: string,
-): InputProblem[] {
-  if (list.length > perPower) {
-    return [
-      {
-        field,
-        problem: `a weighted payload list of ${list.length} items needs ${countField} of at least ${list.length}`,
-      },
-    ];
-  }
-  const total = list.reduce((sum, item) => sum + item.weight, 0);
-  return list.flatMap((item, i) =>
-    invocationsForWeight(item.weight, total, perPower) < 1
-      ? [
-          {
-            field: `${field}[${i}].weight`,
-            problem: `weight ${item.weight} of ${total} gives no invocation out of ${countField} ${perPower}; raise the weight or ${countField}`,
-          },
-        ]
-      : [],
-  );
 }

@@ -1,13 +1,13 @@
 // Spreading a weighted payload list over a power's invocations, deterministically.
 import { InvalidTuningInputError } from "./errors.js";
+import { payloadFromObjectText } from "./payload-s3.js";
+import type { PayloadS3Task } from "./types.js";
 import {
   invocationsForWeight,
   isWeightedPayloadList,
   weightedCountProblems,
   weightedItemProblems,
-} from "./input.js";
-import { payloadFromObjectText } from "./payload-s3.js";
-import type { PayloadS3Task } from "./types.js";
+} from "./weighted-payload.js";
 
 /**
  * Returns exactly `num` payloads, one per invocation. A weighted list follows the reference tool's counts:
