@@ -1,30 +1,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { STACKS } from "../../../contract/index.js";
-import { CrudServiceStack } from "../../../stacks/crud-service-stack.js";
 import { PAYLOAD_S3_CONTEXT, parsePayloadS3Context } from "../../../stacks/payload-s3-context.js";
 import type { PayloadS3Access } from "../../../stacks/power-tuner-options.js";
-import { PowerTunerStack } from "../../../stacks/power-tuner-stack.js";
 import { acknowledgeAcceptedWildcards } from "../../support/accepted-wildcards.js";
 import { cdkSynthInScratch } from "../../support/cdk-synth.js";
+import { buildTunerStack } from "../../support/tuner-stack.js";
 import { expectValidationError } from "../../support/validation-error.js";
 
-const env = { account: "000000000000", region: "us-east-1" };
-
 function build(payloadS3?: PayloadS3Access) {
-  const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
-  const crud = new CrudServiceStack(app, STACKS.crud, { env });
-  const tuner = new PowerTunerStack(app, STACKS.tuner, {
-    env,
-    defaultTarget: crud.crudFunction,
-    defaultTargetTable: crud.table,
-    ...(payloadS3 ? { payloadS3 } : {}),
-  });
-  return { tuner, template: Template.fromStack(tuner) };
+  return buildTunerStack(payloadS3 ? { payloadS3 } : {});
 }
 
 interface Statement {

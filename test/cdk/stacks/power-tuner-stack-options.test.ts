@@ -1,20 +1,16 @@
 import { App, Duration, PermissionsBoundary, Stack } from "aws-cdk-lib";
-import { Template } from "aws-cdk-lib/assertions";
+import type { Template } from "aws-cdk-lib/assertions";
 import { SecurityGroup, SubnetType, Vpc } from "aws-cdk-lib/aws-ec2";
 import { Schedule } from "aws-cdk-lib/aws-events";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { crudTuningPayload, STACKS } from "../../../contract/index.js";
-import { CrudServiceStack } from "../../../stacks/crud-service-stack.js";
 import { ValidationError } from "../../../stacks/errors.js";
 import { POWER_TUNER_DEFAULTS } from "../../../stacks/power-tuner-options.js";
-import {
-  ACCEPTED_WILDCARD_FINDINGS,
-  PowerTunerStack,
-  type PowerTunerStackProps,
-} from "../../../stacks/power-tuner-stack.js";
+import { ACCEPTED_WILDCARD_FINDINGS, type PowerTunerStackProps } from "../../../stacks/power-tuner-stack.js";
 import { acknowledgeAcceptedWildcards } from "../../support/accepted-wildcards.js";
+import { buildTunerStack } from "../../support/tuner-stack.js";
 import { expectValidationError } from "../../support/validation-error.js";
 
 const env = { account: "000000000000", region: "us-east-1" };
@@ -26,22 +22,15 @@ type Options = Omit<PowerTunerStackProps, "defaultTarget" | "defaultTargetTable"
  * the templates, not the functions' code.
  */
 function build(options: Options | ((network: Network) => Options) = {}, tunerId: string = STACKS.tuner) {
-  const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
-  const crud = new CrudServiceStack(app, STACKS.crud, { env });
   let network: Network | undefined;
-  if (typeof options === "function") {
+  const { tuner, template } = buildTunerStack((app) => {
+    if (typeof options !== "function") return options;
     const stack = new Stack(app, "Network", { env });
     const vpc = new Vpc(stack, "Vpc", { maxAzs: 2, natGateways: 1 });
     network = { vpc, securityGroup: new SecurityGroup(stack, "Tuner", { vpc, allowAllOutbound: true }) };
-  }
-  const props = typeof options === "function" && network ? options(network) : (options as Options);
-  const tuner = new PowerTunerStack(app, tunerId, {
-    env,
-    defaultTarget: crud.crudFunction,
-    defaultTargetTable: crud.table,
-    ...props,
-  });
-  return { tuner, template: Template.fromStack(tuner), network };
+    return options(network);
+  }, tunerId);
+  return { tuner, template, network };
 }
 interface Network {
   vpc: Vpc;

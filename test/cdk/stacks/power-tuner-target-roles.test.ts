@@ -1,30 +1,17 @@
 // PowerTunerStack's targetRoleArns (cross-account tuning) and qualified targetFunctionArns: what the roles may do,
 // what the functions are told, and cdk-nag.
-import { App } from "aws-cdk-lib";
-import { Template } from "aws-cdk-lib/assertions";
+import type { Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
-import { STACKS } from "../../../contract/index.js";
-import { CrudServiceStack } from "../../../stacks/crud-service-stack.js";
-import { PowerTunerStack, type PowerTunerStackProps } from "../../../stacks/power-tuner-stack.js";
 import { acknowledgeAcceptedWildcards } from "../../support/accepted-wildcards.js";
+import { buildTunerStack, type TunerOptions } from "../../support/tuner-stack.js";
 import { expectValidationError } from "../../support/validation-error.js";
 
-const env = { account: "000000000000", region: "us-east-1" };
 const ROLE_A = "arn:aws:iam::111122223333:role/powertune-target";
 const ROLE_B = "arn:aws:iam::444455556666:role/team/powertune-target";
-type Options = Omit<PowerTunerStackProps, "defaultTarget" | "defaultTargetTable">;
 
-function build(options: Options = {}) {
-  const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
-  const crud = new CrudServiceStack(app, STACKS.crud, { env });
-  const tuner = new PowerTunerStack(app, STACKS.tuner, {
-    env,
-    defaultTarget: crud.crudFunction,
-    defaultTargetTable: crud.table,
-    ...options,
-  });
-  return { tuner, template: Template.fromStack(tuner) };
+function build(options: TunerOptions = {}) {
+  return buildTunerStack(options);
 }
 
 type Statement = { Action: string | string[]; Resource: unknown };

@@ -17,6 +17,8 @@ const scratch = mkdtempSync(join(tmpdir(), "powertune-payload-s3-"));
 const BUCKET = "tuning-payloads";
 /** Step Functions' limit on an execution's input (and on any state's), bytes. */
 const STATE_INPUT_LIMIT = 256 * 1024;
+/** The target as it was before a run: no tuner aliases or versions, its 256 MB, no lock. */
+const nothingLeft = { aliases: [], versions: [], memoryMb: 256, locked: false };
 let t: TunerCloud;
 let s3: S3Client;
 let targetArn: string;
@@ -70,12 +72,7 @@ describe("payloadS3 on the local cloud", () => {
       [512, 5, true, []],
     ]);
     expect(output.warnings.filter((w) => w.includes("infeasible"))).toEqual([]);
-    expect(await leftovers(t, targetArn)).toEqual({
-      aliases: [],
-      versions: [],
-      memoryMb: 256,
-      locked: false,
-    });
+    expect(await leftovers(t, targetArn)).toEqual(nothingLeft);
   }, 300_000);
 
   it("fails a run whose object is missing with PayloadS3Error naming it, after Cleanup undid the run", async () => {
@@ -94,11 +91,6 @@ describe("payloadS3 on the local cloud", () => {
     );
     const entered = (await history(t, executionArn)).flatMap((e) => e.stateEnteredEventDetails?.name ?? []);
     expect(entered.slice(-2)).toEqual(["Cleanup", "TuningFailed"]);
-    expect(await leftovers(t, targetArn)).toEqual({
-      aliases: [],
-      versions: [],
-      memoryMb: 256,
-      locked: false,
-    });
+    expect(await leftovers(t, targetArn)).toEqual(nothingLeft);
   }, 300_000);
 });
