@@ -48,6 +48,16 @@ export function collectTaskStates(states: Record<string, StateDefinition> | unde
   return tasks;
 }
 
+/**
+ * Step Functions' name for a failed Invoke: Lambda.<Code> when the service answered with an error (e.g.
+ * Lambda.TooManyRequestsException), Lambda.SdkClientException when no answer came back (a connection reset,
+ * a socket closed under the request), which the tuner's Retry covers as it would on AWS.
+ */
+export function lambdaErrorName(error: Error): string {
+  const answered = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return answered === undefined ? "Lambda.SdkClientException" : `Lambda.${error.name}`;
+}
+
 async function invoke(
   client: LambdaClient,
   functionName: string,
@@ -64,9 +74,8 @@ async function invoke(
       }),
     );
   } catch (error) {
-    // Service errors surface as Lambda.<Code>, as Step Functions names them (e.g. Lambda.TooManyRequestsException).
     const err = error instanceof Error ? error : new Error(String(error));
-    throw new TaskFailedError(`Lambda.${err.name}`, err.message);
+    throw new TaskFailedError(lambdaErrorName(err), err.message);
   }
   const text = response.Payload === undefined ? "" : new TextDecoder().decode(response.Payload);
   let parsed: JsonValue = null;

@@ -167,8 +167,8 @@ export async function lockOf(t: TunerCloud, functionArn: string) {
   return Item;
 }
 
-/** The runs TuningHistory records for a function: [runId, status]. */
-export async function historyRecords(t: TunerCloud, functionArn: string): Promise<[string, string][]> {
+/** The run records TuningHistory holds for a function, as stored. */
+export async function historyItems(t: TunerCloud, functionArn: string): Promise<Record<string, unknown>[]> {
   const { Items = [] } = await t.ddb.send(
     new QueryCommand({
       TableName: t.historyTable,
@@ -176,7 +176,12 @@ export async function historyRecords(t: TunerCloud, functionArn: string): Promis
       ExpressionAttributeValues: { ":pk": `fn#${functionArn}`, ":run": "run#" },
     }),
   );
-  return Items.map((item) => [item.runId as string, item.status as string]);
+  return Items;
+}
+
+/** The runs TuningHistory records for a function: [runId, status]. */
+export async function historyRecords(t: TunerCloud, functionArn: string): Promise<[string, string][]> {
+  return (await historyItems(t, functionArn)).map((item) => [item.runId as string, item.status as string]);
 }
 
 /** What a run may leave on the target: tuner aliases, versions, a changed memory size. */

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { afterAll, describe, expect, it } from "vitest";
 import "../../../../local/stepfunctions/promise-with-resolvers.js";
@@ -81,16 +83,18 @@ describe("Lambda task discovery", () => {
   });
 });
 
+const RUN_IDENTITY = {
+  executionArn: "arn:aws:states:us-east-1:000000000000:execution:m:e",
+  executionName: "e",
+  stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:m",
+  stateMachineName: "m",
+};
+
 describe("the state machine runner", () => {
   // Never reached: no test here invokes a function.
   const lambda = new LambdaClient({ region: "us-east-1", endpoint: "http://127.0.0.1:9", maxAttempts: 1 });
   afterAll(() => lambda.destroy());
-  const identity = {
-    executionArn: "arn:aws:states:us-east-1:000000000000:execution:m:e",
-    executionName: "e",
-    stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:m",
-    stateMachineName: "m",
-  };
+  const identity = RUN_IDENTITY;
   const run = (definition: object, input = {}) =>
     runOutcome(startRun(compileDefinition(JSON.stringify(definition)), input, identity, lambda));
 
@@ -142,6 +146,48 @@ describe("the state machine runner", () => {
     });
     expect(outcome).toMatchObject({ status: "FAILED", error: "States.Runtime" });
     expect(outcome.cause).toContain("Invoke: Parameters.FunctionName is required");
+  });
+});
+
+describe("a Lambda task whose connection is reset (the fault injected by a server that drops every request)", () => {
+  it("fails as Lambda.SdkClientException, which a Retry on that name retries, as on AWS", async () => {
+    let requests = 0;
+    const server = createServer((req) => {
+      requests++;
+      req.socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const lambda = new LambdaClient({
+      region: "us-east-1",
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxAttempts: 1,
+    });
+    try {
+      const definition = {
+        StartAt: "Call",
+        States: {
+          Call: {
+            Type: "Task",
+            Resource: "arn:aws:lambda:us-east-1:000000000000:function:anything",
+            Retry: [{ ErrorEquals: ["Lambda.SdkClientException"], IntervalSeconds: 1, MaxAttempts: 1 }],
+            Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.caught", Next: "GaveUp" }],
+            End: true,
+          },
+          GaveUp: { Type: "Pass", End: true },
+        },
+      };
+      const outcome = await runOutcome(
+        startRun(compileDefinition(JSON.stringify(definition)), {}, RUN_IDENTITY, lambda),
+      );
+      expect(outcome.status).toBe("SUCCEEDED");
+      expect(JSON.parse(outcome.output ?? "{}").caught.Error).toBe("Lambda.SdkClientException");
+      expect(requests).toBe(2);
+    } finally {
+      lambda.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
