@@ -1,6 +1,9 @@
 import "../../../../local/stepfunctions/promise-with-resolvers.js";
 import { describe, expect, it } from "vitest";
-import { avoidLibraryQuirks } from "../../../../local/stepfunctions/definition-quirks.js";
+import {
+  avoidLibraryQuirks,
+  UNSET_TASK_TIMEOUT_SECONDS,
+} from "../../../../local/stepfunctions/definition-quirks.js";
 import { compileDefinition } from "../../../../local/stepfunctions/runner.js";
 
 const pass = (extra: Record<string, unknown>) => ({
@@ -31,6 +34,53 @@ describe("definitions as the local runner is given them", () => {
     expect(await run(map, { items: [{ a: 1 }] })).toEqual([5]);
     const parallel = { StartAt: "B", States: { B: { Type: "Parallel", Branches: [inner], End: true } } };
     expect(await run(parallel, {})).toEqual([5]);
+  });
+
+  it("gives a Task without a timeout none in effect (Step Functions' default), and keeps a Task's own", () => {
+    const resource = "arn:aws:lambda:us-east-1:000000000000:function:f";
+    const fixed: object = avoidLibraryQuirks({
+      StartAt: "Own",
+      States: {
+        Own: { Type: "Task", Resource: resource, TimeoutSeconds: 5, Next: "FromPath" },
+        FromPath: { Type: "Task", Resource: resource, TimeoutSecondsPath: "$.t", Next: "Round" },
+        Round: {
+          Type: "Map",
+          ItemsPath: "$.items",
+          ItemProcessor: {
+            StartAt: "Exec",
+            States: { Exec: { Type: "Task", Resource: resource, End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    /** The value at a path of the fixed definition. */
+    const at = (...path: string[]) =>
+      path.reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], fixed);
+    expect(at("States", "Own", "TimeoutSeconds")).toBe(5);
+    expect(at("States", "FromPath", "TimeoutSeconds")).toBeUndefined();
+    expect(at("States", "Round", "ItemProcessor", "States", "Exec", "TimeoutSeconds")).toBe(
+      UNSET_TASK_TIMEOUT_SECONDS,
+    );
+  });
+
+  it("times a Task out by its TimeoutSeconds (so the default given above is the one in effect)", async () => {
+    const { machine } = compileDefinition(
+      JSON.stringify({
+        StartAt: "Slow",
+        States: {
+          Slow: {
+            Type: "Task",
+            Resource: "arn:aws:lambda:us-east-1:0:function:f",
+            TimeoutSeconds: 1,
+            End: true,
+          },
+        },
+      }),
+    );
+    const slow = () => new Promise<string>((resolve) => setTimeout(() => resolve("late"), 1_500));
+    const result = machine.run({}, { overrides: { taskResourceLocalHandlers: { Slow: slow } } }).result;
+    await expect(result).rejects.toThrow(/States\.Timeout|timed out/i);
   });
 
   it("leaves the definition it was given unchanged", () => {
