@@ -2,7 +2,7 @@
 // orchestration overhead, parallel vs serial per-power averages, and whether repeated tunes choose the same
 // power. Prints one table per measure and rewrites the "## Local tune" section of docs/benchmarks.md.
 //
-//   npm run bench:tune -- [--sleep-between-runs-ms N]   (N ms between a power's invocations, every tune)
+//   npm run bench:tune -- [--sleep-between-runs-ms N] [--repeats N]
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,16 +29,19 @@ import type { InvocationMeasurement } from "../../local/lambda/index.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { BENCHMARKS_DOC, machineLine, rewriteSection } from "../support/benchmarks-doc.js";
 
-const USAGE = `usage: npm run bench:tune -- [--sleep-between-runs-ms N]
+const USAGE = `usage: npm run bench:tune -- [--sleep-between-runs-ms N] [--repeats N]
 
 Tunes the crud function and a CPU-bound function on a local cloud, in parallel and each power alone, and
-rewrites the "## Local tune" section of docs/benchmarks.md. --sleep-between-runs-ms sets the tuner input's
-sleepBetweenRunsMs in every tune (default: the weekly rule's input, which has none).
+rewrites the "## Local tune" section of docs/benchmarks.md.
+  --sleep-between-runs-ms N  the tuner input's sleepBetweenRunsMs in every tune (default: the weekly
+                             rule's input's)
+  --repeats N                rounds of one parallel tune and one serial sweep per function (default 6)
 `;
 const { values: args } = parseArgs({
   options: {
     help: { type: "boolean", short: "h", default: false },
     "sleep-between-runs-ms": { type: "string" },
+    repeats: { type: "string", default: "6" },
   },
 });
 if (args.help) {
@@ -54,12 +57,17 @@ if (SLEEP_MS !== undefined && !(Number.isInteger(SLEEP_MS) && SLEEP_MS >= 0)) {
   process.exit(2);
 }
 
+const REPEATS = Number(args.repeats);
+if (!(Number.isInteger(REPEATS) && REPEATS >= 1)) {
+  process.stderr.write(`--repeats must be a whole number of at least 1, got "${args.repeats}"\n\n${USAGE}`);
+  process.exit(2);
+}
+
 const SECTION = "## Local tune";
 /** The tuner's defaults, which the weekly rule measures. */
 const POWERS = [...DEFAULT_POWER_VALUES];
 const NUM = 50;
 const SEED_ITEMS = 25;
-const REPEATS = 3;
 const TARGET_WALL_S = 60;
 const TARGET_OVERHEAD = 0.15;
 const TARGET_RATIO = 0.1;
