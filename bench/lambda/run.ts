@@ -24,6 +24,7 @@ import {
   sweep,
   wallDuration,
 } from "./harness.js";
+import { type MachineNoise, measureMachineNoise } from "./machine-noise.js";
 
 const SECTION = "## Local Lambda service";
 const SWEEPS = 3;
@@ -45,6 +46,11 @@ const yesNo = (ok: boolean) => (ok ? "yes" : "no");
 const h = await startBenchHarness();
 const hogs: ChildProcess[] = [];
 try {
+  // 0. The machine's own noise before the sweeps, outside the service (and again after them, below).
+  const probeRounds = await calibrate(h, "calls", "noise");
+  log(`machine noise probe: call-heavy recursion (${probeRounds} rounds) in plain node, before the sweeps`);
+  const noiseBefore = await measureMachineNoise("calls", probeRounds);
+
   // 1. Durations of every class, three sweeps; the same invocations give the law as the environment saw it.
   const calibrated = new Map<string, number>();
   const sweeps = new Map<string, SizeSummary[][]>();
@@ -59,6 +65,14 @@ try {
       wallSweeps.set(cls.kind, [...(wallSweeps.get(cls.kind) ?? []), summarize(results, wallDuration)]);
     }
   }
+  log("machine noise probe, after the sweeps");
+  const noiseAfter = await measureMachineNoise("calls", probeRounds);
+  const noiseLine = (label: string, noise: MachineNoise) =>
+    `${label}: median ${fmt(noise.medianMs)} ms, p90/p10 ${fmt(noise.spread)}`;
+  const noisy = Math.max(noiseBefore.spread, noiseAfter.spread) > SPREAD_TARGET;
+  // The same work's median, before against after: how far the machine's own speed moved during the sweeps.
+  const speedMove = noiseAfter.medianMs / noiseBefore.medianMs - 1;
+  const drifted = Math.abs(speedMove) > AGREEMENT_TARGET;
 
   // 2. The law as the environment sees it: CPU time ÷ wall time of long busy invocations, from the cgroup.
   const lawRow = async (
@@ -253,6 +267,10 @@ non-allocating classes: ratio within ±${RATIO_TARGET * 100} %, p90/p10 ≤ ${SP
 ${classTables.join("\n\n")}
 
 Targets for the non-allocating classes: ${verdicts.length === 0 ? "met at every size in every sweep" : `NOT met for ${verdicts.join(", ")}`}.
+
+The machine's own noise, outside the service: call-heavy recursion (${probeRounds} rounds) in a plain Node process
+(no cgroup, no quota), its CPU time over ${noiseBefore.runs} runs. ${noiseLine("Before the sweeps", noiseBefore)}; ${noiseLine("after them", noiseAfter)}.
+${noisy ? `Above ${SPREAD_TARGET}, the machine itself spread the same work more than the spread target allows, so no emulation on it could meet that target in this run.` : `Both spreads are within ${SPREAD_TARGET}.`} ${drifted ? `Between the probes the same work's median moved by ${fmt(speedMove * 100, 0)} %: the machine's own speed drifted during the run by more than the sweeps' ±${AGREEMENT_TARGET * 100} % agreement target, and a sweep that straddles such a change spreads with it.` : `Between the probes its median moved by ${fmt(speedMove * 100, 0)} %, within ±${AGREEMENT_TARGET * 100} %: what departs above is the service's.`}
 
 The same invocations with Duration read off the wall clock (the handler's wall time under the quota, what the
 REPORT line said before Duration was accounted): ratio to ideal, lowest–highest over the ${SWEEPS} sweeps, and the
