@@ -27,6 +27,7 @@ const cleanupRule = (enabled: boolean): EventRule => ({
   ],
 });
 
+/** A bus whose deliveries are recorded; an input naming "fail" fails, one naming "flaky" fails the first time. */
 function recordingBus() {
   const delivered: { target: RuleTarget; input: string }[] = [];
   const log: string[] = [];
@@ -34,9 +35,11 @@ function recordingBus() {
     async (target, input) => {
       delivered.push({ target, input });
       if (input.includes("fail")) throw new Error("the function failed");
+      if (input.includes("flaky") && delivered.length === 1) throw new Error("init timed out");
       return "invoked";
     },
     (line) => log.push(line),
+    [10, 20],
   );
   return { bus, delivered, log };
 }
@@ -67,8 +70,8 @@ describe("the local events bus", () => {
     expect(JSON.parse(delivered[0]?.input ?? "")).toEqual(event("TIMED_OUT"));
   });
 
-  it("logs a target's failure instead of throwing it at the service that put the event", async () => {
-    const { bus, log } = recordingBus();
+  it("logs a target's failure after three attempts instead of throwing it at the service that put the event (failures injected)", async () => {
+    const { bus, delivered, log } = recordingBus();
     bus.register({
       name: "R",
       eventPattern: { source: ["aws.states"] },
@@ -77,7 +80,29 @@ describe("the local events bus", () => {
     });
     expect(() => bus.put({ ...event("ABORTED"), detail: { name: "fail" } })).not.toThrow();
     await bus.drain(1_000);
-    expect(log).toEqual(["rule R: target t failed: the function failed"]);
+    expect(delivered).toHaveLength(3);
+    expect(log).toEqual([
+      "rule R: target t failed (attempt 1 of 3), retrying in 10 ms: the function failed",
+      "rule R: target t failed (attempt 2 of 3), retrying in 20 ms: the function failed",
+      "rule R: target t failed after 3 attempts: the function failed",
+    ]);
+  });
+
+  it("retries a delivery that failed once, as Lambda retries an asynchronous invocation (the failure injected)", async () => {
+    const { bus, delivered, log } = recordingBus();
+    bus.register({
+      name: "R",
+      eventPattern: { source: ["aws.states"] },
+      enabled: true,
+      targets: [{ arn: "t" }],
+    });
+    bus.put({ ...event("ABORTED"), detail: { name: "flaky" } });
+    await bus.drain(1_000);
+    expect(delivered).toHaveLength(2);
+    expect(log).toEqual([
+      "rule R: target t failed (attempt 1 of 3), retrying in 10 ms: init timed out",
+      "rule R: invoked",
+    ]);
   });
 
   it("refuses a rule whose pattern it cannot match", () => {
