@@ -27,6 +27,14 @@ const cleanupRule = (enabled: boolean): EventRule => ({
   ],
 });
 
+/** A rule sending every Step Functions event to one target, `t`. */
+const ANY_STATES_EVENT: EventRule = {
+  name: "R",
+  eventPattern: { source: ["aws.states"] },
+  enabled: true,
+  targets: [{ arn: "t" }],
+};
+
 /** A bus whose deliveries are recorded; an input naming "fail" fails, one naming "flaky" fails the first time. */
 function recordingBus() {
   const delivered: { target: RuleTarget; input: string }[] = [];
@@ -72,12 +80,7 @@ describe("the local events bus", () => {
 
   it("logs a target's failure after three attempts instead of throwing it at the service that put the event (failures injected)", async () => {
     const { bus, delivered, log } = recordingBus();
-    bus.register({
-      name: "R",
-      eventPattern: { source: ["aws.states"] },
-      enabled: true,
-      targets: [{ arn: "t" }],
-    });
+    bus.register(ANY_STATES_EVENT);
     expect(() => bus.put({ ...event("ABORTED"), detail: { name: "fail" } })).not.toThrow();
     await bus.drain(1_000);
     expect(delivered).toHaveLength(3);
@@ -90,12 +93,7 @@ describe("the local events bus", () => {
 
   it("retries a delivery that failed once, as Lambda retries an asynchronous invocation (the failure injected)", async () => {
     const { bus, delivered, log } = recordingBus();
-    bus.register({
-      name: "R",
-      eventPattern: { source: ["aws.states"] },
-      enabled: true,
-      targets: [{ arn: "t" }],
-    });
+    bus.register(ANY_STATES_EVENT);
     bus.put({ ...event("ABORTED"), detail: { name: "flaky" } });
     await bus.drain(1_000);
     expect(delivered).toHaveLength(2);
