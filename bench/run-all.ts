@@ -2,6 +2,14 @@
 // the first that fails.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { parseBenchArgs } from "./support/cli.js";
+
+const USAGE = `usage: npm run bench
+
+Runs npm run bench:lambda, then npm run bench:tune, each in its own process, stopping at the first that
+fails. Each rewrites its own section of docs/benchmarks.md.
+`;
+parseBenchArgs(USAGE, {});
 
 const ROOT = join(import.meta.dirname, "..");
 const BENCHMARKS = ["bench/lambda/run.ts", "bench/tune/run.ts"];

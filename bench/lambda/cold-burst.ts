@@ -8,6 +8,15 @@ import { join } from "node:path";
 import { stackOutput } from "../../contract/index.js";
 import { bootLocalCloudWithApp, type LocalCloud } from "../../local/cloud.js";
 import { machineLine, rewriteSection } from "../support/benchmarks-doc.js";
+import { parseBenchArgs } from "../support/cli.js";
+
+const USAGE = `usage: npm run bench:burst
+
+Sends bursts of concurrent API requests to a cold crud function on a local cloud and reports client latency
+(p50/p90/p99), the environments created and their Init Durations. Rewrites "## Cold burst" in
+docs/benchmarks.md.
+`;
+parseBenchArgs(USAGE, {});
 
 const SECTION = "## Cold burst";
 const BURST = 50;

@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { MB_PER_VCPU } from "../../local/lambda/cpu-law.js";
 import type { CpuLawSettings } from "../../local/lambda/index.js";
 import { machineLine, rewriteSection } from "../support/benchmarks-doc.js";
+import { parseBenchArgs } from "../support/cli.js";
 import {
   calibrate,
   DURATION_CLASSES,
@@ -22,6 +23,14 @@ import {
   sweep,
   wallDuration,
 } from "./harness.js";
+
+const USAGE = `usage: npm run bench:mechanisms
+
+Compares the ways of holding an environment to the memory→CPU law in one run: CFS period lengths, a CFS
+burst allowance and one shared cpuset, each with Duration read off the wall clock and accounted from CPU
+time. Rewrites "## CPU-law mechanisms" in docs/benchmarks.md. Run it on an otherwise idle machine.
+`;
+parseBenchArgs(USAGE, {});
 
 const SECTION = "## CPU-law mechanisms";
 const REPEATS = 10;

@@ -9,6 +9,7 @@ import { cloudAdmissionCores } from "../../local/cloud.js";
 import { MB_PER_VCPU } from "../../local/lambda/cpu-law.js";
 import { DEFAULT_CPU_LAW } from "../../local/lambda/index.js";
 import { machineLine, rewriteSection } from "../support/benchmarks-doc.js";
+import { parseBenchArgs } from "../support/cli.js";
 import {
   calibrate,
   DURATION_CLASSES,
@@ -25,6 +26,15 @@ import {
   wallDuration,
 } from "./harness.js";
 import { type MachineNoise, measureMachineNoise } from "./machine-noise.js";
+
+const USAGE = `usage: npm run bench:lambda
+
+Measures the local Lambda service's fidelity to the memory→CPU law (about 15 minutes): the law as each
+environment's CPU accounting sees it, Durations of five workload classes at six memory sizes in three sweeps,
+the machine's own noise before and after, a busy machine, side by side, overhead and cold starts. Prints the
+section and rewrites "## Local Lambda service" in docs/benchmarks.md. Run it on an otherwise idle machine.
+`;
+parseBenchArgs(USAGE, {});
 
 const SECTION = "## Local Lambda service";
 const SWEEPS = 3;

@@ -5,8 +5,8 @@
 //   npm run bench:replay -- runs.jsonl [more.jsonl …]
 
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { decideOn, type PowerSamples, type TuningContext } from "../../functions/tuner/core/index.js";
+import { exitWithUsage, parseBenchArgs } from "../support/cli.js";
 
 const USAGE = `usage: npm run bench:replay -- FILE [FILE …]
 
@@ -15,17 +15,9 @@ Replays the tuner's decision rule on runs recorded with \`npm run bench:repeat -
 power, the tie and each power's estimate relative to the best with its exclusion p-value.
 `;
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: { help: { type: "boolean", short: "h", default: false } },
-});
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
+const { positionals } = parseBenchArgs(USAGE, {}, { allowPositionals: true });
 if (positionals.length === 0) {
-  process.stderr.write(`bench:replay needs at least one file of recorded runs\n\n${USAGE}`);
-  process.exit(2);
+  exitWithUsage("bench:replay needs at least one file of recorded runs", USAGE);
 }
 
 interface RecordedRun {

@@ -14,7 +14,6 @@
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { GetExecutionHistoryCommand, type SFNClient } from "@aws-sdk/client-sfn";
 import { localSfnClient } from "../../cli/cloud-target.js";
 import { seedSampleItems, weeklyTuningInput } from "../../cli/demo-steps.js";
@@ -28,6 +27,7 @@ import {
 import { fetchInvocationCounts } from "../../local/admin.js";
 import { bootLocalCloudWithApp, type LocalCloud } from "../../local/cloud.js";
 import { machineLine, rewriteSection } from "../support/benchmarks-doc.js";
+import { exitWithUsage, parseBenchArgs } from "../support/cli.js";
 
 const SECTION = "## Repeated tunes";
 const TARGET_SAME = 1;
@@ -43,24 +43,16 @@ each run's chosen power, tie, confidence and every power's average as Markdown t
   --max-invocations N  set maxInvocations (with --num auto)
 `;
 
-const { values } = parseArgs({
-  options: {
-    help: { type: "boolean", short: "h", default: false },
-    runs: { type: "string", default: "10" },
-    "write-doc": { type: "boolean", default: false },
-    samples: { type: "string" },
-    num: { type: "string" },
-    "max-invocations": { type: "string" },
-  },
+const { values } = parseBenchArgs(USAGE, {
+  runs: { type: "string", default: "10" },
+  "write-doc": { type: "boolean", default: false },
+  samples: { type: "string" },
+  num: { type: "string" },
+  "max-invocations": { type: "string" },
 });
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1 || runs > 100) {
-  process.stderr.write(`--runs must be a whole number from 1 to 100, got "${values.runs}"\n\n${USAGE}`);
-  process.exit(2);
+  exitWithUsage(`--runs must be a whole number from 1 to 100, got "${values.runs}"`, USAGE);
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);

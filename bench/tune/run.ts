@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from "@aws-sdk/client-sfn";
 import { localSfnClient } from "../../cli/cloud-target.js";
@@ -28,6 +27,7 @@ import { blockedMs } from "../../local/lambda/emulated-duration.js";
 import type { InvocationMeasurement } from "../../local/lambda/index.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
 import { BENCHMARKS_DOC, machineLine, rewriteSection } from "../support/benchmarks-doc.js";
+import { exitWithUsage, parseBenchArgs } from "../support/cli.js";
 
 const USAGE = `usage: npm run bench:tune -- [--sleep-between-runs-ms N] [--repeats N]
 
@@ -37,30 +37,22 @@ rewrites the "## Local tune" section of docs/benchmarks.md.
                              rule's input's)
   --repeats N                rounds of one parallel tune and one serial sweep per function (default 6)
 `;
-const { values: args } = parseArgs({
-  options: {
-    help: { type: "boolean", short: "h", default: false },
-    "sleep-between-runs-ms": { type: "string" },
-    repeats: { type: "string", default: "6" },
-  },
+const { values: args } = parseBenchArgs(USAGE, {
+  "sleep-between-runs-ms": { type: "string" },
+  repeats: { type: "string", default: "6" },
 });
-if (args.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
 const SLEEP_MS =
   args["sleep-between-runs-ms"] === undefined ? undefined : Number(args["sleep-between-runs-ms"]);
 if (SLEEP_MS !== undefined && !(Number.isInteger(SLEEP_MS) && SLEEP_MS >= 0)) {
-  process.stderr.write(
-    `--sleep-between-runs-ms must be a whole number of ms, got "${args["sleep-between-runs-ms"]}"\n\n${USAGE}`,
+  exitWithUsage(
+    `--sleep-between-runs-ms must be a whole number of ms, got "${args["sleep-between-runs-ms"]}"`,
+    USAGE,
   );
-  process.exit(2);
 }
 
 const REPEATS = Number(args.repeats);
 if (!(Number.isInteger(REPEATS) && REPEATS >= 1)) {
-  process.stderr.write(`--repeats must be a whole number of at least 1, got "${args.repeats}"\n\n${USAGE}`);
-  process.exit(2);
+  exitWithUsage(`--repeats must be a whole number of at least 1, got "${args.repeats}"`, USAGE);
 }
 
 const SECTION = "## Local tune";
