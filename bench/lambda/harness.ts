@@ -12,6 +12,7 @@ import {
   type LocalLambdaService,
 } from "../../local/lambda/index.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/shared/identity.js";
+import type { MachineProbe } from "./machine-noise.js";
 
 const FIXTURES = join(import.meta.dirname, "../../test/fixtures/functions");
 const REPORT = /Duration: ([\d.]+) ms\t/;
@@ -134,7 +135,13 @@ export async function sweep(
   h: BenchHarness,
   kind: WorkloadKind,
   rounds: number,
-  options: { prefix: string; repeats: number; memories?: number[] },
+  options: {
+    prefix: string;
+    repeats: number;
+    memories?: number[];
+    /** Also runs the workload once per round in this plain Node process, its CPU times into `cpuMs`. */
+    machine?: { probe: MachineProbe; cpuMs: number[] };
+  },
 ): Promise<Map<number, Invocation[]>> {
   const memories = options.memories ?? MEMORIES;
   const name = (memoryMb: number) => `${options.prefix}-${kind}-${memoryMb}`;
@@ -143,10 +150,18 @@ export async function sweep(
     h.create(name(memoryMb), "workloads", memoryMb);
     await h.invoke(name(memoryMb), { kind, rounds }); // the cold start, left out
   }
+  const machine = options.machine;
+  // The probe takes a turn in the rotation like one more size.
+  const slots = memories.length + (machine ? 1 : 0);
   for (let round = 0; round < options.repeats; round++) {
-    for (let i = 0; i < memories.length; i++) {
-      const memoryMb = memories[(i + round) % memories.length] as number;
-      results.get(memoryMb)?.push(await h.invoke(name(memoryMb), { kind, rounds }));
+    for (let i = 0; i < slots; i++) {
+      const slot = (i + round) % slots;
+      const memoryMb = memories[slot];
+      if (memoryMb !== undefined) {
+        results.get(memoryMb)?.push(await h.invoke(name(memoryMb), { kind, rounds }));
+      } else if (machine) {
+        machine.cpuMs.push(...(await machine.probe.measure(kind, rounds, 1)));
+      }
     }
   }
   return results;

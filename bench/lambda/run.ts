@@ -25,7 +25,13 @@ import {
   sweep,
   wallDuration,
 } from "./harness.js";
-import { type MachineNoise, measureMachineNoise } from "./machine-noise.js";
+import {
+  type MachineNoise,
+  type MachineProbe,
+  machineNoiseOf,
+  measureMachineNoise,
+  startMachineProbe,
+} from "./machine-noise.js";
 
 const USAGE = `usage: npm run bench:lambda
 
@@ -55,28 +61,38 @@ const yesNo = (ok: boolean) => (ok ? "yes" : "no");
 
 const h = await startBenchHarness();
 const hogs: ChildProcess[] = [];
+let probe: MachineProbe | undefined;
 try {
+  probe = await startMachineProbe();
   // 0. The machine's own noise before the sweeps, outside the service (and again after them, below).
   const probeRounds = await calibrate(h, "calls", "noise");
   log(`machine noise probe: call-heavy recursion (${probeRounds} rounds) in plain node, before the sweeps`);
-  const noiseBefore = await measureMachineNoise("calls", probeRounds);
+  const noiseBefore = await measureMachineNoise(probe, "calls", probeRounds);
 
   // 1. Durations of every class, three sweeps; the same invocations give the law as the environment saw it.
   const calibrated = new Map<string, number>();
   const sweeps = new Map<string, SizeSummary[][]>();
   const wallSweeps = new Map<string, SizeSummary[][]>();
+  // The same work in the plain Node probe, once per round of each sweep.
+  const machineSweeps = new Map<string, MachineNoise[]>();
   for (const cls of DURATION_CLASSES) {
     const rounds = await calibrate(h, cls.kind, "bench");
     calibrated.set(cls.kind, rounds);
     for (let run = 1; run <= SWEEPS; run++) {
       log(`${cls.label}: sweep ${run} of ${SWEEPS} (${rounds} rounds)`);
-      const results = await sweep(h, cls.kind, rounds, { prefix: `bench-s${run}`, repeats: REPEATS });
+      const machine = { probe, cpuMs: [] as number[] };
+      const results = await sweep(h, cls.kind, rounds, {
+        prefix: `bench-s${run}`,
+        repeats: REPEATS,
+        machine,
+      });
+      machineSweeps.set(cls.kind, [...(machineSweeps.get(cls.kind) ?? []), machineNoiseOf(machine.cpuMs)]);
       sweeps.set(cls.kind, [...(sweeps.get(cls.kind) ?? []), summarize(results, reportedDuration)]);
       wallSweeps.set(cls.kind, [...(wallSweeps.get(cls.kind) ?? []), summarize(results, wallDuration)]);
     }
   }
   log("machine noise probe, after the sweeps");
-  const noiseAfter = await measureMachineNoise("calls", probeRounds);
+  const noiseAfter = await measureMachineNoise(probe, "calls", probeRounds);
   const noiseLine = (label: string, noise: MachineNoise) =>
     `${label}: median ${fmt(noise.medianMs)} ms, p90/p10 ${fmt(noise.spread)}`;
   const noisy = Math.max(noiseBefore.spread, noiseAfter.spread) > SPREAD_TARGET;
@@ -208,6 +224,9 @@ try {
   // The tables.
   const classTables: string[] = [];
   const verdicts: string[] = [];
+  // Where the machine alone, during a sweep, spread the work past the target or changed speed between sweeps.
+  const machineOver: string[] = [];
+  const machineDrift: string[] = [];
   const summaryLine: Record<string, unknown> = {};
   for (const cls of DURATION_CLASSES) {
     const runs = sweeps.get(cls.kind) ?? [];
@@ -224,6 +243,19 @@ try {
       }
       return `| ${memoryMb} MB | ${medians.map((m) => fmt(m)).join(" / ")} ms | ${fmt(per[0]?.idealMs ?? Number.NaN)} ms | ${per.map((s) => fmt(s.ratio, 3)).join(" / ")} | ${per.map((s) => fmt(s.spread, 2)).join(" / ")} | ±${fmt(agreement * 100, 1)} % | ${cls.allocating ? "reported" : yesNo(ratioOk && spreadOk && agreeOk)} |`;
     });
+    const machine = machineSweeps.get(cls.kind) ?? [];
+    const machineMedians = machine.map((m) => m.medianMs);
+    const machineMean = machineMedians.reduce((a, b) => a + b, 0) / machineMedians.length;
+    const machineAgreement = Math.max(...machineMedians.map((m) => Math.abs(m / machineMean - 1)));
+    rows.push(
+      `| plain Node, no service (CPU time) | ${machineMedians.map((m) => fmt(m)).join(" / ")} ms | — | — | ${machine.map((m) => fmt(m.spread, 2)).join(" / ")} | ±${fmt(machineAgreement * 100, 1)} % | — |`,
+    );
+    for (const [i, m] of machine.entries()) {
+      if (m.spread > SPREAD_TARGET) machineOver.push(`${cls.label} in sweep ${i + 1} (${fmt(m.spread, 2)})`);
+    }
+    if (machineAgreement > AGREEMENT_TARGET) {
+      machineDrift.push(`${cls.label} (±${fmt(machineAgreement * 100, 1)} %)`);
+    }
     summaryLine[cls.kind] = runs.map((r) => r.map((s) => [s.memoryMb, +fmt(s.ratio, 3), +fmt(s.spread, 2)]));
     classTables.push(`**${cls.label}** (${calibrated.get(cls.kind)} rounds, about ${REFERENCE_MS} ms at 1769 MB):
 
@@ -278,6 +310,10 @@ ${classTables.join("\n\n")}
 
 Targets for the non-allocating classes: ${verdicts.length === 0 ? "met at every size in every sweep" : `NOT met for ${verdicts.join(", ")}`}.
 
+Each table's last row is the same work in a plain Node process beside the service (no cgroup, no quota),
+run once in every round of the same sweep: the machine's own spread and speed over the same minutes.
+${machineOver.length === 0 ? `It stayed within p90/p10 ≤ ${SPREAD_TARGET} in every sweep` : `It spread past ${SPREAD_TARGET} by itself for ${machineOver.join(", ")}: there the machine alone missed the spread target`}, and ${machineDrift.length === 0 ? `its medians agreed within ±${AGREEMENT_TARGET * 100} % across the sweeps of every class.` : `its medians moved across the sweeps by more than ±${AGREEMENT_TARGET * 100} % for ${machineDrift.join(", ")}.`}
+
 The machine's own noise, outside the service: call-heavy recursion (${probeRounds} rounds) in a plain Node process
 (no cgroup, no quota), its CPU time over ${noiseBefore.runs} runs. ${noiseLine("Before the sweeps", noiseBefore)}; ${noiseLine("after them", noiseAfter)}.
 ${noisy ? `Above ${SPREAD_TARGET}, the machine itself spread the same work more than the spread target allows, so no emulation on it could meet that target in this run.` : `Both spreads are within ${SPREAD_TARGET}.`} ${drifted ? `Between the probes the same work's median moved by ${fmt(speedMove * 100, 0)} %: the machine's own speed drifted during the run by more than the sweeps' ±${AGREEMENT_TARGET * 100} % agreement target, and a sweep that straddles such a change spreads with it.` : `Between the probes its median moved by ${fmt(speedMove * 100, 0)} %, within ±${AGREEMENT_TARGET * 100} %: what departs above is the service's.`}
@@ -322,6 +358,7 @@ ${coldRows.join("\n")}
   console.log(section);
   rewriteSection(SECTION, section);
 } finally {
+  probe?.stop();
   for (const hog of hogs) hog.kill("SIGKILL");
   await h.close();
 }
