@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { type CgroupLayout, EnvironmentCgroup } from "./cgroup.js";
 import { type CpuLawSettings, cpuShareCores } from "./cpu-law.js";
 import { type CpuSample, emulatedDurationMs } from "./emulated-duration.js";
+import { nodeHeapFlags } from "./heap-flags.js";
 import type { CgroupCpuSource } from "./runtime/cpu-accounting.mjs";
 
 const BOOTSTRAP = fileURLToPath(new URL("./runtime/bootstrap.mjs", import.meta.url));
@@ -151,8 +152,7 @@ export class ExecutionEnvironment {
       const source = this.cgroup.cpuSource();
       if (source) env.PT_CPU_ACCOUNTING = JSON.stringify(source);
     }
-    // The heap limit leaves room for code, stacks and buffers inside M, as Lambda's own runtime does.
-    const nodeArgs = [`--max-old-space-size=${Math.max(16, Math.floor(spec.memoryMb * 0.9))}`, BOOTSTRAP];
+    const nodeArgs = [...nodeHeapFlags(spec.memoryMb), BOOTSTRAP];
     const child = spec.cgroups
       ? spawn(
           "/bin/sh",

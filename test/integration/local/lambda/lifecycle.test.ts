@@ -53,6 +53,21 @@ describe("local Lambda execution environments", () => {
     expect(REPORT_PATTERN.exec(tail(next.LogResult))?.[6]).toBeDefined();
   });
 
+  it("starts node with the heap limits Lambda's Node.js runtime derives from the memory size", async () => {
+    const limits = async (memoryMb: number) => {
+      await h.create(`life-heap-${memoryMb}`, "heap-limits", { MemorySize: memoryMb });
+      const out = await h.client.send(new InvokeCommand({ FunctionName: `life-heap-${memoryMb}` }));
+      return decode(out.Payload) as { execArgv: string[]; heapSizeLimitMb: number };
+    };
+    const small = await limits(128);
+    const large = await limits(1769);
+    expect(small.execArgv).toEqual(["--max-semi-space-size=6", "--max-old-space-size=116"]);
+    expect(large.execArgv).toEqual(["--max-semi-space-size=88", "--max-old-space-size=1593"]);
+    // V8 took them: its heap limit is the old space plus the young generation.
+    expect(small.heapSizeLimitMb).toBeGreaterThan(116);
+    expect(large.heapSizeLimitMb).toBeGreaterThan(1593);
+  });
+
   it("ends an invocation that exceeds its memory with Runtime exited", async () => {
     await h.create("life-oom", "oom", { MemorySize: 128, Timeout: 30 });
     const out = await h.client.send(new InvokeCommand({ FunctionName: "life-oom", LogType: "Tail" }));
