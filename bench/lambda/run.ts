@@ -58,6 +58,11 @@ const CORES = availableParallelism();
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const yesNo = (ok: boolean) => (ok ? "yes" : "no");
+/** How far the sweeps' medians stray from their mean: the largest |median ÷ mean − 1|. */
+const sweepsAgreement = (medians: number[]) => {
+  const mean = medians.reduce((a, b) => a + b, 0) / medians.length;
+  return Math.max(...medians.map((m) => Math.abs(m / mean - 1)));
+};
 
 const h = await startBenchHarness();
 const hogs: ChildProcess[] = [];
@@ -233,8 +238,7 @@ try {
     const rows = MEMORIES.map((memoryMb) => {
       const per = runs.map((r) => r.find((s) => s.memoryMb === memoryMb) as SizeSummary);
       const medians = per.map((s) => s.medianMs);
-      const meanMedian = medians.reduce((a, b) => a + b, 0) / medians.length;
-      const agreement = Math.max(...medians.map((m) => Math.abs(m / meanMedian - 1)));
+      const agreement = sweepsAgreement(medians);
       const ratioOk = per.every((s) => Math.abs(s.ratio - 1) <= RATIO_TARGET);
       const spreadOk = per.every((s) => s.spread <= SPREAD_TARGET);
       const agreeOk = agreement <= AGREEMENT_TARGET;
@@ -245,8 +249,7 @@ try {
     });
     const machine = machineSweeps.get(cls.kind) ?? [];
     const machineMedians = machine.map((m) => m.medianMs);
-    const machineMean = machineMedians.reduce((a, b) => a + b, 0) / machineMedians.length;
-    const machineAgreement = Math.max(...machineMedians.map((m) => Math.abs(m / machineMean - 1)));
+    const machineAgreement = sweepsAgreement(machineMedians);
     rows.push(
       `| plain Node, no service (CPU time) | ${machineMedians.map((m) => fmt(m)).join(" / ")} ms | — | — | ${machine.map((m) => fmt(m.spread, 2)).join(" / ")} | ±${fmt(machineAgreement * 100, 1)} % | — |`,
     );
