@@ -7,17 +7,25 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { median, spread, type WorkloadKind } from "./harness.js";
+import type { HostSample } from "./host-contention.js";
 
 const WORKLOADS = pathToFileURL(
   join(import.meta.dirname, "../../test/fixtures/functions/workloads/index.mjs"),
 );
 
 // Answers each { kind, rounds, runs } with the CPU time (ms) of `runs` calls of the fixture's handler; a
-// kind and rounds it has not run before get two warm-up calls first.
+// kind and rounds it has not run before get two warm-up calls first. Answers { interleave } with the kinds
+// run in turn for a few seconds, each sized to about targetMs, every call's CPU time stamped with its start.
 const PROBE = `
 const { handler } = await import(process.argv[1]);
+const cpuOf = async (kind, rounds) => {
+  const before = process.cpuUsage();
+  await handler({ kind, rounds });
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+};
 const warm = new Set();
-process.on("message", async ({ kind, rounds, runs }) => {
+async function measure({ kind, rounds, runs }) {
   const key = kind + ":" + rounds;
   if (!warm.has(key)) {
     await handler({ kind, rounds });
@@ -25,13 +33,31 @@ process.on("message", async ({ kind, rounds, runs }) => {
     warm.add(key);
   }
   const cpuMs = [];
-  for (let i = 0; i < runs; i++) {
-    const before = process.cpuUsage();
-    await handler({ kind, rounds });
-    const used = process.cpuUsage(before);
-    cpuMs.push((used.user + used.system) / 1000);
+  for (let i = 0; i < runs; i++) cpuMs.push(await cpuOf(kind, rounds));
+  return cpuMs;
+}
+async function interleave({ kinds, targetMs, seconds }) {
+  const rounds = {};
+  for (const kind of kinds) {
+    let n = 1;
+    await handler({ kind, rounds: n });
+    while ((await cpuOf(kind, n)) < targetMs / 4) n *= 4;
+    const sized = Math.max(1, Math.round((n * targetMs) / (await cpuOf(kind, n))));
+    await cpuOf(kind, sized);
+    rounds[kind] = sized;
   }
-  process.send(cpuMs);
+  const samples = [];
+  const start = performance.now();
+  while (performance.now() - start < seconds * 1000) {
+    for (const kind of kinds) {
+      const atMs = performance.now() - start;
+      samples.push({ atMs, kind, cpuMs: await cpuOf(kind, rounds[kind]) });
+    }
+  }
+  return { rounds, samples };
+}
+process.on("message", async (request) => {
+  process.send(request.interleave ? await interleave(request.interleave) : await measure(request));
 });
 process.send("ready");
 `;
@@ -47,10 +73,18 @@ export function machineNoiseOf(cpuMs: readonly number[]): MachineNoise {
   return { runs: cpuMs.length, medianMs: median(cpuMs), spread: spread(cpuMs) };
 }
 
+export interface Interleaved {
+  /** The rounds each kind ran per call. */
+  rounds: Partial<Record<WorkloadKind, number>>;
+  samples: HostSample[];
+}
+
 /** A plain Node process that runs a workload on request; stop() ends it (by its PID). */
 export interface MachineProbe {
   /** CPU time (ms) of each of `runs` calls of the workload. */
   measure(kind: WorkloadKind, rounds: number, runs: number): Promise<number[]>;
+  /** The kinds in turn for `seconds`, each call sized to about `targetMs` of CPU time. */
+  interleave(kinds: WorkloadKind[], targetMs: number, seconds: number): Promise<Interleaved>;
   readonly pid: number | undefined;
   stop(): void;
 }
@@ -75,6 +109,11 @@ export async function startMachineProbe(): Promise<MachineProbe> {
       const answer = next();
       child.send({ kind, rounds, runs });
       return (await answer) as number[];
+    },
+    async interleave(kinds, targetMs, seconds) {
+      const answer = next();
+      child.send({ interleave: { kinds, targetMs, seconds } });
+      return (await answer) as Interleaved;
     },
     stop() {
       if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGKILL");

@@ -26,6 +26,14 @@ import {
   wallDuration,
 } from "./harness.js";
 import {
+  HOST_CALL_MS,
+  HOST_KINDS,
+  HOST_WINDOW_MS,
+  hostContention,
+  hostContentionTable,
+  hostVerdict,
+} from "./host-contention.js";
+import {
   type MachineNoise,
   type MachineProbe,
   machineNoiseOf,
@@ -37,8 +45,9 @@ const USAGE = `usage: npm run bench:lambda
 
 Measures the local Lambda service's fidelity to the memory→CPU law (about 15 minutes): the law as each
 environment's CPU accounting sees it, Durations of five workload classes at six memory sizes in three sweeps,
-the machine's own noise before and after, a busy machine, side by side, overhead and cold starts. Prints the
-section and rewrites "## Local Lambda service" in docs/benchmarks.md. Run it on an otherwise idle machine.
+the machine's own noise and the host check (npm run bench:host) before and after, a busy machine, side by
+side, overhead and cold starts. Prints the section and rewrites "## Local Lambda service" in
+docs/benchmarks.md. Run it on an otherwise idle machine.
 `;
 parseBenchArgs(USAGE, {});
 
@@ -51,6 +60,8 @@ const AGREEMENT_TARGET = 0.05;
 const LAW_TARGET = 0.05;
 /** The law is read over invocations lasting about this long (60 CFS periods of 100 ms). */
 const LAW_INVOCATION_MS = 6000;
+/** How long each host check runs, before the sweeps and after them. */
+const HOST_SECONDS = 30;
 const SIDE_BY_SIDE = [128, 256, 512, 1024, 1769];
 const HOG_MEMORIES = [128, 512, 1769];
 const HOG_ROUNDS = 8;
@@ -73,6 +84,13 @@ try {
   const probeRounds = await calibrate(h, "calls", "noise");
   log(`machine noise probe: call-heavy recursion (${probeRounds} rounds) in plain node, before the sweeps`);
   const noiseBefore = await measureMachineNoise(probe, "calls", probeRounds);
+  const activeProbe = probe;
+  const hostCheck = async (when: string) => {
+    log(`the host check, ${when}: ${HOST_KINDS.join(", ")} in turn in plain node for ${HOST_SECONDS} s`);
+    const { samples } = await activeProbe.interleave(HOST_KINDS, HOST_CALL_MS, HOST_SECONDS);
+    return hostContention(samples, HOST_KINDS, "calls", HOST_WINDOW_MS);
+  };
+  const hostBefore = await hostCheck("before the sweeps");
 
   // 1. Durations of every class, three sweeps; the same invocations give the law as the environment saw it.
   const calibrated = new Map<string, number>();
@@ -98,6 +116,7 @@ try {
   }
   log("machine noise probe, after the sweeps");
   const noiseAfter = await measureMachineNoise(probe, "calls", probeRounds);
+  const hostAfter = await hostCheck("after the sweeps");
   const noiseLine = (label: string, noise: MachineNoise) =>
     `${label}: median ${fmt(noise.medianMs)} ms, p90/p10 ${fmt(noise.spread)}`;
   const noisy = Math.max(noiseBefore.spread, noiseAfter.spread) > SPREAD_TARGET;
@@ -280,6 +299,7 @@ ${rows.join("\n")}`);
     return `| ${cls.label} | ${cells.join(" | ")} |`;
   });
 
+  const classLabels = Object.fromEntries(DURATION_CLASSES.map((c) => [c.kind, c.label]));
   const law = DEFAULT_CPU_LAW;
   const section = `${SECTION}
 
@@ -320,6 +340,22 @@ ${machineOver.length === 0 ? `It stayed within p90/p10 ≤ ${SPREAD_TARGET} in e
 The machine's own noise, outside the service: call-heavy recursion (${probeRounds} rounds) in a plain Node process
 (no cgroup, no quota), its CPU time over ${noiseBefore.runs} runs. ${noiseLine("Before the sweeps", noiseBefore)}; ${noiseLine("after them", noiseAfter)}.
 ${noisy ? `Above ${SPREAD_TARGET}, the machine itself spread the same work more than the spread target allows, so no emulation on it could meet that target in this run.` : `Both spreads are within ${SPREAD_TARGET}.`} ${drifted ? `Between the probes the same work's median moved by ${fmt(speedMove * 100, 0)} %: the machine's own speed drifted during the run by more than the sweeps' ±${AGREEMENT_TARGET * 100} % agreement target, and a sweep that straddles such a change spreads with it.` : `Between the probes its median moved by ${fmt(speedMove * 100, 0)} %, within ±${AGREEMENT_TARGET * 100} %: what departs above is the service's.`}
+
+The host at one moment (\`npm run bench:host\`): the four non-allocating kinds in turn, about ${HOST_CALL_MS} ms of CPU
+each, in the same plain Node process for ${HOST_SECONDS} s, before the sweeps and after them; each kind's median CPU time in
+every ${HOST_WINDOW_MS / 1000}-second window, and how far those medians swing. Within a window every kind met the same machine.
+
+Before the sweeps:
+
+${hostContentionTable(hostBefore, classLabels)}
+
+${hostVerdict(hostBefore, SPREAD_TARGET)}
+
+After the sweeps:
+
+${hostContentionTable(hostAfter, classLabels)}
+
+${hostVerdict(hostAfter, SPREAD_TARGET)}
 
 The same invocations with Duration read off the wall clock (the handler's wall time under the quota, what the
 REPORT line said before Duration was accounted): ratio to ideal, lowest–highest over the ${SWEEPS} sweeps, and the

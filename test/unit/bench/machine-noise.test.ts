@@ -27,4 +27,27 @@ describe("the benchmark's machine probe (a plain Node process)", () => {
     }
     await expect.poll(() => alive(pid)).toBe(false);
   });
+
+  it("runs kinds in turn, each sized to about the asked CPU time, stamped in order", async () => {
+    const probe = await startMachineProbe();
+    const pid = probe.pid as number;
+    try {
+      const { rounds, samples } = await probe.interleave(["loop", "calls"], 5, 1);
+      expect(rounds.loop).toBeGreaterThan(1);
+      expect(rounds.calls).toBeGreaterThan(1);
+      expect(samples.filter((s) => s.kind === "loop").length).toBeGreaterThan(3);
+      expect(samples.filter((s) => s.kind === "calls").length).toBeGreaterThan(3);
+      // Alternating, in time order.
+      expect(samples.slice(0, 4).map((s) => s.kind)).toEqual(["loop", "calls", "loop", "calls"]);
+      for (let i = 1; i < samples.length; i++) {
+        expect(samples[i]?.atMs).toBeGreaterThan(samples[i - 1]?.atMs as number);
+      }
+      // A turn of the kinds starts only within the time asked for.
+      expect(samples.filter((s) => s.kind === "loop").at(-1)?.atMs).toBeLessThan(1000);
+      for (const s of samples) expect(s.cpuMs).toBeGreaterThan(0);
+    } finally {
+      probe.stop();
+    }
+    await expect.poll(() => alive(pid)).toBe(false);
+  });
 });
