@@ -3,16 +3,14 @@
 // speed swings between two-second windows. Takes about half a minute; writes nothing.
 
 import { parseBenchArgs } from "../support/cli.js";
-import { DURATION_CLASSES } from "./harness.js";
 import {
   HOST_CALL_MS,
   HOST_KINDS,
   HOST_WINDOW_MS,
-  hostContention,
   hostContentionTable,
   hostVerdict,
 } from "./host-contention.js";
-import { startMachineProbe } from "./machine-noise.js";
+import { checkHost, startMachineProbe } from "./machine-noise.js";
 
 const USAGE = `usage: npm run bench:host [-- --seconds N]
 
@@ -33,10 +31,8 @@ if (!Number.isFinite(seconds) || seconds < (HOST_WINDOW_MS / 1000) * 3) {
 const probe = await startMachineProbe();
 try {
   process.stderr.write(`the host check: ${HOST_KINDS.join(", ")} in turn for ${seconds} s\n`);
-  const { samples } = await probe.interleave(HOST_KINDS, HOST_CALL_MS, seconds);
-  const swings = hostContention(samples, HOST_KINDS, "calls", HOST_WINDOW_MS);
-  const labels = Object.fromEntries(DURATION_CLASSES.map((c) => [c.kind, c.label]));
-  console.log(`${hostContentionTable(swings, labels)}\n\n${hostVerdict(swings, 1.25)}`);
+  const swings = await checkHost(probe, seconds);
+  console.log(`${hostContentionTable(swings)}\n\n${hostVerdict(swings, 1.25)}`);
 } finally {
   probe.stop();
 }

@@ -4,7 +4,7 @@
 // (a sibling hardware thread's other tenant, say) slows call- and memory-heavy work and leaves a
 // latency-bound integer loop alone. So how far each kind's window medians swing, and whether the kinds
 // swing together, tells which of the two the machine is doing, with no service and no quota involved.
-import { median, type WorkloadKind } from "./harness.js";
+import { DURATION_CLASSES, median, type WorkloadKind } from "./harness.js";
 
 export interface HostSample {
   /** When the call started, from the start of the run. */
@@ -89,7 +89,8 @@ export const HOST_CALL_MS = 10;
 
 const f = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "—");
 
-export function hostContentionTable(swings: readonly KindSwing[], labels: Record<string, string>): string {
+export function hostContentionTable(swings: readonly KindSwing[]): string {
+  const labels: Record<string, string> = Object.fromEntries(DURATION_CLASSES.map((c) => [c.kind, c.label]));
   const rows = swings.map(
     (s) =>
       `| ${labels[s.kind] ?? s.kind} | ${f(s.medianMs, 2)} ms | ${s.windows} | ${f(s.swing, 3)} | ${f(s.correlation, 2)} |`,

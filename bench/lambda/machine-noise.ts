@@ -7,7 +7,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { median, spread, type WorkloadKind } from "./harness.js";
-import type { HostSample } from "./host-contention.js";
+import {
+  HOST_CALL_MS,
+  HOST_KINDS,
+  HOST_WINDOW_MS,
+  type HostSample,
+  hostContention,
+  type KindSwing,
+} from "./host-contention.js";
 
 const WORKLOADS = pathToFileURL(
   join(import.meta.dirname, "../../test/fixtures/functions/workloads/index.mjs"),
@@ -132,4 +139,10 @@ export async function measureMachineNoise(
   runs = 30,
 ): Promise<MachineNoise> {
   return machineNoiseOf(await probe.measure(kind, rounds, runs));
+}
+
+/** The host check: the non-allocating kinds in turn for `seconds`, and each kind's swing between windows. */
+export async function checkHost(probe: MachineProbe, seconds: number): Promise<KindSwing[]> {
+  const { samples } = await probe.interleave(HOST_KINDS, HOST_CALL_MS, seconds);
+  return hostContention(samples, HOST_KINDS, "calls", HOST_WINDOW_MS);
 }

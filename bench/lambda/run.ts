@@ -29,11 +29,11 @@ import {
   HOST_CALL_MS,
   HOST_KINDS,
   HOST_WINDOW_MS,
-  hostContention,
   hostContentionTable,
   hostVerdict,
 } from "./host-contention.js";
 import {
+  checkHost,
   type MachineNoise,
   type MachineProbe,
   machineNoiseOf,
@@ -87,8 +87,7 @@ try {
   const activeProbe = probe;
   const hostCheck = async (when: string) => {
     log(`the host check, ${when}: ${HOST_KINDS.join(", ")} in turn in plain node for ${HOST_SECONDS} s`);
-    const { samples } = await activeProbe.interleave(HOST_KINDS, HOST_CALL_MS, HOST_SECONDS);
-    return hostContention(samples, HOST_KINDS, "calls", HOST_WINDOW_MS);
+    return checkHost(activeProbe, HOST_SECONDS);
   };
   const hostBefore = await hostCheck("before the sweeps");
 
@@ -299,7 +298,6 @@ ${rows.join("\n")}`);
     return `| ${cls.label} | ${cells.join(" | ")} |`;
   });
 
-  const classLabels = Object.fromEntries(DURATION_CLASSES.map((c) => [c.kind, c.label]));
   const law = DEFAULT_CPU_LAW;
   const section = `${SECTION}
 
@@ -347,13 +345,13 @@ every ${HOST_WINDOW_MS / 1000}-second window, and how far those medians swing. W
 
 Before the sweeps:
 
-${hostContentionTable(hostBefore, classLabels)}
+${hostContentionTable(hostBefore)}
 
 ${hostVerdict(hostBefore, SPREAD_TARGET)}
 
 After the sweeps:
 
-${hostContentionTable(hostAfter, classLabels)}
+${hostContentionTable(hostAfter)}
 
 ${hostVerdict(hostAfter, SPREAD_TARGET)}
 
