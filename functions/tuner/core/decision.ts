@@ -52,6 +52,13 @@ export interface Choice {
   weakestExclusion: { power: number; pValue: number } | null;
   /** 1 − weakestExclusion.pValue; 1 when the chosen power is the smallest measured. */
   confidence: number;
+  /**
+   * How firmly the chosen power is inside the tie: the one-sided p-value of "worse than `power` by the margin
+   * or more", against the best (against the runner-up when the chosen is the best). At or below
+   * EQUIVALENCE_ALPHA the run shows it within the margin, so more data would not exclude it; a high p-value
+   * from a few noisy invocations shows nothing. Null when only one power was measured.
+   */
+  chosenInclusion: { power: number; pValue: number } | null;
 }
 
 export interface DecideOptions {
@@ -139,6 +146,11 @@ export function decide(samples: readonly MetricSamples[], options: DecideOptions
       weakestExclusion = { power: v.power, pValue: v.exclusionPValue };
     }
   }
+  const chosen = estimates.find((s) => s.power === chosenPower) ?? best;
+  let rival = chosen === best ? undefined : best;
+  for (const s of estimates) {
+    if (chosen === best && s !== best && (!rival || s.estimate < rival.estimate)) rival = s;
+  }
   return {
     bestPower: best.power,
     chosenPower,
@@ -146,7 +158,39 @@ export function decide(samples: readonly MetricSamples[], options: DecideOptions
     verdicts,
     weakestExclusion,
     confidence: weakestExclusion ? 1 - weakestExclusion.pValue : 1,
+    chosenInclusion: rival
+      ? {
+          power: rival.power,
+          pValue: nonInferiorityPValue(
+            chosen,
+            rival,
+            margin,
+            options,
+            pairSeed(seed, chosen.power, rival.power),
+          ),
+        }
+      : null,
   };
+}
+
+/**
+ * One-sided p-value of "a is worse than b by the margin (a fraction of b's estimate) or more": a's values
+ * less the margin, tested against b's; half the two-sided p-value when the shifted estimate falls below b's,
+ * since the sign flips and relabelings are symmetric; 1 when it does not.
+ */
+function nonInferiorityPValue(
+  a: { values: readonly number[]; estimate: number },
+  b: { values: readonly number[]; estimate: number },
+  margin: number,
+  options: DecideOptions,
+  seed: number,
+): number {
+  const allowance = margin * Math.abs(b.estimate);
+  if (a.estimate - allowance >= b.estimate) return 1;
+  const shifted = a.values.map((v) => v - allowance);
+  return (
+    permutationTest(shifted, b.values, options.discardTopBottom, seed ^ 0x27d4eb2f, options.permutations) / 2
+  );
 }
 
 /** A p-value as people read it: "p = 0.412", or "p < 0.001". */

@@ -25,8 +25,12 @@ import type { ExecutorTask, Measurements, PowerSamples, RoundChoice, TuningConte
  * than the equivalence margin, at 99 %): it is not measured.
  */
 export const CLEAR_EXCLUSION = 0.01;
-/** The chosen power is clearly in the tie when it is the best or its exclusion p-value is above this. */
-export const CLEAR_INCLUSION = 0.2;
+/**
+ * The chosen power is clearly in the tie when the run shows it within the equivalence margin of the best (of
+ * the runner-up, when it is the best) at this level: a one-sided non-inferiority test, not merely a failure to
+ * exclude it, which a few noisy invocations give for a power that more data would exclude.
+ */
+export const CLEAR_INCLUSION = 0.05;
 /** Rounds in a row the choice must be the same and separated before an adaptive run stops. */
 export const SETTLE_ROUNDS = 2;
 
@@ -159,15 +163,14 @@ export function mergeRound(
 
 /**
  * The choice cannot flip on a little more data: every smaller power is excluded at 99 % (none is near
- * rejoining the tie), and the chosen power is the best or well inside the tie (p above CLEAR_INCLUSION).
+ * rejoining the tie), and the chosen power is shown within the margin of the best, or, being the best, of the
+ * runner-up (one-sided p at or below CLEAR_INCLUSION), so that more data would not exclude it either.
  */
 export function isSeparated(choice: Choice): boolean {
-  const chosen = choice.verdicts.find((v) => v.power === choice.chosenPower);
   const smallerExcluded = choice.verdicts.every(
     (v) => v.power >= choice.chosenPower || v.exclusionPValue <= CLEAR_EXCLUSION,
   );
-  const chosenInside =
-    choice.chosenPower === choice.bestPower || (chosen?.exclusionPValue ?? 0) > CLEAR_INCLUSION;
+  const chosenInside = (choice.chosenInclusion?.pValue ?? 0) <= CLEAR_INCLUSION;
   return smallerExcluded && chosenInside;
 }
 
@@ -286,10 +289,12 @@ export function advanceSampling(
   const choices = [...state.choices, { round, chosenPower: chosen, separated: isSeparated(choice) }];
   const recent = choices.slice(-SETTLE_ROUNDS);
   if (recent.length === SETTLE_ROUNDS && recent.every((c) => c.separated && c.chosenPower === chosen)) {
-    const inside = chosen === choice.bestPower ? "the best" : "well inside the tie";
+    const versus = choice.chosenInclusion
+      ? `shown within the margin of ${mb(choice.chosenInclusion.power)} at 95 %`
+      : "the only power measured";
     return finish(choices, {
       reason: "separated",
-      text: `the choice, ${mb(chosen)}, was separated ${SETTLE_ROUNDS} rounds in a row: every smaller power excluded at 99 % and ${mb(chosen)} ${inside}`,
+      text: `the choice, ${mb(chosen)}, was separated ${SETTLE_ROUNDS} rounds in a row: every smaller power excluded at 99 % and ${mb(chosen)} ${versus}`,
     });
   }
   const open = choice.verdicts

@@ -150,6 +150,27 @@ describe("decide with an equivalence margin", () => {
     expect(decide(samples, { discardTopBottom: TRIM, equivalenceMargin: 0.01 }).chosenPower).toBe(1536);
   });
 
+  it("shows the chosen power inside the tie only with evidence: within the margin at 95 %, not a failure to exclude", () => {
+    const two = (worse: number, relativeSd: number, n: number) =>
+      scenario({ 1024: { mean: worse, relativeSd }, 1536: { mean: 1.0, relativeSd } }, n, 5);
+    const margin = { discardTopBottom: TRIM, equivalenceMargin: 0.05 };
+    // 1 % worse, 200 invocations at 5 % noise: in the tie, and shown within the margin of the best.
+    const shown = decide(two(1.01, 0.05, 200), margin);
+    expect(shown.chosenPower).toBe(1024);
+    expect(shown.chosenInclusion?.power).toBe(1536);
+    expect(shown.chosenInclusion?.pValue).toBeLessThanOrEqual(EQUIVALENCE_ALPHA);
+    // 12 % worse, 10 invocations at 20 % noise: not excluded, yet nothing shows it within 5 %.
+    const unshown = decide(two(1.12, 0.2, 10), margin);
+    expect(unshown.chosenPower).toBe(1024);
+    expect(unshown.chosenInclusion?.pValue).toBeGreaterThan(EQUIVALENCE_ALPHA);
+    // The best chosen is tested against the runner-up; a single power has nothing to be tested against.
+    const best = decide(two(1.5, 0.02, 30), margin);
+    expect(best.chosenPower).toBe(1536);
+    expect(best.chosenInclusion?.power).toBe(1024);
+    expect(best.chosenInclusion?.pValue).toBeLessThanOrEqual(EQUIVALENCE_ALPHA);
+    expect(decide([{ power: 128, values: [1, 2, 3] }], margin).chosenInclusion).toBeNull();
+  });
+
   it("at the margin's edge, keeps the lesser power far more often than a cut at the point estimate would", () => {
     // 1024 MB exactly 5 % worse than 1536 MB: a cut at the point estimate flips between them about half the
     // time; excluding only what is shown worse by more than the margin keeps 1024 MB in most runs.

@@ -139,6 +139,17 @@ describe('adaptive sampling (num "auto")', () => {
     ]);
   });
 
+  it("does not stop on a tie it has not shown: a power worse by more than the margin is measured until it is out", () => {
+    // Speed, margin 5 %: 128 MB is truly 15 % slower than 256 MB, with 20 % noise per invocation. After two
+    // rounds the test often cannot exclude it yet; that alone must not end the run with 128 MB chosen.
+    const context = contextFor({ num: "auto", maxInvocations: 200, strategy: "speed" });
+    const chosen = Array.from({ length: 20 }, (_, seed) => {
+      const { sampling } = runRounds(context, noisyExecutor({ 128: 115, 256: 100, 512: 200 }, seed + 1));
+      return sampling.analysis?.power;
+    });
+    expect(chosen).toEqual(Array.from({ length: 20 }, () => 256));
+  });
+
   /**
    * 128 MB runs 256 MB's invocations plus a delay that shrinks as the run measures more, and an offset per
    * invocation that averages out (−27 … +27 ms), so the pairs' differences keep the same spread while their
