@@ -2,8 +2,9 @@
 // every execution kept for the HTML report and the exit status.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import newman from "newman";
+import type newman from "newman";
 import type { SmokeAssertion, SmokeExecution } from "../report/records.js";
+import { loadNewman } from "./load-newman.js";
 
 /** The collection and the local cloud's environment file, shipped in postman/. */
 export const COLLECTION_FILE = fileURLToPath(
@@ -57,7 +58,8 @@ function foldersByRequest(file: string): Map<string, string> {
   return folders;
 }
 
-export function runCollection(options: SmokeRunOptions): Promise<SmokeRunResult> {
+export async function runCollection(options: SmokeRunOptions): Promise<SmokeRunResult> {
+  const newmanApi = await loadNewman();
   const collectionFile = options.collectionFile ?? COLLECTION_FILE;
   const folders = foldersByRequest(collectionFile);
   /** "dispatcher: POST /DynamoDBManager / ping": the folder and the request, as the collection names them. */
@@ -67,7 +69,7 @@ export function runCollection(options: SmokeRunOptions): Promise<SmokeRunResult>
   };
   const apiUrl = options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/`;
   return new Promise((resolve, reject) => {
-    const emitter = newman.run(
+    const emitter = newmanApi.run(
       {
         collection: collectionFile,
         // Environment values beat the collection's own defaults, which name the local cloud on port 4566.
