@@ -15,6 +15,10 @@ const BOOTSTRAP = fileURLToPath(new URL("./runtime/bootstrap.mjs", import.meta.u
 
 /** Lambda caps the init phase at 10 s. */
 export const INIT_TIMEOUT_MS = 10_000;
+/** V8's words when the heap is exhausted (its fatal error line: "Reached heap limit Allocation failed - …"). */
+const HEAP_EXHAUSTED = /heap out of memory|Allocation failed/i;
+/** How long an exit waits for the rest of stderr when the stream stays open. */
+const STDERR_GRACE_MS = 250;
 
 export interface EnvironmentSpec {
   id: string;
@@ -108,6 +112,8 @@ export class ExecutionEnvironment {
   private onChunk: ((chunk: ResponseChunk) => void) | undefined;
   private onExit: (() => void) | undefined;
   private stderrTail = "";
+  /** V8 said it ran out of heap: sticky, since its native stack trace after the message can outgrow the tail. */
+  private heapExhausted = false;
 
   constructor(readonly spec: EnvironmentSpec) {
     this.shareCores = cpuShareCores(spec.memoryMb, spec.cores);
@@ -180,8 +186,17 @@ export class ExecutionEnvironment {
     const { spec } = this;
     child.stdout?.setEncoding("utf8").on("data", (text: string) => spec.onOutput(text));
     child.stderr?.setEncoding("utf8").on("data", (text: string) => {
-      this.stderrTail = (this.stderrTail + text).slice(-2048);
+      const joined = this.stderrTail + text;
+      if (HEAP_EXHAUSTED.test(joined)) this.heapExhausted = true;
+      this.stderrTail = joined.slice(-2048);
       spec.onOutput(text);
+    });
+    // 'exit' can come before the last of stderr has been read (Node says the streams may still be open), and
+    // that last part is where V8 names an out-of-memory; so the exit is handled once stderr has ended, or
+    // after a short wait if something the handler started still holds it open.
+    const stderrEnded = new Promise<void>((resolve) => {
+      if (!child.stderr) resolve();
+      child.stderr?.once("close", resolve);
     });
     child.on("message", (m: ChildMessage) => {
       if (m.type === "log") spec.onOutput(m.text);
@@ -193,8 +208,15 @@ export class ExecutionEnvironment {
       child.once("exit", (code, signal) => {
         this.exitInfo = { code, signal };
         this.state = "dead";
-        this.onExit?.();
-        resolve();
+        let timer: NodeJS.Timeout | undefined;
+        const waited = new Promise<void>((done) => {
+          timer = setTimeout(done, STDERR_GRACE_MS);
+        });
+        void Promise.race([stderrEnded, waited]).then(() => {
+          clearTimeout(timer);
+          this.onExit?.();
+          resolve();
+        });
       });
     });
     child.once("error", () => {
@@ -252,7 +274,7 @@ export class ExecutionEnvironment {
   }
 
   private outOfMemory(): boolean {
-    if (/heap out of memory|Allocation failed/i.test(this.stderrTail)) return true;
+    if (this.heapExhausted) return true;
     const dir = this.cgroup?.memoryDir;
     if (!dir) return false;
     // Nothing here sends SIGKILL to a running invocation except the kernel's OOM killer (timeouts are

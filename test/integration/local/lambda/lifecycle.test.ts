@@ -78,6 +78,14 @@ describe("local Lambda execution environments", () => {
     expect(tail(out.LogResult)).toContain("Status: error");
   });
 
+  it("names an out-of-memory exit however long V8's trace after its message (fault injected: V8's words, a 6 KB trace, abort)", async () => {
+    await h.create("life-oom-trace", "v8-fatal-long-trace", { MemorySize: 128 });
+    const out = await h.client.send(new InvokeCommand({ FunctionName: "life-oom-trace", LogType: "Tail" }));
+    const payload = decode(out.Payload) as { errorType: string; errorMessage: string };
+    expect(payload.errorType).toBe("Runtime.OutOfMemory");
+    expect(payload.errorMessage).toMatch(/Runtime exited with error: signal: abrt$/);
+  });
+
   it("throttles with 429 TooManyRequestsException beyond reserved concurrency", async () => {
     await h.create("life-busy", "sleep");
     await h.client.send(
