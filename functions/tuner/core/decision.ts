@@ -114,15 +114,14 @@ export function decide(samples: readonly MetricSamples[], options: DecideOptions
     // Non-inferiority by the margin: the power's values less the margin, tested against the best's. It is
     // excluded only when, so shifted, it is still worse and the test tells them apart; a difference near the
     // margin itself then ties in every run instead of flipping between runs at the margin's edge.
-    const allowance = margin * Math.abs(best.estimate);
-    const shifted = s.values.map((v) => v - allowance);
+    const shifted = lessMargin(s, best, margin);
     const exclusionPValue =
       s.power === best.power || margin === 0
         ? pValue
-        : s.estimate - allowance <= best.estimate
+        : shifted.estimate <= best.estimate
           ? 1
           : permutationTest(
-              shifted,
+              shifted.values,
               best.values,
               options.discardTopBottom,
               pairSeed(seed, s.power, best.power) ^ 0x5bd1e995,
@@ -147,9 +146,10 @@ export function decide(samples: readonly MetricSamples[], options: DecideOptions
     }
   }
   const chosen = estimates.find((s) => s.power === chosenPower) ?? best;
+  // Against the best; the best itself against the runner-up (the first lowest estimate of the others).
   let rival = chosen === best ? undefined : best;
-  for (const s of estimates) {
-    if (chosen === best && s !== best && (!rival || s.estimate < rival.estimate)) rival = s;
+  if (chosen === best) {
+    for (const s of estimates) if (s !== best && (!rival || s.estimate < rival.estimate)) rival = s;
   }
   return {
     bestPower: best.power,
@@ -173,23 +173,37 @@ export function decide(samples: readonly MetricSamples[], options: DecideOptions
   };
 }
 
+/** An estimate and its values. */
+type Estimated = { values: readonly number[]; estimate: number };
+
+/** a's values and estimate less the margin, a fraction of b's estimate: what the margin's tests compare with b. */
+function lessMargin(a: Estimated, b: Estimated, margin: number): Estimated {
+  const allowance = margin * Math.abs(b.estimate);
+  return { values: a.values.map((v) => v - allowance), estimate: a.estimate - allowance };
+}
+
 /**
- * One-sided p-value of "a is worse than b by the margin (a fraction of b's estimate) or more": a's values
- * less the margin, tested against b's; half the two-sided p-value when the shifted estimate falls below b's,
- * since the sign flips and relabelings are symmetric; 1 when it does not.
+ * One-sided p-value of "a is worse than b by the margin or more": a less the margin, tested against b; half the
+ * two-sided p-value when the shifted estimate falls below b's, since the sign flips and relabelings are
+ * symmetric; 1 when it does not.
  */
 function nonInferiorityPValue(
-  a: { values: readonly number[]; estimate: number },
-  b: { values: readonly number[]; estimate: number },
+  a: Estimated,
+  b: Estimated,
   margin: number,
   options: DecideOptions,
   seed: number,
 ): number {
-  const allowance = margin * Math.abs(b.estimate);
-  if (a.estimate - allowance >= b.estimate) return 1;
-  const shifted = a.values.map((v) => v - allowance);
+  const shifted = lessMargin(a, b, margin);
+  if (shifted.estimate >= b.estimate) return 1;
   return (
-    permutationTest(shifted, b.values, options.discardTopBottom, seed ^ 0x27d4eb2f, options.permutations) / 2
+    permutationTest(
+      shifted.values,
+      b.values,
+      options.discardTopBottom,
+      seed ^ 0x27d4eb2f,
+      options.permutations,
+    ) / 2
   );
 }
 
